@@ -1,0 +1,359 @@
+"""Partner councils: the one record every other app points at.
+
+Councils join and leave a hub's partnership, so they are editable data (a Wagtail snippet), never
+hard-coded. A council's public page (CouncilPage) points at its record; enquiries, events,
+campaigns and permissions point at the record too, never at a page or a translated copy.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from home.base import BasePage
+from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+
+DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+GSS_CODE_RE = re.compile(r"^[ENSW][0-9]{8}$")
+SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_tokens(text: str) -> list[str]:
+    """Split a free-text list (commas, spaces or new lines) into its non-empty items."""
+    return [token for token in SEPARATORS.split(text or "") if token]
+
+
+def normalise_districts(text: str) -> str:
+    """Upper-case, de-duplicate and validate postcode districts ('de1, ng5' -> 'DE1 NG5')."""
+    districts = list(dict.fromkeys(token.upper() for token in split_tokens(text)))
+    invalid = [d for d in districts if not DISTRICT_RE.match(d)]
+    if invalid:
+        raise ValidationError(
+            _(
+                "These are not postcode districts: %(invalid)s. Use the first half of a postcode, e.g. DE1."
+            ),
+            params={"invalid": ", ".join(invalid)},
+            code="invalid_district",
+        )
+    return " ".join(districts)
+
+
+def normalise_domains(text: str) -> str:
+    """Lower-case and validate website domains, dropping any scheme, path or 'www.'."""
+    domains = []
+    for token in split_tokens(text):
+        host = re.sub(r"^[a-z]+://", "", token.lower()).split("/")[0].removeprefix("www.")
+        if not DOMAIN_RE.match(host):
+            raise ValidationError(
+                _("%(value)s is not a website domain such as derby.gov.uk."),
+                params={"value": token},
+                code="invalid_domain",
+            )
+        domains.append(host)
+    return "\n".join(dict.fromkeys(domains))
+
+
+def outward_code(postcode: str) -> str:
+    """The district part of a UK postcode ('de1 2ab' -> 'DE1'); '' when it cannot be read."""
+    compact = re.sub(r"\s+", "", postcode or "").upper()
+    if len(compact) < 5:
+        return ""
+    district = compact[:-3]
+    return district if DISTRICT_RE.match(district) else ""
+
+
+class CouncilQuerySet(models.QuerySet):
+    def active(self) -> CouncilQuerySet:
+        return self.filter(is_active=True)
+
+    def for_postcode(self, postcode: str) -> Council | None:
+        """The one active council whose districts include this postcode's district.
+
+        None when no council, or more than one, covers the district (a district can straddle a
+        boundary; then the person chooses).
+        """
+        district = outward_code(postcode)
+        if not district:
+            return None
+        matches = [c for c in self.active() if district in c.districts]
+        return matches[0] if len(matches) == 1 else None
+
+
+class Council(index.Indexed, models.Model):
+    """A local authority in the hub's partnership."""
+
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, help_text=_("e.g. Derby City Council")
+    )
+    short_name = models.SlugField(
+        _("short name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Used in links such as /enquire/?council=derby. Lower case, no spaces."),
+    )
+    official_code = models.CharField(
+        _("official code"),
+        max_length=9,
+        unique=True,
+        help_text=_("The ONS local authority code, e.g. E06000015."),
+    )
+    website_domains = models.TextField(
+        _("website domains"),
+        blank=True,
+        help_text=_(
+            "The council's own website domains, one per line (e.g. derby.gov.uk). Visits from "
+            "these count as coming from the council's website."
+        ),
+    )
+    fostering_url = models.URLField(
+        _("council's fostering pages"),
+        blank=True,
+        help_text=_("The council's own page about fostering, linked from its page here."),
+    )
+    postcode_districts = models.TextField(
+        _("postcode districts"),
+        blank=True,
+        help_text=_(
+            "The postcode districts the council covers, separated by spaces or commas "
+            "(e.g. DE1 DE3 DE21). Used to suggest the council to someone enquiring."
+        ),
+    )
+    handover_email = models.EmailField(
+        _("handover email address"),
+        blank=True,
+        help_text=_(
+            "The council fostering team's shared inbox for enquiries handed over by the hub."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("active partner"),
+        default=True,
+        help_text=_("Untick when the council leaves the partnership. Its history is kept."),
+    )
+
+    objects = CouncilQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("official_code")],
+            heading=_("Identity"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website_domains"),
+                FieldPanel("fostering_url"),
+                FieldPanel("postcode_districts"),
+            ],
+            heading=_("Where it is"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("handover_email"), FieldPanel("is_active")], heading=_("Partnership")
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner council")
+        verbose_name_plural = _("partner councils")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        self.official_code = (self.official_code or "").strip().upper()
+        if not GSS_CODE_RE.match(self.official_code):
+            errors["official_code"] = _("Use the nine-character ONS code, e.g. E06000015.")
+        for field, normalise in (
+            ("postcode_districts", normalise_districts),
+            ("website_domains", normalise_domains),
+        ):
+            try:
+                setattr(self, field, normalise(getattr(self, field)))
+            except ValidationError as error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def districts(self) -> list[str]:
+        return self.postcode_districts.split()
+
+    @property
+    def domains(self) -> list[str]:
+        return self.website_domains.split()
+
+    @property
+    def enquire_url(self) -> str:
+        """The enquiry form with this council chosen."""
+        return "/enquire/?" + urlencode({"council": self.short_name})
+
+
+class CouncilIndexPage(BasePage):
+    """Lists every partner council's page."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["councils.CouncilPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("council index page")
+
+    @property
+    def council_pages(self) -> models.QuerySet:
+        """Live council pages in the order editors arranged them, with what cards need."""
+        return (
+            CouncilPage.objects.child_of(self)
+            .live()
+            .public()
+            .filter(council__is_active=True)
+            .select_related("council", "listing_image")
+            .prefetch_related("listing_image__renditions")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["council_pages"] = self.council_pages
+        return context
+
+
+class CouncilPage(BasePage):
+    """A partner council's local offer and a route to enquire to foster for it."""
+
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        related_name="pages",
+    )
+    intro = models.TextField(_("introduction"), max_length=600)
+    allowances = RichTextField(
+        _("fees and allowances"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("What carers receive: weekly allowances, fees, extra payments."),
+    )
+    support_groups = RichTextField(_("support groups"), features=RICH_TEXT_FEATURES, blank=True)
+    mockingbird = RichTextField(
+        _("Mockingbird"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("The council's Mockingbird constellations, if it runs them."),
+    )
+    training = RichTextField(_("local training"), features=RICH_TEXT_FEATURES, blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("council"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("allowances"),
+                FieldPanel("support_groups"),
+                FieldPanel("mockingbird"),
+                FieldPanel("training"),
+            ],
+            heading=_("Local offer"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("allowances"),
+        index.SearchField("support_groups"),
+        index.SearchField("mockingbird"),
+        index.SearchField("training"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["councils.CouncilIndexPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("council page")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.council_id:
+            others = CouncilPage.objects.filter(
+                council_id=self.council_id, locale_id=self.locale_id
+            )
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"council": _("This council already has a page.")})
+
+    @property
+    def local_offer(self) -> list[tuple[str, str]]:
+        """The local offer sections that have content, as (heading, rich text) in page order."""
+        sections = [
+            (_("Fees and allowances"), self.allowances),
+            (_("Support groups"), self.support_groups),
+            (_("Mockingbird"), self.mockingbird),
+            (_("Local training"), self.training),
+        ]
+        return [(heading, text) for heading, text in sections if text]
+
+    @property
+    def stories(self) -> models.QuerySet:
+        """Carer stories from this council, newest first."""
+        from home.models import StoryPage
+
+        return (
+            StoryPage.objects.live()
+            .public()
+            .filter(council_id=self.council_id, locale_id=self.locale_id)
+            .select_related("listing_image")
+            .prefetch_related("listing_image__renditions")
+            .order_by("-first_published_at")[:3]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = self.stories
+        return context
+
+
+class CouncilTeam(models.Model):
+    """Links a council to the permission group of one of its teams.
+
+    Row-level rules (a council's staff see only their council's enquiries and edit only their
+    council's page) ask this table which councils a user's groups belong to.
+    """
+
+    class Role(models.TextChoices):
+        COMMS = "comms", _("Council comms officers")
+        FOSTERING = "fostering", _("Council fostering staff")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="teams")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="council_team"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "role"], name="one_team_per_council_role")
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name

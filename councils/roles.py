@@ -1,0 +1,120 @@
+"""The hub's roles as Django groups with Wagtail permissions, kept in step with the councils.
+
+`sync_roles()` is idempotent: run it after migrating (`manage.py sync_roles`), and it runs by
+itself when a council or a council page is created, so a new partner's teams exist at once.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from .models import Council, CouncilPage, CouncilTeam
+
+HUB_COMMS = "Hub comms officers"
+HUB_ENQUIRY = "Hub enquiry officers"
+MARKETING_LEADS = "Marketing leads"
+
+PAGE_EDITING = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+PAGE_MANAGING = [*PAGE_EDITING, "bulk_delete_page"]
+MEDIA_EDITING = [
+    "add_image",
+    "change_image",
+    "choose_image",
+    "add_document",
+    "change_document",
+    "choose_document",
+]
+MEDIA_USING = ["add_image", "choose_image", "add_document", "choose_document"]
+
+# Model-level permissions, as "app_label.codename".
+ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+HUB_COMMS_MODEL_PERMISSIONS = [
+    *ADMIN_ACCESS,
+    "councils.add_council",
+    "councils.change_council",
+    "home.change_hubsettings",
+    "home.change_navigationsettings",
+    "wagtailredirects.add_redirect",
+    "wagtailredirects.change_redirect",
+    "wagtailredirects.delete_redirect",
+]
+
+
+def team_group_name(council: Council, role: str) -> str:
+    return f"{CouncilTeam.Role(role).label}: {council.name}"
+
+
+def _model_permissions(names: list[str]) -> list[Permission]:
+    permissions = []
+    for name in names:
+        app_label, codename = name.split(".")
+        permissions.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return permissions
+
+
+def _page_permissions(group: Group, page: Page, codenames: list[str]) -> None:
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _collection_permissions(group: Group, codenames: list[str]) -> None:
+    root = Collection.get_first_root_node()
+    for permission in Permission.objects.filter(codename__in=codenames):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=permission
+        )
+
+
+@transaction.atomic
+def sync_roles() -> None:
+    """Create or update every hub and council group and its permissions."""
+    hub_comms, _created = Group.objects.get_or_create(name=HUB_COMMS)
+    hub_comms.permissions.add(*_model_permissions(HUB_COMMS_MODEL_PERMISSIONS))
+    for site in Site.objects.select_related("root_page"):
+        _page_permissions(hub_comms, site.root_page, PAGE_MANAGING)
+    _collection_permissions(hub_comms, MEDIA_EDITING)
+
+    for name in (HUB_ENQUIRY, MARKETING_LEADS):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*_model_permissions(ADMIN_ACCESS))
+
+    for council in Council.objects.all():
+        sync_council_teams(council)
+
+
+def sync_council_teams(council: Council) -> dict[str, Group]:
+    """Make sure the council's comms and fostering teams exist with the right permissions.
+
+    Comms officers edit and publish their own council's page and its children, nothing else.
+    """
+    admin_access = _model_permissions(ADMIN_ACCESS)
+    groups = {}
+    for role in CouncilTeam.Role:
+        team = (
+            CouncilTeam.objects.filter(council=council, role=role).select_related("group").first()
+        )
+        if team is None:
+            group, _created = Group.objects.get_or_create(name=team_group_name(council, role))
+            team = CouncilTeam.objects.create(council=council, role=role, group=group)
+        elif team.group.name != team_group_name(council, role):  # the council was renamed
+            team.group.name = team_group_name(council, role)
+            team.group.save(update_fields=["name"])
+        team.group.permissions.add(*admin_access)
+        groups[role] = team.group
+
+    comms = groups[CouncilTeam.Role.COMMS]
+    for page in CouncilPage.objects.filter(council=council):
+        _page_permissions(comms, page, PAGE_EDITING)
+    _collection_permissions(comms, MEDIA_USING)
+    return groups
+
+
+def councils_for_user(user) -> list[Council]:
+    """The councils whose teams the user belongs to (empty for hub-wide staff)."""
+    return list(Council.objects.filter(teams__group__user=user).distinct())

@@ -1,0 +1,46 @@
+"""Site-wide views that are not pages: search and robots.txt."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from wagtail.models import Page, Site
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 100
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the live, public pages of this site in the current language."""
+    query = request.GET.get("query", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        site = Site.find_for_request(request)
+        pages = Page.objects.live().public().specific()
+        if site:
+            pages = pages.descendant_of(site.root_page, inclusive=True)
+        paginator = Paginator(pages.search(query, operator="and"), RESULTS_PER_PAGE)
+        results = paginator.get_page(request.GET.get("page"))
+    return render(request, "search.html", {"query": query, "results": results})
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Let search engines in, keep them out of the admin and search results, point at the sitemap."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: the process is up and can reach the database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
