@@ -1,0 +1,57 @@
+# The fostering hub site. `make` or `make help` lists the targets.
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# uv is run as a module of the system Python, so a fresh machine needs only Python and pip.
+UV := $(PYTHON) -m uv
+UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate demo test test-fast test-browser lint format lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --python "$(UV_PYTHON)"
+	@touch $@
+
+install: $(VENV)/.installed ## Install the locked dependencies into .venv (uv)
+
+migrate: install ## Apply database migrations (SQLite by default, or DATABASE_URL)
+	$(MANAGE) migrate --no-input -v0
+
+demo: migrate ## Load the demo content and demo users (safe to run again)
+	$(MANAGE) load_demo_content
+
+run: demo ## Install, migrate, load demo content and serve http://127.0.0.1:8000/ (PORT=... overrides)
+	@echo "Serving the hub site on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl+C stops it."
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install lint ## Install and run the whole suite: lint, unit and browser tests on PostgreSQL
+	$(PY) -m pytest
+
+test-fast: install ## Run the suite without the browser tests
+	$(PY) -m pytest -m "not browser"
+
+test-browser: install ## Run only the browser tests (headless Chromium, axe-core)
+	$(PY) -m pytest -m browser
+
+lint: install ## Check code style (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Fix code style (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: ## Re-resolve the dependencies after editing pyproject.toml
+	$(UV) lock --python "$(UV_PYTHON)"
+
+clean: ## Remove the virtualenv, the SQLite database and generated files
+	rm -rf $(VENV) db.sqlite3 var
