@@ -286,7 +286,7 @@ class CouncilPage(BasePage):
         index.SearchField("body"),
     ]
     parent_page_types = ["councils.CouncilIndexPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "home.FAQPage"]
 
     class Meta:
         verbose_name = _("council page")

@@ -1,0 +1,151 @@
+"""Template helpers for the public site: navigation, breadcrumbs, pagination and video links.
+
+Every helper here works from data already in the request (settings are cached per request) or
+runs one query, so a page's query count does not grow with its content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+SOCIAL_NETWORKS = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+}
+YOUTUBE_ID = re.compile(r"^[\w-]{6,20}$")
+VIMEO_ID = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    is_current: bool
+
+
+def _is_site_root(value) -> bool:
+    page = value.get("page")
+    return bool(page) and page.depth <= 2
+
+
+def _menu(context, field: str) -> list[MenuItem]:
+    request = context.get("request")
+    if request is None:
+        return []
+    from home.models import NavigationSettings
+
+    navigation = NavigationSettings.for_request(request)
+    path = request.path
+    items = []
+    for block in getattr(navigation, field):
+        value = block.value
+        url = value.url()
+        if not url:
+            continue
+        is_current = False
+        if url.startswith("/") and not url.startswith("//"):
+            if url == "/" or _is_site_root(value):
+                is_current = path == url
+            else:
+                is_current = path == url or (url.endswith("/") and path.startswith(url))
+        items.append(MenuItem(label=value["label"], url=url, is_current=is_current))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[MenuItem]:
+    """The main navigation links; the one whose section holds this page is marked current."""
+    return _menu(context, "main_menu")
+
+
+@register.simple_tag(takes_context=True)
+def footer_menu(context) -> list[MenuItem]:
+    return _menu(context, "footer_menu")
+
+
+@register.simple_tag
+def breadcrumb_ancestors(page):
+    """The live ancestors of a page below the tree root (the home page first), in one query."""
+    if page is None or not hasattr(page, "get_ancestors"):
+        return []
+    return page.get_ancestors().live().filter(depth__gt=1)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    """Make a path absolute for the current request (Open Graph images need full addresses)."""
+    if not url or urlsplit(url).scheme:
+        return url or ""
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
+@register.simple_tag
+def elided_page_range(page_obj, on_each_side: int = 2, on_ends: int = 1):
+    """Page numbers for a pagination nav, with None where a gap is shown."""
+    paginator = page_obj.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number) -> str:
+    """'?page=N', keeping the request's other query parameters (such as the search query)."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params["page"] = number
+    return "?" + params.urlencode()
+
+
+def _video(url: str) -> tuple[str, str]:
+    """(provider name, video id) for a YouTube or Vimeo address; ('', '') if not recognised."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if host == "youtube.com":
+        video_id = parse_qs(parts.query).get("v", [""])[0]
+        return ("YouTube", video_id) if YOUTUBE_ID.match(video_id) else ("YouTube", "")
+    if host == "youtu.be":
+        video_id = parts.path.strip("/").split("/")[0]
+        return ("YouTube", video_id) if YOUTUBE_ID.match(video_id) else ("YouTube", "")
+    if host == "vimeo.com":
+        video_id = parts.path.strip("/").split("/")[0]
+        return ("Vimeo", video_id) if VIMEO_ID.match(video_id) else ("Vimeo", "")
+    return ("", "")
+
+
+@register.filter
+def video_provider(url: str) -> str:
+    """'YouTube' or 'Vimeo' (or a generic name) for the visible link text."""
+    return _video(url)[0] or str(_("the video site"))
+
+
+@register.filter
+def video_embed_url(url: str) -> str:
+    """The privacy-enhanced player address, used only after the visitor presses Play."""
+    provider, video_id = _video(url)
+    if not video_id:
+        return ""
+    if provider == "YouTube":
+        return f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1&rel=0"
+    return f"https://player.vimeo.com/video/{video_id}?autoplay=1&dnt=1"
+
+
+@register.filter
+def social_network_name(key: str) -> str:
+    return SOCIAL_NETWORKS.get(key, key)
