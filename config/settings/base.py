@@ -122,6 +122,8 @@ STORAGES = {
 # Serve uploaded media from Django itself (laptop and tests only; production uses a web server
 # or object storage).
 SERVE_MEDIA = False
+# `manage.py load_demo_content` creates accounts with a published password: dev and test only.
+DEMO_CONTENT_ALLOWED = False
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

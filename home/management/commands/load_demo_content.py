@@ -1,0 +1,48 @@
+"""`manage.py load_demo_content`: a complete demo site with demo logins (dev and test only)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from home.demo.loader import DemoContentNotAllowed, load_demo_content
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the site with demo content for a fictional hub over four East Midlands councils, "
+        "and create demo users. Idempotent: existing items are left alone. Refuses to run "
+        "unless DEMO_CONTENT_ALLOWED is True."
+    )
+
+    def handle(self, *args, **options) -> None:
+        verbosity = options["verbosity"]
+        log = self.stdout.write if verbosity >= 2 else None
+        try:
+            result = load_demo_content(log=log)
+        except DemoContentNotAllowed as error:
+            raise CommandError(str(error)) from error
+        if verbosity == 0:
+            return
+
+        if result.created_anything:
+            summary = ", ".join(
+                f"{count} {kind}{'' if count == 1 else 's'}"
+                for kind, count in result.created.items()
+                if count
+            )
+            self.stdout.write(self.style.SUCCESS(f"Demo content created: {summary}."))
+        else:
+            self.stdout.write("Demo content is already there: nothing created.")
+
+        base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        self.stdout.write(f"Site:  {base_url}/")
+        self.stdout.write(f"Admin: {base_url}/admin/")
+        self.stdout.write("")
+        rows = [("Username", "Role", "Password")]
+        for login in result.logins:
+            password = login.password if login.created else f"{login.password} (if unchanged)"
+            rows.append((login.username, login.role, password))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for index, row in enumerate(rows):
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            line = line.rstrip()
+            self.stdout.write(self.style.MIGRATE_HEADING(line) if index == 0 else line)
