@@ -1,0 +1,106 @@
+"""Project-wide test set-up: a real PostgreSQL, private media files, browser tests last."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """This test process's own PostgreSQL server, or None when DATABASE_URL names one.
+
+    With DATABASE_URL set (CI, or a developer's own server) the test settings already use it and
+    nothing is started. Otherwise each test process (each xdist worker too) starts a throwaway
+    server (tests/postgres.py), so workers never share or race for a server; it is stopped and
+    removed at the end of the session even when tests fail.
+    """
+    if os.environ.get("DATABASE_URL"):
+        yield None
+        return
+
+    from tests.postgres import PostgresUnavailable, start_server
+
+    try:
+        server = start_server()
+    except PostgresUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_db_cache(postgres_server):
+    """The dump of a migrated database to start from (None: migrate as usual)."""
+    if postgres_server is None or os.environ.get("TEST_DB_CACHE") == "0":
+        return None
+    from django.conf import settings
+
+    from tests.postgres import MigratedDatabaseCache
+
+    return MigratedDatabaseCache(postgres_server, settings.BASE_DIR / "var" / "test-db-cache")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, postgres_server, migrated_db_cache
+):
+    """Point the default database at our server before pytest-django creates the test database,
+    restoring the migrated database from the cache when there is one."""
+    if postgres_server is None:
+        return
+    from django.conf import settings
+
+    # Update in place: Django's connection objects hold this very dict.
+    settings.DATABASES["default"].update(postgres_server.settings())
+    if migrated_db_cache is not None:
+        database = settings.DATABASES["default"]
+        migrated_db_cache.restore(
+            database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, postgres_server):
+    """Our private server is thrown away afterwards, so keep its database: a restored database
+    is then only brought up to date (no migrations to run) instead of being recreated."""
+    return postgres_server is not None or bool(request.config.getvalue("reuse_db"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, migrated_db_cache):
+    """pytest-django's set-up, then a dump of the freshly migrated database for the next run."""
+    if migrated_db_cache is not None:
+        migrated_db_cache.save()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_file_roots(tmp_path_factory):
+    """Uploaded images and their renditions go to a temporary directory, not the checkout;
+    STATIC_ROOT points at an empty one so WhiteNoise does not warn that var/static is missing
+    (tests serve static files from the finders, never from collectstatic's output)."""
+    from django.test import override_settings
+
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
+    ):
+        yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last.
+
+    They load demo content outside a transaction (a live server needs committed data), so they
+    must not run before tests that expect the empty database the migrations leave.
+    """
+
+    def is_browser_test(item) -> bool:
+        return item.get_closest_marker("browser") is not None or "tests/browser/" in (
+            item.nodeid.replace(os.sep, "/")
+        )
+
+    items.sort(key=is_browser_test)  # stable: everything else keeps its order

@@ -1,0 +1,244 @@
+"""Each public page costs a fixed number of SQL queries, however much content the site holds.
+
+A page that runs one query per card, image or story gets slower as editors add content, and
+nobody notices until the site is busy. Each test renders a page once to warm it up (image
+renditions and site settings are created on first use), counts the queries of a second render,
+then adds more of the content the page lists (with images) and counts again: the two counts must
+be equal, and within the page's budget.
+
+The budgets are the measured counts plus a little headroom; raise one only with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Site
+
+from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
+from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from home.factories import (
+    FAQPageFactory,
+    ImageFactory,
+    StandardPageFactory,
+    StoryIndexPageFactory,
+    StoryPageFactory,
+    faq,
+    image_block,
+    key_figure,
+    quote,
+    rich_text,
+    stream,
+)
+from home.models import HubSettings, NavigationSettings
+
+pytestmark = pytest.mark.django_db
+
+BUDGET_HOME = 21
+BUDGET_COUNCIL_INDEX = 16
+BUDGET_COUNCIL_PAGE = 20
+BUDGET_FOSTERING_TYPE_INDEX = 16
+BUDGET_FOSTERING_TYPE_PAGE = 19
+BUDGET_STORY_INDEX = 17
+BUDGET_STORY_PAGE = 19
+BUDGET_STANDARD_PAGE = 14
+BUDGET_SEARCH = 11
+
+MORE = 4  # how many of each thing to add before counting again
+
+
+@dataclass
+class Site_:
+    home: object
+    councils: object
+    council_pages: list
+    types: object
+    type_pages: list
+    stories: object
+    story_pages: list
+    standard: object
+
+
+def count_queries(client, url: str, params: dict | None = None) -> int:
+    client.get(url, params)  # warm up: renditions, settings rows, cached site root paths
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def add_council(site: Site_) -> None:
+    site.council_pages.append(
+        CouncilPageFactory(parent=site.councils, listing_image=ImageFactory())
+    )
+
+
+def add_type(site: Site_) -> None:
+    site.type_pages.append(
+        FosteringTypePageFactory(parent=site.types, listing_image=ImageFactory())
+    )
+
+
+def add_story(site: Site_, **fields) -> None:
+    fields.setdefault("council", site.council_pages[0].council)
+    fields.setdefault("fostering_types", site.type_pages[:2])
+    site.story_pages.append(
+        StoryPageFactory(
+            parent=site.stories,
+            listing_image=ImageFactory(),
+            pull_quote="It was the best decision we made.",
+            first_published_at=timezone.now() - datetime.timedelta(days=len(site.story_pages)),
+            **fields,
+        )
+    )
+
+
+@pytest.fixture
+def site(home) -> Site_:
+    """A small but complete site: brand, navigation, and one or two of everything."""
+    hub = HubSettings.for_site(Site.objects.get(is_default_site=True))
+    hub.logo = ImageFactory()
+    hub.phone_number = "0300 123 4567"
+    hub.save()
+    home.hero_image = ImageFactory()
+    home.key_facts = stream(key_figure("£450", "a week for each child"))
+    home.save_revision().publish()
+
+    built = Site_(
+        home=home,
+        councils=CouncilIndexPageFactory(parent=home),
+        council_pages=[],
+        types=FosteringTypeIndexPageFactory(parent=home),
+        type_pages=[],
+        stories=StoryIndexPageFactory(parent=home),
+        story_pages=[],
+        standard=StandardPageFactory(
+            parent=home,
+            title="About the hub",
+            body=stream(
+                rich_text("<p>About fostering with the hub.</p>"),
+                image_block(ImageFactory(), "Carers at a coffee morning"),
+            ),
+        ),
+    )
+    for _ in range(2):
+        add_council(built)
+        add_type(built)
+    for _ in range(2):
+        add_story(built)
+    add_search_results(built)
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    navigation.main_menu = stream(
+        *[
+            {"type": "link", "value": {"label": p.title, "page": p.pk, "external_url": ""}}
+            for p in (built.councils, built.types, built.stories)
+        ]
+    )
+    navigation.save()
+    return built
+
+
+@dataclass
+class Case:
+    budget: int
+    url: Callable[[Site_], str]
+    grow: Callable[[Site_], None]
+    params: dict | None = None
+
+
+def grow_everything(site: Site_) -> None:
+    for _ in range(MORE):
+        add_council(site)
+        add_type(site)
+        add_story(site)
+
+
+def grow_story_types(site: Site_) -> None:
+    for _ in range(MORE):
+        add_type(site)
+    story = site.story_pages[0]
+    story.fostering_types = site.type_pages
+    story.body = stream(
+        *[rich_text(f"<p>Paragraph {n}</p>") for n in range(MORE)],
+        *[quote(f"Quote {n}", "A carer") for n in range(MORE)],
+    )
+    story.save_revision().publish()
+
+
+def grow_standard_body(site: Site_) -> None:
+    page = site.standard
+    page.body = stream(
+        *[rich_text(f"<p>Paragraph {n}</p>") for n in range(MORE)],
+        *[image_block(ImageFactory(), f"Photo {n}") for n in range(MORE)],
+        faq([(f"Question {n}?", f"<p>Answer {n}.</p>") for n in range(MORE)]),
+    )
+    page.save_revision().publish()
+
+
+SEARCH_TERM = "kinship"
+
+
+def add_search_results(site: Site_) -> None:
+    """A standard and an FAQ page that match SEARCH_TERM, each with a listing image."""
+    StandardPageFactory(
+        parent=site.home, intro="Kinship care explained.", listing_image=ImageFactory()
+    )
+    FAQPageFactory(
+        parent=site.home, intro="Questions about kinship care.", listing_image=ImageFactory()
+    )
+
+
+def grow_search_results(site: Site_) -> None:
+    # Results of the same page types (each type is one query), up to a full results page.
+    for _ in range(MORE):
+        add_search_results(site)
+
+
+CASES = {
+    "home": Case(BUDGET_HOME, lambda s: s.home.url, grow_everything),
+    "council index": Case(
+        BUDGET_COUNCIL_INDEX,
+        lambda s: s.councils.url,
+        lambda s: [add_council(s) for _ in range(MORE)],
+    ),
+    "council page": Case(
+        BUDGET_COUNCIL_PAGE,
+        lambda s: s.council_pages[0].url,
+        lambda s: [add_story(s) for _ in range(MORE)],
+    ),
+    "fostering type index": Case(
+        BUDGET_FOSTERING_TYPE_INDEX,
+        lambda s: s.types.url,
+        lambda s: [add_type(s) for _ in range(MORE)],
+    ),
+    "fostering type page": Case(
+        BUDGET_FOSTERING_TYPE_PAGE,
+        lambda s: s.type_pages[0].url,
+        lambda s: [add_story(s) for _ in range(MORE)],
+    ),
+    "story index": Case(
+        BUDGET_STORY_INDEX, lambda s: s.stories.url, lambda s: [add_story(s) for _ in range(MORE)]
+    ),
+    "story page": Case(BUDGET_STORY_PAGE, lambda s: s.story_pages[0].url, grow_story_types),
+    "standard page": Case(BUDGET_STANDARD_PAGE, lambda s: s.standard.url, grow_standard_body),
+    "search results": Case(
+        BUDGET_SEARCH, lambda s: "/search/", grow_search_results, params={"query": SEARCH_TERM}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_query_count_does_not_grow_with_content(name, site, client):
+    case = CASES[name]
+    before = count_queries(client, case.url(site), case.params)
+    case.grow(site)
+    after = count_queries(client, case.url(site), case.params)
+    print(f"{name}: {before} queries before, {after} after adding content")
+    assert after == before, f"{name}: {before} queries, then {after} with more content"
+    assert after <= case.budget, f"{name}: {after} queries, budget {case.budget}"
