@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.models import PagePermissionTester
 from wagtail.search import index
 
 from home.base import BasePage
@@ -204,6 +205,23 @@ class Council(index.Indexed, models.Model):
         return "/enquire/?" + urlencode({"council": self.short_name})
 
 
+class CouncilPagePermissionTester(PagePermissionTester):
+    """Taking a partner council off the site is a partnership decision.
+
+    A council's comms officers edit and publish their council's page, but only people who manage
+    the partner councils (hub comms officers, superusers) may delete or unpublish it.
+    """
+
+    def _manages_partnership(self) -> bool:
+        return self.user.is_active and self.user.has_perm("councils.change_council")
+
+    def can_delete(self, ignore_bulk: bool = False) -> bool:
+        return self._manages_partnership() and super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_unpublish(self) -> bool:
+        return self._manages_partnership() and super().can_unpublish()
+
+
 class CouncilIndexPage(BasePage):
     """Lists every partner council's page."""
 
@@ -290,6 +308,9 @@ class CouncilPage(BasePage):
 
     class Meta:
         verbose_name = _("council page")
+
+    def permissions_for_user(self, user) -> CouncilPagePermissionTester:
+        return CouncilPagePermissionTester(user, self)
 
     def clean(self) -> None:
         super().clean()

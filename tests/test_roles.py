@@ -199,6 +199,39 @@ def test_council_fostering_staff_cannot_edit_pages(councils, make_user, client):
     assert_admin_refuses(client.get(edit_url(councils["derby"])))
 
 
+def test_council_comms_officer_cannot_take_their_council_off_the_site(councils, make_user, client):
+    """Deleting or unpublishing a council's page is for whoever manages the partnership; the
+    council's own comms officers can still remove the extra pages they made under it."""
+    officer = make_user("derby-comms", comms_group(councils["derby"]))
+    council_page, child = councils["derby"], councils["derby_child"]
+    permissions = council_page.permissions_for_user(officer)
+    assert not permissions.can_delete()
+    assert not permissions.can_unpublish()
+    assert child.permissions_for_user(officer).can_delete()
+
+    client.force_login(officer)
+    delete_url = reverse("wagtailadmin_pages:delete", args=[council_page.pk])
+    unpublish_url = reverse("wagtailadmin_pages:unpublish", args=[council_page.pk])
+    assert_admin_refuses(client.post(delete_url))
+    assert_admin_refuses(client.post(unpublish_url))
+    council_page.refresh_from_db()
+    assert council_page.live
+
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[child.pk]))
+    assert response.status_code == 302
+    assert not type(child).objects.filter(pk=child.pk).exists()
+
+
+def test_hub_comms_officer_can_take_a_council_page_off_the_site(councils, make_user, client):
+    officer = make_user("hub-comms", HUB_COMMS)
+    page = councils["nottingham"]
+    assert page.permissions_for_user(officer).can_unpublish()
+    client.force_login(officer)
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+    assert response.status_code == 302
+    assert not type(page).objects.filter(pk=page.pk).exists()
+
+
 # --- Hub-wide roles ------------------------------------------------------------------------------
 
 
