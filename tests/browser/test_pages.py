@@ -7,7 +7,8 @@ import pytest
 
 from .conftest import axe_violations, describe
 
-pytestmark = pytest.mark.browser
+# django_db: pytest-django creates the test database only for runs that include such a test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PAGE_TYPES = [
     "HomePage",

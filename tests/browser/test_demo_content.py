@@ -1,0 +1,72 @@
+"""The demo loader: `make run` loads it every time, so a second run must change nothing.
+
+It lives beside the browser tests because it shares their session's committed demo database
+(loaded once by the `demo_server` fixture), rather than loading the demo a second time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+
+from councils.models import Council, CouncilPage
+from fostering_types.models import FosteringTypePage
+from home.models import HubSettings, NavigationSettings
+
+# django_db: pytest-django creates the test database only for runs that include such a test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def inventory() -> dict[str, object]:
+    return {
+        "pages": sorted(Page.objects.values_list("pk", "path", "live", "latest_revision_id")),
+        "revisions": Revision.objects.count(),
+        "images": sorted(get_image_model().objects.values_list("pk", "title", "file")),
+        "councils": sorted(Council.objects.values_list("pk", "short_name", "postcode_districts")),
+        "users": sorted(get_user_model().objects.values_list("pk", "username", "password")),
+        "groups": Group.objects.count(),
+        "settings": (HubSettings.objects.count(), NavigationSettings.objects.count()),
+    }
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_server, django_db_blocker, capsys):
+    with django_db_blocker.unblock():
+        before = inventory()
+        call_command("load_demo_content")
+        after = inventory()
+    assert "nothing created" in capsys.readouterr().out
+    assert after == before
+
+
+def test_the_demo_fills_every_part_of_the_site(demo_server, django_db_blocker):
+    with django_db_blocker.unblock():
+        assert Council.objects.active().count() == 4
+        assert CouncilPage.objects.live().count() == 4
+        assert FosteringTypePage.objects.live().count() >= 8
+        derby = Council.objects.get(short_name="derby")
+        assert Council.objects.for_postcode("DE1 2AB") == derby
+        hub = HubSettings.objects.get()
+        assert hub.phone_number and hub.enquiry_page and hub.logo
+        usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert {
+        "admin",
+        "hub.comms",
+        "derby.comms",
+        "hub.enquiries",
+        "derby.fostering",
+        "marketing.lead",
+    } <= usernames
+
+
+def test_the_demo_loader_refuses_to_run_outside_dev_and_test(demo_server, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO_CONTENT_ALLOWED=False),
+        pytest.raises(CommandError, match="DEMO_CONTENT_ALLOWED"),
+    ):
+        call_command("load_demo_content")
