@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PagePermissionTester
 from wagtail.search import index
 
-from home.base import BasePage
+from home.base import BasePage, with_card_image
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 
 DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -238,14 +238,8 @@ class CouncilIndexPage(BasePage):
     @property
     def council_pages(self) -> models.QuerySet:
         """Live council pages in the order editors arranged them, with what cards need."""
-        return (
-            CouncilPage.objects.child_of(self)
-            .live()
-            .public()
-            .filter(council__is_active=True)
-            .select_related("council", "listing_image")
-            .prefetch_related("listing_image__renditions")
-        )
+        pages = CouncilPage.objects.child_of(self).live().public()
+        return with_card_image(pages.filter(council__is_active=True).select_related("council"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -339,14 +333,9 @@ class CouncilPage(BasePage):
         """Carer stories from this council, newest first."""
         from home.models import StoryPage
 
-        return (
-            StoryPage.objects.live()
-            .public()
-            .filter(council_id=self.council_id, locale_id=self.locale_id)
-            .select_related("listing_image")
-            .prefetch_related("listing_image__renditions")
-            .order_by("-first_published_at")[:3]
-        )
+        stories = StoryPage.objects.live().public()
+        stories = stories.filter(council_id=self.council_id, locale_id=self.locale_id)
+        return with_card_image(stories).order_by("-first_published_at")[:3]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from home.base import BasePage
+from home.base import BasePage, with_card_image
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 
 
@@ -25,13 +25,7 @@ class FosteringTypeIndexPage(BasePage):
 
     @property
     def fostering_types(self) -> models.QuerySet:
-        return (
-            FosteringTypePage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("listing_image")
-            .prefetch_related("listing_image__renditions")
-        )
+        return with_card_image(FosteringTypePage.objects.child_of(self).live().public())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -77,13 +71,8 @@ class FosteringTypePage(BasePage):
     @property
     def related_stories(self) -> models.QuerySet:
         """Live carer stories tagged with this type, newest first."""
-        return (
-            self.stories.live()
-            .public()
-            .select_related("listing_image")
-            .prefetch_related("listing_image__renditions")
-            .order_by("-first_published_at")[:3]
-        )
+        stories = self.stories.live().public()
+        return with_card_image(stories).order_by("-first_published_at")[:3]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -7,6 +7,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 
+def with_card_image(queryset: models.QuerySet) -> models.QuerySet:
+    """Cards show a listing image: fetch it and its renditions with the pages, not per card."""
+    return queryset.select_related("listing_image").prefetch_related("listing_image__renditions")
+
+
 class BasePage(Page):
     """Abstract base for our page types.
 

@@ -17,14 +17,9 @@ from wagtail.search import index
 from councils.models import CouncilPage
 from fostering_types.models import FosteringTypePage
 
-from .base import BasePage
+from .base import BasePage, with_card_image
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
 from .colours import validate_readable_on_white, validate_readable_under_black
-
-
-def with_card_image(queryset):
-    """Cards show a listing image: fetch it and its renditions with the pages, not per card."""
-    return queryset.select_related("listing_image").prefetch_related("listing_image__renditions")
 
 
 class HomePage(BasePage):
