@@ -71,8 +71,8 @@ ENQUIRE = {
             rich_text(
                 h2("Call us")
                 + p(
-                    f"Phone <b>{PHONE_NUMBER}</b>. We are open {PHONE_HOURS[0].lower()}"
-                    f"{PHONE_HOURS[1:]}. Calls cost the same as a normal landline call.",
+                    f"Phone <b>{PHONE_NUMBER}</b>. We are open {PHONE_HOURS}"
+                    f". Calls cost the same as a normal landline call.",
                 )
                 + h2("Email us")
                 + p(
@@ -1781,7 +1781,7 @@ ACCESSIBILITY = {
         )
         + ul(
             f'email <a href="mailto:{ACCESSIBILITY_EMAIL}">{ACCESSIBILITY_EMAIL}</a>',
-            f"call {PHONE_NUMBER} ({PHONE_HOURS[0].lower()}{PHONE_HOURS[1:]})",
+            f"call {PHONE_NUMBER} ({PHONE_HOURS})",
         )
         + p("We will consider your request and get back to you within 5 working days."),
         "reporting_problems": p(
