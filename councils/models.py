@@ -8,11 +8,12 @@ campaigns and permissions point at the record too, never at a page or a translat
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PagePermissionTester
@@ -199,17 +200,13 @@ class Council(index.Indexed, models.Model):
     def domains(self) -> list[str]:
         return self.website_domains.split()
 
-    @property
-    def enquire_url(self) -> str:
-        """The enquiry form with this council chosen."""
-        return "/enquire/?" + urlencode({"council": self.short_name})
-
 
 class CouncilPagePermissionTester(PagePermissionTester):
     """Taking a partner council off the site is a partnership decision.
 
     A council's comms officers edit and publish their council's page, but only people who manage
-    the partner councils (hub comms officers, superusers) may delete or unpublish it.
+    the partner councils (hub comms officers, superusers) may delete or unpublish it, hide it
+    behind a view restriction, or give it an expiry date (CouncilPageForm).
     """
 
     def _manages_partnership(self) -> bool:
@@ -220,6 +217,24 @@ class CouncilPagePermissionTester(PagePermissionTester):
 
     def can_unpublish(self) -> bool:
         return self._manages_partnership() and super().can_unpublish()
+
+    def can_set_view_restrictions(self) -> bool:
+        return self._manages_partnership() and super().can_set_view_restrictions()
+
+
+class CouncilPageForm(WagtailAdminPageForm):
+    def clean_expire_at(self):
+        expire_at = self.cleaned_data.get("expire_at")
+        user = self.for_user
+        if expire_at and not (
+            user and CouncilPagePermissionTester(user, self.instance)._manages_partnership()
+        ):
+            raise ValidationError(
+                _(
+                    "Only the people who manage the partner councils can set a council page to expire."
+                )
+            )
+        return expire_at
 
 
 class CouncilIndexPage(BasePage):
@@ -299,6 +314,7 @@ class CouncilPage(BasePage):
     ]
     parent_page_types = ["councils.CouncilIndexPage"]
     subpage_types = ["home.StandardPage", "home.FAQPage"]
+    base_form_class = CouncilPageForm
 
     class Meta:
         verbose_name = _("council page")
@@ -337,9 +353,21 @@ class CouncilPage(BasePage):
         stories = stories.filter(council_id=self.council_id, locale_id=self.locale_id)
         return with_card_image(stories).order_by("-first_published_at")[:3]
 
+    def serve(self, request, *args, **kwargs):
+        """A council that has left the partnership has no public page (editors can still preview)."""
+        if not self.council.is_active and not getattr(request, "is_preview", False):
+            raise Http404("This council is no longer a partner.")
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.council.is_active else []
+
     def get_context(self, request, *args, **kwargs):
+        from home.models import HubSettings
+
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = self.stories
+        context["enquire_url"] = HubSettings.for_request(request).enquire_url_for(self.council)
         return context
 
 

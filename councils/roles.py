@@ -113,8 +113,3 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
         _page_permissions(comms, page, PAGE_EDITING)
     _collection_permissions(comms, MEDIA_USING)
     return groups
-
-
-def councils_for_user(user) -> list[Council]:
-    """The councils whose teams the user belongs to (empty for hub-wide staff)."""
-    return list(Council.objects.filter(teams__group__user=user).distinct())

@@ -33,12 +33,22 @@ class ImageWithAltBlock(blocks.StructBlock):
         template = "blocks/image.html"
 
 
+SAFE_LINK = re.compile(r"^(https?://[^/\s]|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
+
+
+def is_safe_link(address: str) -> bool:
+    """Web, email, phone and on-site addresses only: never javascript:, data: or the like."""
+    return bool(SAFE_LINK.match(address or "")) and not any(ch.isspace() for ch in address.strip())
+
+
 class LinkStructValue(blocks.StructValue):
     def url(self) -> str:
+        """Where the link goes, or "" when its page is unpublished or its address is unsafe."""
         page = self.get("page")
         if page:
-            return page.url
-        return self.get("external_url") or ""
+            return page.url if page.live else ""
+        address = (self.get("external_url") or "").strip()
+        return address if is_safe_link(address) else ""
 
 
 class LinkBlock(blocks.StructBlock):
@@ -50,7 +60,10 @@ class LinkBlock(blocks.StructBlock):
         required=False,
         max_length=300,
         label=_("Other address"),
-        help_text=_("A full web address, or a path on this site such as /enquire/."),
+        help_text=_(
+            "A full web address (https://...), an email (mailto:...) or phone (tel:...) link, "
+            "or a path on this site such as /enquire/."
+        ),
     )
 
     class Meta:
@@ -63,6 +76,18 @@ class LinkBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "page": ValidationError(_("Choose a page or give another address, not both."))
+                }
+            )
+        address = (value.get("external_url") or "").strip()
+        if address and not is_safe_link(address):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "external_url": ValidationError(
+                        _(
+                            "Give an address starting https://, http://, mailto:, tel: or /, "
+                            "with no spaces."
+                        )
+                    )
                 }
             )
         return value

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
@@ -20,6 +23,11 @@ from fostering_types.models import FosteringTypePage
 from .base import BasePage, with_card_image
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
 from .colours import validate_readable_on_white, validate_readable_under_black
+
+
+def live_url(page: Page | None) -> str:
+    """A chosen page's address, or "" when it is unset or unpublished (never a link to a 404)."""
+    return page.url if page is not None and page.live else ""
 
 
 class HomePage(BasePage):
@@ -506,17 +514,25 @@ class HubSettings(BaseSiteSetting):
 
     @property
     def enquire_url(self) -> str:
-        return self.enquiry_page.url if self.enquiry_page else "/enquire/"
+        """The live enquiry page's address; "" (and no Enquire links) while there is none."""
+        return live_url(self.enquiry_page)
+
+    def enquire_url_for(self, council) -> str:
+        """The enquiry form with this council already chosen."""
+        base = self.enquire_url
+        return f"{base}?{urlencode({'council': council.short_name})}" if base else ""
 
     @property
     def events_url(self) -> str:
-        return self.events_page.url if self.events_page else ""
+        return live_url(self.events_page)
 
     @property
     def phone_href(self) -> str:
-        """The number as a tel: link target (digits and a leading +)."""
-        digits = "".join(ch for ch in self.phone_number if ch.isdigit() or ch == "+")
-        return f"tel:{digits}" if digits else ""
+        """The number as a tel: link target: '+44 (0)300 123 4567 (option 2)' -> tel:+443001234567."""
+        number = re.split(r"[A-Za-z(]", self.phone_number.replace("(0)", ""), maxsplit=1)[0]
+        digits = re.sub(r"[^\d+]", "", number)
+        digits = digits[:1] + digits[1:].replace("+", "")
+        return f"tel:{digits}" if digits.strip("+") else ""
 
 
 @register_setting(icon="list-ul")

@@ -6,17 +6,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from wagtail.models import Page, Site
 
+from councils.models import CouncilPage
+
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Search the live, public pages of this site in the current language."""
+    """Search the live, public pages of this site."""
     query = request.GET.get("query", "").strip()[:MAX_QUERY_LENGTH]
     results = None
     if query:
         site = Site.find_for_request(request)
         pages = Page.objects.live().public().specific()
+        # Pages of councils that have left the partnership are not served, so not found either.
+        pages = pages.exclude(
+            pk__in=CouncilPage.objects.filter(council__is_active=False).values("pk")
+        )
         if site:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         paginator = Paginator(pages.search(query, operator="and"), RESULTS_PER_PAGE)
@@ -30,7 +36,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /django-admin/",
         "Disallow: /search/",
         f"Sitemap: {sitemap}",
     ]

@@ -169,11 +169,6 @@ def test_inactive_councils_are_left_out(east_midlands):
 # --- Council pages and links ----------------------------------------------------------------
 
 
-def test_enquire_url_chooses_the_council():
-    council = Council(short_name="derby")
-    assert council.enquire_url == "/enquire/?council=derby"
-
-
 @pytest.mark.django_db
 def test_a_council_has_one_page():
     first = CouncilPageFactory()

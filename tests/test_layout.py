@@ -29,7 +29,7 @@ def site(home):
 
 
 @pytest.fixture
-def brand(site):
+def brand(site, enquiry_page):
     hub = HubSettings.for_site(site)
     hub.hub_name = "Foster Riverside"
     hub.primary_colour = "#0b5a3c"

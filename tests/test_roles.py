@@ -207,7 +207,14 @@ def test_council_comms_officer_cannot_take_their_council_off_the_site(councils, 
     permissions = council_page.permissions_for_user(officer)
     assert not permissions.can_delete()
     assert not permissions.can_unpublish()
+    assert not permissions.can_set_view_restrictions()
     assert child.permissions_for_user(officer).can_delete()
+
+    # Without child pages Wagtail would let anyone who may edit a page delete it: not here.
+    leaf = councils["nottingham"]
+    leaf_officer = make_user("nottingham-comms", comms_group(leaf))
+    assert leaf.permissions_for_user(leaf_officer).can_edit()
+    assert not leaf.permissions_for_user(leaf_officer).can_delete()
 
     client.force_login(officer)
     delete_url = reverse("wagtailadmin_pages:delete", args=[council_page.pk])

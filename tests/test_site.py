@@ -59,12 +59,16 @@ def test_search_finds_a_page_by_its_content(client, home):
 
 
 def test_search_leaves_out_drafts(client, home):
+    published = StandardPageFactory(
+        parent=home, body=stream(rich_text("<p>Trampolining with foster children.</p>"))
+    )
     draft = StandardPageFactory(
         parent=home,
         live=False,
         body=stream(rich_text("<p>A draft about trampolining.</p>")),
     )
     results = parse(client.get("/search/", {"query": "trampolining"}))
+    assert results.links_to(published.url)
     assert not results.links_to(draft.url)
 
 

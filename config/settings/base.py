@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django_filters",
     "analytical",
     # Django.
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
