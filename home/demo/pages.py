@@ -1183,7 +1183,7 @@ STEPS = {
     "title": "How to become a foster carer",
     "fields": {
         "intro": (
-            "Becoming a foster carer usually takes six to eight months from your first call. "
+            "Becoming a foster carer usually takes six to nine months from your first call. "
             "Every step helps you find out if fostering is right for you, and helps us get to "
             "know you. You can pause or stop at any time."
         ),
@@ -1505,8 +1505,9 @@ FAQS = {
                     (
                         "Is there an age limit?",
                         p(
-                            "You need to be at least 21. There is no upper age limit, as long "
-                            "as you are fit and well enough to care for a child."
+                            "There is no legal minimum age, but most fostering services ask "
+                            "that you are 21 or over. There is no upper age limit, as long as "
+                            "you are fit and well enough to care for a child."
                         ),
                     ),
                     (
@@ -1596,7 +1597,7 @@ FAQS = {
                     (
                         "How long does it take?",
                         p(
-                            'Usually six to eight months. See <a href="/how-to-foster/">how to '
+                            'Usually six to nine months. See <a href="/how-to-foster/">how to '
                             "become a foster carer</a> for each step."
                         ),
                     ),
@@ -1859,10 +1860,13 @@ HOME = {
     "secondary_action_label": "Find an information event",
     "key_facts": [
         {"type": "figure", "value": {"figure": "4", "label": "councils working together"}},
-        {"type": "figure", "value": {"figure": "21+", "label": "the only age limit to foster"}},
         {
             "type": "figure",
-            "value": {"figure": "6-8 months", "label": "from first call to approval"},
+            "value": {"figure": "21+", "label": "the usual minimum age, with no upper age limit"},
+        },
+        {
+            "type": "figure",
+            "value": {"figure": "6-9 months", "label": "from first call to approval"},
         },
         {"type": "figure", "value": {"figure": "24/7", "label": "support for foster carers"}},
     ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
@@ -16,14 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-SOCIAL_NETWORKS = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-}
 YOUTUBE_ID = re.compile(r"^[\w-]{6,20}$")
 VIMEO_ID = re.compile(r"^\d+$")
 
@@ -146,6 +139,15 @@ def video_embed_url(url: str) -> str:
     return f"https://player.vimeo.com/video/{video_id}?autoplay=1&dnt=1"
 
 
+@cache
+def _social_network_names() -> dict[str, str]:
+    """The display names of SocialLinkBlock's networks, from the block's own choices."""
+    from home.models import SocialLinkBlock
+
+    choices = SocialLinkBlock().child_blocks["network"].field.choices
+    return {key: label for key, label in choices if key}
+
+
 @register.filter
 def social_network_name(key: str) -> str:
-    return SOCIAL_NETWORKS.get(key, key)
+    return str(_social_network_names().get(key, key))
