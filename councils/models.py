@@ -28,6 +28,11 @@ GSS_CODE_RE = re.compile(r"^[ENSW][0-9]{8}$")
 SEPARATORS = re.compile(r"[\s,;]+")
 
 
+def validate_https(value: str) -> None:
+    if value and not value.startswith("https://"):
+        raise ValidationError(_("Use an https:// address, so enquiries travel encrypted."))
+
+
 def split_tokens(text: str) -> list[str]:
     """Split a free-text list (commas, spaces or new lines) into its non-empty items."""
     return [token for token in SEPARATORS.split(text or "") if token]
@@ -135,6 +140,21 @@ class Council(index.Indexed, models.Model):
             "The council fostering team's shared inbox for enquiries handed over by the hub."
         ),
     )
+    webhook_url = models.URLField(
+        _("case-management webhook address"),
+        blank=True,
+        validators=[validate_https],
+        help_text=_(
+            "Optional. An https address of the council's system that accepts new enquiries as "
+            "signed JSON (see the README's integration section)."
+        ),
+    )
+    webhook_secret = models.CharField(
+        _("webhook signing secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("Shared with the council's system, which checks each message's signature."),
+    )
     is_active = models.BooleanField(
         _("active partner"),
         default=True,
@@ -158,6 +178,10 @@ class Council(index.Indexed, models.Model):
         ),
         MultiFieldPanel(
             [FieldPanel("handover_email"), FieldPanel("is_active")], heading=_("Partnership")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("webhook_url"), FieldPanel("webhook_secret")],
+            heading=_("Case-management system"),
         ),
     ]
 
@@ -189,6 +213,10 @@ class Council(index.Indexed, models.Model):
                 setattr(self, field, normalise(getattr(self, field)))
             except ValidationError as error:
                 errors[field] = error
+        if self.webhook_url and len(self.webhook_secret or "") < 32:
+            errors["webhook_secret"] = _(
+                "Give a secret of at least 32 characters to sign messages to this address."
+            )
         if errors:
             raise ValidationError(errors)
 

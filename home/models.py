@@ -465,6 +465,14 @@ class HubSettings(BaseSiteSetting):
         help_text=_("e.g. 'Monday to Friday, 9am to 5pm'"),
     )
     email = models.EmailField(_("email address"), blank=True)
+    enquiry_notification_email = models.EmailField(
+        _("new enquiry notifications go to"),
+        blank=True,
+        help_text=_(
+            "The hub team's shared inbox. Each new enquiry sends it the reference and an admin "
+            "link, never the person's details."
+        ),
+    )
     enquiry_page = models.ForeignKey(
         Page,
         verbose_name=_("enquiry page"),
@@ -499,7 +507,12 @@ class HubSettings(BaseSiteSetting):
             heading=_("Brand"),
         ),
         MultiFieldPanel(
-            [FieldPanel("phone_number"), FieldPanel("phone_hours"), FieldPanel("email")],
+            [
+                FieldPanel("phone_number"),
+                FieldPanel("phone_hours"),
+                FieldPanel("email"),
+                FieldPanel("enquiry_notification_email"),
+            ],
             heading=_("Contact"),
         ),
         MultiFieldPanel(

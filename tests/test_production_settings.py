@@ -24,6 +24,7 @@ PRODUCTION_ENV = {
     "WAGTAILADMIN_BASE_URL": "https://fosterhub.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "Foster Hub <hello@fosterhub.example.org>",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 REQUIRED = list(PRODUCTION_ENV)
 

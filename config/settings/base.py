@@ -16,12 +16,15 @@ INSTALLED_APPS = [
     "councils",
     "home",
     "fostering_types",
+    "outbox",
+    "enquiry",
     # Wagtail and its contrib apps.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -35,6 +38,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "analytical",
+    "django_tasks",
+    "django_tasks_db",
+    "django_ratelimit",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,9 +154,39 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # django-analytical: never send a signed-in person's identity to an analytics service.
 ANALYTICAL_AUTO_IDENTIFY = False
 
-# Background tasks: Wagtail's own tasks (reference and search index) run immediately; our
-# outbox (a later issue) gets its own database-backed alias.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks: Wagtail's own tasks (reference and search index) run immediately; the outbox
+# (emails and webhooks) is database-backed, so a task is saved in the same transaction as the
+# enquiry that needs it, and `manage.py db_worker --backend outbox` sends it.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "outbox": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["outbox"]},
+}
+# Retries: 1, 2, 4 ... minutes apart, at most an hour apart, for about two days, then the message
+# is marked failed for staff (who can retry it from the admin).
+OUTBOX_FIRST_RETRY_SECONDS = 60
+OUTBOX_MAX_BACKOFF_SECONDS = 60 * 60
+OUTBOX_MAX_ATTEMPTS = 55
+EMAIL_TIMEOUT = 15
+
+# Enquiries.
+ENQUIRY_REFERENCE_PREFIX = "HUB"
+# Spam checks (no CAPTCHA): posts sooner than this after the form was shown are turned away...
+ENQUIRY_MIN_FILL_SECONDS = 4
+# ...and so are posts beyond this rate from one client address (django-ratelimit syntax).
+ENQUIRY_RATE_LIMIT = "20/h"
+# The form's hidden token is refused after this long (the person is asked to send it again).
+ENQUIRY_FORM_MAX_AGE_SECONDS = 60 * 60 * 24
+# Data protection: closed enquiries lose their personal data this many months after closing;
+# keep-in-touch permission lapses this many months after it was given or last renewed.
+ENQUIRY_RETENTION_MONTHS = 24
+KEEP_IN_TOUCH_MONTHS = 24
+# Sent outgoing messages (which hold email addresses) are deleted after this many days.
+OUTBOX_RETENTION_DAYS = 30
+
+# django-ratelimit counts posts in the default cache, which must be shared by every web process
+# (Redis in production). Behind a proxy, set RATELIMIT_IP_META_KEY to the header it sets.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

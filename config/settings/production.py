@@ -34,6 +34,15 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A shared cache (Redis): rate limits must count posts across every web process.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": require_env("REDIS_URL"),
+        "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+    }
+}
+
 WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
 if not WAGTAILADMIN_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be an https:// address.")

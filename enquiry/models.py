@@ -1,0 +1,578 @@
+"""Enquiries from people thinking about fostering, and how each one progresses.
+
+An enquiry is created only by `enquiry.services.record_enquiry` (the website form, or staff
+recording a phone call), which saves it, its keep-in-touch consents, its first history row and its
+notifications in one transaction. Stage changes go through `Enquiry.move_to`, which keeps the
+milestone dates the reports read and writes a dated history row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from councils.models import Council, CouncilTeam
+
+
+class HearAboutOption(Orderable):
+    """One answer to "How did you hear about us?" (editable by hub staff)."""
+
+    label = models.CharField(_("label"), max_length=80, unique=True)
+    is_active = models.BooleanField(
+        _("offered on forms"),
+        default=True,
+        help_text=_("Untick to stop offering it; enquiries that chose it keep the answer."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("is_active")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("“How did you hear about us?” answer")
+        verbose_name_plural = _("“How did you hear about us?” answers")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Stage(models.TextChoices):
+    """Where an enquiry has got to. The first six are the recruitment journey, in order."""
+
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted (initial response)")
+    VISIT_BOOKED = "visit_booked", _("Initial visit booked")
+    VISIT_DONE = "visit_done", _("Initial visit done")
+    APPLICATION = "application", _("Application received")
+    APPROVED = "approved", _("Approved")
+    KEEP_IN_TOUCH = "keep_in_touch", _("Not ready yet, keep in touch")
+    CLOSED = "closed", _("Closed")
+
+
+# The journey in order, and the milestone date each stage sets the first time it is reached.
+JOURNEY = [
+    Stage.NEW,
+    Stage.CONTACTED,
+    Stage.VISIT_BOOKED,
+    Stage.VISIT_DONE,
+    Stage.APPLICATION,
+    Stage.APPROVED,
+]
+MILESTONE_FIELDS = {
+    Stage.CONTACTED: "contacted_on",
+    Stage.VISIT_BOOKED: "visit_booked_on",
+    Stage.VISIT_DONE: "visit_done_on",
+    Stage.APPLICATION: "application_on",
+    Stage.APPROVED: "approved_on",
+    Stage.CLOSED: "closed_on",
+}
+
+
+class ClosedReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    NOT_PROCEEDING = "not_proceeding", _("Not proceeding")
+
+
+class ReceivedVia(models.TextChoices):
+    WEBSITE = "website", _("Website form")
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("Email")
+    IN_PERSON = "in_person", _("In person")
+
+
+class SpareBedroom(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_YET = "not_yet", _("Not yet")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("Email")
+    TEXT = "text", _("Text message")
+
+
+class ContactTime(models.TextChoices):
+    ANY = "any", _("Any time")
+    MORNING = "morning", _("Morning (9am to 12pm)")
+    AFTERNOON = "afternoon", _("Afternoon (12pm to 5pm)")
+    EVENING = "evening", _("Early evening (5pm to 7pm)")
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def for_user(self, user) -> EnquiryQuerySet:
+        """The enquiries this person may see: the one row-level rule every view uses.
+
+        Hub enquiry officers (view_all_enquiries) see all; a council's fostering staff see only
+        the enquiries for their council; anyone else sees none.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm("enquiry.view_all_enquiries"):
+            return self
+        if not user.has_perm("enquiry.view_enquiry"):
+            return self.none()
+        return self.filter(council_id__in=councils_of(user))
+
+    def personal(self) -> EnquiryQuerySet:
+        """Enquiries that still hold personal data (not anonymised)."""
+        return self.filter(anonymised_at__isnull=True)
+
+    def matching_email(self, email: str) -> EnquiryQuerySet:
+        return self.filter(email__iexact=email.strip())
+
+
+def councils_of(user) -> list[int]:
+    """The councils whose fostering team this person belongs to."""
+    return list(
+        CouncilTeam.objects.filter(
+            role=CouncilTeam.Role.FOSTERING, group__in=user.groups.all()
+        ).values_list("council_id", flat=True)
+    )
+
+
+class ReferenceCounter(models.Model):
+    """The last enquiry number used in a year: references restart at 000001 each year."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def next_reference(cls, year: int | None = None) -> str:
+        """Take the next number atomically (one statement; safe under concurrent requests)."""
+        year = year or timezone.localdate().year
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
+                f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 "
+                "RETURNING last_number",
+                [year],
+            )
+            (number,) = cursor.fetchone()
+        return f"{settings.ENQUIRY_REFERENCE_PREFIX}-{year}-{number:06d}"
+
+
+class Enquiry(models.Model):
+    reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="One per form shown: a repeated post of the same form finds this enquiry.",
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    received_via = models.CharField(
+        _("how it came in"),
+        max_length=12,
+        choices=ReceivedVia.choices,
+        default=ReceivedVia.WEBSITE,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+
+    # About the person (blanked when the enquiry is anonymised).
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email address"), max_length=254, db_index=True)
+    phone = models.CharField(_("phone number"), max_length=30)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    question = models.TextField(_("question"), max_length=2000, blank=True)
+
+    # What they told us (kept after anonymisation, for the reports).
+    postcode_district = models.CharField(_("postcode district"), max_length=4, blank=True)
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+        help_text=_("Empty while the person is not sure yet."),
+    )
+    fostering_types = models.ManyToManyField(
+        "fostering_types.FosteringTypePage",
+        verbose_name=_("types of fostering"),
+        blank=True,
+        related_name="+",
+    )
+    spare_bedroom = models.CharField(
+        _("spare bedroom"), max_length=10, choices=SpareBedroom.choices
+    )
+    contact_method = models.CharField(
+        _("best way to contact"), max_length=10, choices=ContactMethod.choices
+    )
+    contact_time = models.CharField(
+        _("best time to contact"), max_length=10, choices=ContactTime.choices
+    )
+    heard_about = models.ForeignKey(
+        HearAboutOption,
+        verbose_name=_("how they heard about us"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+    )
+    heard_about_label = models.CharField(
+        _("how they heard about us (as shown)"), max_length=80, blank=True
+    )
+
+    # Progress.
+    stage = models.CharField(
+        _("stage"), max_length=15, choices=Stage.choices, default=Stage.NEW, db_index=True
+    )
+    closed_reason = models.CharField(
+        _("closed because"), max_length=20, choices=ClosedReason.choices, blank=True
+    )
+    contacted_on = models.DateField(_("first contacted"), null=True, blank=True)
+    visit_booked_on = models.DateField(_("initial visit booked"), null=True, blank=True)
+    visit_done_on = models.DateField(_("initial visit done"), null=True, blank=True)
+    application_on = models.DateField(_("application received"), null=True, blank=True)
+    approved_on = models.DateField(_("approved"), null=True, blank=True)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    handed_over_on = models.DateField(_("handed over to the council"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-created_at"]
+        permissions = [
+            ("view_all_enquiries", "Can see every council's enquiries"),
+            ("import_outcomes", "Can import enquiry outcomes from a council's system"),
+            ("manage_personal_data", "Can export or erase a person's data on request"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.CLOSED) | ~Q(closed_reason=""),
+                name="closed_enquiry_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
+    def furthest_stage(self) -> Stage:
+        """The furthest point on the journey reached, whatever the current stage."""
+        reached = Stage.NEW
+        for stage in JOURNEY[1:]:
+            if getattr(self, MILESTONE_FIELDS[stage]):
+                reached = stage
+        return reached
+
+    def move_to(
+        self,
+        stage: str,
+        *,
+        by=None,
+        on: date | None = None,
+        closed_reason: str = "",
+        note: str = "",
+        source: str = "admin",
+    ) -> EnquiryHistory:
+        """Change the stage, fill in the milestone dates it implies, and record who did it.
+
+        Reaching a stage also fills any earlier milestone left empty (an application implies an
+        initial visit), so the funnel never counts someone at a later step but not an earlier
+        one. Call inside a transaction; the caller saves nothing else.
+        """
+        stage = Stage(stage)
+        on = on or timezone.localdate()
+        previous = self.stage
+        self.stage = stage
+        self.closed_reason = closed_reason if stage == Stage.CLOSED else ""
+        if stage in JOURNEY:
+            for earlier in JOURNEY[1 : JOURNEY.index(stage) + 1]:
+                field = MILESTONE_FIELDS[earlier]
+                if getattr(self, field) is None:
+                    setattr(self, field, on)
+        if stage == Stage.CLOSED:
+            self.closed_on = on
+        elif self.closed_on is not None:
+            self.closed_on = None  # reopened
+        self.save()
+        return EnquiryHistory.objects.create(
+            enquiry=self,
+            by=by,
+            by_name=_person_name(by, source),
+            action=EnquiryHistory.Action.STAGE,
+            from_value=previous,
+            to_value=stage,
+            effective_on=on,
+            note=note
+            if not closed_reason
+            else f"{ClosedReason(closed_reason).label}. {note}".strip(),
+        )
+
+    def hand_over(
+        self, council: Council, *, by=None, on: date | None = None, note: str = ""
+    ) -> EnquiryHistory:
+        """Record that the hub passed the enquiry to a council's fostering team."""
+        on = on or timezone.localdate()
+        previous = self.council.name if self.council_id else ""
+        self.council = council
+        self.handed_over_on = on
+        self.save()
+        return EnquiryHistory.objects.create(
+            enquiry=self,
+            by=by,
+            by_name=_person_name(by, "admin"),
+            action=EnquiryHistory.Action.HANDOVER,
+            from_value=previous,
+            to_value=council.name,
+            effective_on=on,
+            note=note,
+        )
+
+
+def _person_name(user, source: str) -> str:
+    if user is not None:
+        return user.get_full_name() or user.get_username()
+    return {"import": "Outcome import", "website": "Website form"}.get(source, "System")
+
+
+class EnquiryHistory(models.Model):
+    """One dated change to an enquiry: who did what, when. Never edited or deleted by staff."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Enquiry received")
+        STAGE = "stage", _("Stage changed")
+        HANDOVER = "handover", _("Handed over to council")
+        COUNCIL = "council", _("Council changed")
+        NOTE = "note", _("Note")
+        ANONYMISED = "anonymised", _("Personal data removed")
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    from_value = models.CharField(_("from"), max_length=100, blank=True)
+    to_value = models.CharField(_("to"), max_length=100, blank=True)
+    effective_on = models.DateField(_("date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("enquiry history entry")
+        verbose_name_plural = _("enquiry history")
+
+    def __str__(self) -> str:
+        return f"{self.enquiry} {self.get_action_display()} {self.at:%Y-%m-%d}"
+
+    @property
+    def from_label(self) -> str:
+        return _choice_label(self.action, self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return _choice_label(self.action, self.to_value)
+
+
+def _choice_label(action: str, value: str) -> str:
+    if action == EnquiryHistory.Action.STAGE and value in Stage.values:
+        return str(Stage(value).label)
+    return value
+
+
+class KeepInTouchConsent(models.Model):
+    """Permission to keep in touch by one channel, with the exact words the person agreed to."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        TEXT = "text", _("Text message")
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    wording = models.TextField(_("wording shown"))
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    renewed_at = models.DateTimeField(_("last renewed"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"),
+        max_length=12,
+        blank=True,
+        choices=[("expired", _("Expired")), ("withdrawn", _("Withdrawn")), ("erased", _("Erased"))],
+    )
+
+    class Meta:
+        ordering = ["channel"]
+        verbose_name = _("keep-in-touch permission")
+        verbose_name_plural = _("keep-in-touch permissions")
+
+    def __str__(self) -> str:
+        return f"{self.enquiry}: {self.get_channel_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def last_confirmed_at(self):
+        return self.renewed_at or self.given_at
+
+
+class RejectedSubmission(models.Model):
+    """How many form posts the spam checks turned away, per day and reason (no personal data)."""
+
+    class Reason(models.TextChoices):
+        HONEYPOT = "honeypot", _("Filled the hidden field")
+        TOO_FAST = "too_fast", _("Sent too quickly after the form was shown")
+        RATE_LIMITED = "rate_limited", _("Too many posts from one address")
+        EXPIRED = "expired", _("Form token missing or tampered with")
+
+    day = models.DateField(_("day"))
+    form = models.CharField(_("form"), max_length=20, default="enquiry")
+    reason = models.CharField(_("reason"), max_length=15, choices=Reason.choices)
+    count = models.PositiveIntegerField(_("posts turned away"), default=0)
+
+    class Meta:
+        ordering = ["-day", "form", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "form", "reason"], name="one_counter_per_day")
+        ]
+        verbose_name = _("rejected form post count")
+        verbose_name_plural = _("rejected form posts")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.form} {self.reason}: {self.count}"
+
+    @classmethod
+    def record(cls, reason: str, form: str = "enquiry") -> None:
+        """Count one rejected post, atomically."""
+        day = timezone.localdate()
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (day, form, reason, count) VALUES (%s, %s, %s, 1) "
+                f"ON CONFLICT (day, form, reason) DO UPDATE SET count = {table}.count + 1",
+                [day, form, reason],
+            )
+
+
+class ErasureRecord(models.Model):
+    """That a person's data was erased on request: when, by whom, which enquiries. No personal data."""
+
+    at = models.DateTimeField(_("erased at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField(_("by"), max_length=150)
+    references = models.TextField(_("enquiry references"))
+    reason = models.CharField(_("request"), max_length=200)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.references}"
+
+
+class EnquiryPage(RoutablePageMixin, Page):
+    """The hub's one enquiry form. Editors write the words around it; the form itself is code."""
+
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link", "ul"])
+    response_time = models.CharField(
+        _("promised response time"),
+        max_length=80,
+        default="within two working days",
+        help_text=_("Completes “We will contact you …”, e.g. “within two working days”."),
+    )
+    what_happens_next = RichTextField(
+        _("what happens next"),
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=_("Shown beside the form and again on the confirmation page."),
+    )
+    privacy_summary = RichTextField(
+        _("privacy summary"),
+        features=["bold", "italic", "link", "ul"],
+        help_text=_("A short summary of how we use the person's details."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmation_text = RichTextField(
+        _("confirmation page text"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text=_(
+            "Optional extra words on the confirmation page, e.g. what to read while waiting."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("response_time"),
+        FieldPanel("what_happens_next"),
+        MultiFieldPanel(
+            [FieldPanel("privacy_summary"), FieldPanel("privacy_page")],
+            heading=_("Privacy"),
+        ),
+        FieldPanel("confirmation_text"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "enquiry/enquiry_page.html"
+
+    class Meta:
+        verbose_name = _("enquiry page")
+
+    @path("")
+    def form_view(self, request):
+        from .views import enquiry_form_view
+
+        return enquiry_form_view(self, request)
+
+    @path("thank-you/")
+    def confirmation_view(self, request):
+        from .views import confirmation_view
+
+        return confirmation_view(self, request)

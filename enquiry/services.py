@@ -1,0 +1,199 @@
+"""Saving an enquiry: the one boundary where the enquiry, its consents, its history and its
+notifications are written together, in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Site
+
+from councils.models import Council, outward_code
+from outbox.queue import queue_email, queue_webhook
+
+from .models import (
+    Enquiry,
+    EnquiryHistory,
+    HearAboutOption,
+    KeepInTouchConsent,
+    ReceivedVia,
+    ReferenceCounter,
+)
+
+
+@dataclass
+class EnquiryDetails:
+    """What the person told us, already validated by a form."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    postcode: str
+    spare_bedroom: str
+    contact_method: str
+    contact_time: str
+    council: Council | None = None
+    fostering_types: list = field(default_factory=list)
+    question: str = ""
+    heard_about: HearAboutOption | None = None
+    # channel -> the exact wording shown next to the ticked box
+    consents: dict[str, str] = field(default_factory=dict)
+
+
+def record_enquiry(
+    details: EnquiryDetails,
+    *,
+    submission_token: uuid.UUID | None = None,
+    received_via: str = ReceivedVia.WEBSITE,
+    entered_by=None,
+    language: str | None = None,
+) -> tuple[Enquiry, bool]:
+    """Save an enquiry with its consents, history and notifications; return (enquiry, created).
+
+    The same submission token twice (a double click, a resubmitted page) returns the enquiry the
+    first post saved, with created=False, and sends nothing more.
+    """
+    token = submission_token or uuid.uuid4()
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            enquiry = Enquiry.objects.create(
+                reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
+                submission_token=token,
+                created_at=now,
+                received_via=received_via,
+                entered_by=entered_by,
+                language=language,
+                first_name=details.first_name,
+                last_name=details.last_name,
+                email=details.email,
+                phone=details.phone,
+                postcode=details.postcode,
+                postcode_district=outward_code(details.postcode),
+                question=details.question,
+                council=details.council,
+                spare_bedroom=details.spare_bedroom,
+                contact_method=details.contact_method,
+                contact_time=details.contact_time,
+                heard_about=details.heard_about,
+                heard_about_label=details.heard_about.label if details.heard_about else "",
+            )
+            enquiry.fostering_types.set(details.fostering_types)
+            KeepInTouchConsent.objects.bulk_create(
+                KeepInTouchConsent(
+                    enquiry=enquiry,
+                    channel=channel,
+                    wording=wording,
+                    language=language,
+                    given_at=now,
+                )
+                for channel, wording in details.consents.items()
+            )
+            EnquiryHistory.objects.create(
+                enquiry=enquiry,
+                at=now,
+                by=entered_by,
+                by_name=(
+                    (entered_by.get_full_name() or entered_by.get_username())
+                    if entered_by
+                    else "Website form"
+                ),
+                action=EnquiryHistory.Action.CREATED,
+                to_value=ReceivedVia(received_via).label,
+                effective_on=timezone.localdate(now),
+            )
+            queue_notifications(enquiry)
+    except IntegrityError:
+        existing = Enquiry.objects.filter(submission_token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return enquiry, True
+
+
+def admin_url(enquiry: Enquiry) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "enquiries:inspect", args=[enquiry.pk]
+    )
+
+
+def queue_notifications(enquiry: Enquiry) -> None:
+    """Queue the acknowledgement, the hub and council notifications and the council webhook.
+
+    Emails carry the reference and an admin link, never the person's details; only the signed
+    webhook to the council's own system (under the data sharing agreement) carries them.
+    """
+    from home.models import HubSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    hub = HubSettings.for_site(site) if site else HubSettings()
+    context = {"enquiry": enquiry, "hub": hub, "admin_url": admin_url(enquiry)}
+    if hub.enquiry_page_id:
+        context["response_time"] = getattr(hub.enquiry_page.specific, "response_time", "")
+
+    if enquiry.received_via == ReceivedVia.WEBSITE:
+        with translation.override(enquiry.language):
+            queue_email(
+                topic="enquiry.acknowledgement",
+                reference=enquiry.reference,
+                to=[enquiry.email],
+                subject=render_to_string(
+                    "enquiry/email/acknowledgement_subject.txt", context
+                ).strip(),
+                body=render_to_string("enquiry/email/acknowledgement.txt", context),
+            )
+    with translation.override(settings.LANGUAGE_CODE):
+        staff_subject = render_to_string("enquiry/email/new_enquiry_subject.txt", context).strip()
+        staff_body = render_to_string("enquiry/email/new_enquiry.txt", context)
+    queue_email(
+        topic="enquiry.hub_notification",
+        reference=enquiry.reference,
+        to=[hub.enquiry_notification_email],
+        subject=staff_subject,
+        body=staff_body,
+    )
+    if enquiry.council and enquiry.council.handover_email:
+        queue_email(
+            topic="enquiry.council_notification",
+            reference=enquiry.reference,
+            to=[enquiry.council.handover_email],
+            subject=staff_subject,
+            body=staff_body,
+        )
+    if enquiry.council:
+        queue_webhook(
+            council=enquiry.council,
+            topic="enquiry.created",
+            reference=enquiry.reference,
+            payload=webhook_payload(enquiry),
+        )
+
+
+def webhook_payload(enquiry: Enquiry) -> dict:
+    """The enquiry as the council's case-management system receives it."""
+    return {
+        "reference": enquiry.reference,
+        "received_at": enquiry.created_at.isoformat(),
+        "received_via": enquiry.received_via,
+        "language": enquiry.language,
+        "council": enquiry.council.short_name if enquiry.council else None,
+        "first_name": enquiry.first_name,
+        "last_name": enquiry.last_name,
+        "email": enquiry.email,
+        "phone": enquiry.phone,
+        "postcode": enquiry.postcode,
+        "fostering_types": [page.title for page in enquiry.fostering_types.all()],
+        "spare_bedroom": enquiry.spare_bedroom,
+        "contact_method": enquiry.contact_method,
+        "contact_time": enquiry.contact_time,
+        "question": enquiry.question,
+        "heard_about": enquiry.heard_about_label,
+        "keep_in_touch": sorted(c.channel for c in enquiry.consents.all()),
+    }

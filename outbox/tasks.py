@@ -1,0 +1,113 @@
+"""Sending outbox messages, run by the background worker (`manage.py db_worker`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import OutboxMessage
+from .webhooks import CouncilSystemClient, CouncilSystemError
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_BACKEND = "outbox"
+
+
+def enqueue_delivery(message: OutboxMessage) -> None:
+    """Ask the worker to send a message at its next attempt time.
+
+    With the database task backend the task row is written in the caller's transaction, so the
+    message and the request to send it commit (or roll back) together.
+    """
+    deliver_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.kind == OutboxMessage.Kind.EMAIL:
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[line.strip() for line in message.recipient.splitlines() if line.strip()],
+        )
+        for attachment in message.attachments:
+            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        email.send(fail_silently=False)
+    else:
+        council = message.signing_council
+        if council is None or not council.webhook_url or not council.webhook_secret:
+            raise CouncilSystemError("The council no longer has a webhook address and secret.")
+        CouncilSystemClient(council.webhook_url, council.webhook_secret).send(
+            message.topic, message.payload
+        )
+
+
+def deliver(message_id: int) -> str:
+    """Send one message if it is due, exactly once even with several workers.
+
+    The row stays locked while it is sent, so a second worker skips it; a failure schedules the
+    next try (1, 2, 4... minutes) until OUTBOX_MAX_ATTEMPTS, then marks it failed for staff.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("signing_council")
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return "nothing to send"
+        now = timezone.now()
+        if message.next_attempt_at > now:
+            return "not due yet"
+        message.attempts += 1
+        message.last_attempt_at = now
+        try:
+            _send(message)
+        except Exception as error:  # any failure of the mail server or the council's system
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+                logger.error("Outbox message %s failed for good: %s", message.pk, error)
+            else:
+                message.next_attempt_at = now + OutboxMessage.backoff(message.attempts)
+                enqueue_delivery(message)
+            message.save()
+            return "failed"
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save()
+        return "sent"
+
+
+@task(backend=OUTBOX_BACKEND, queue_name="outbox")
+def deliver_message(message_id: int) -> str:
+    return deliver(message_id)
+
+
+def requeue_overdue() -> int:
+    """Re-ask the worker for pending messages whose task went missing. Safe to run any time."""
+    count = 0
+    with transaction.atomic():
+        for message in OutboxMessage.objects.overdue().select_for_update(skip_locked=True):
+            message.next_attempt_at = timezone.now()
+            message.save(update_fields=["next_attempt_at"])
+            enqueue_delivery(message)
+            count += 1
+    return count
+
+
+def retry(message: OutboxMessage) -> None:
+    """Staff asked to try a failed or waiting message again now."""
+    with transaction.atomic():
+        message.status = OutboxMessage.Status.PENDING
+        message.next_attempt_at = timezone.now()
+        message.attempts = 0
+        message.save(update_fields=["status", "next_attempt_at", "attempts"])
+        enqueue_delivery(message)
