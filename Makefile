@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-fast test-browser lint format lock clean
+.PHONY: help install run worker serve migrate demo test test-fast test-browser lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,9 +29,15 @@ migrate: install ## Apply database migrations (SQLite by default, or DATABASE_UR
 demo: migrate ## Load the demo content and demo users (safe to run again)
 	$(MANAGE) load_demo_content
 
-run: demo ## Install, migrate, load demo content and serve http://127.0.0.1:8000/ (PORT=... overrides)
+run: demo ## Install, migrate, load demo content, start the worker and serve http://127.0.0.1:8000/ (PORT=... overrides)
 	@echo "Serving the hub site on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl+C stops it."
-	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "The background worker sends the outbox's emails (printed here, by the console mail backend)."
+	@$(MANAGE) db_worker --backend outbox --queue-name outbox --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: migrate ## Run only the background worker that sends emails and webhooks (the outbox)
+	$(MANAGE) db_worker --backend outbox --queue-name outbox
 
 test: install lint ## Install and run the whole suite: lint, unit and browser tests on PostgreSQL
 	$(PY) -m pytest

@@ -115,6 +115,7 @@ HUB_SETTINGS = {
     "phone_number": PHONE_NUMBER,
     "phone_hours": PHONE_HOURS,
     "email": EMAIL,
+    "enquiry_notification_email": f"enquiries@{USER_EMAIL_DOMAIN}",
     "enquiry_page": PageRef("/enquire/"),
     "events_page": PageRef("/events/"),
     "social_links": [
@@ -145,3 +146,18 @@ NAVIGATION = {
         _nav("Contact us", "/enquire/"),
     ],
 }
+
+# Answers to "How did you hear about us?", in the order the form shows them.
+HEAR_ABOUT = [
+    "Social media",
+    "Search engine (for example Google)",
+    "Radio",
+    "Poster, leaflet or newspaper",
+    "Bus, billboard or other outdoor advert",
+    "An information event or stall",
+    "A foster carer I know",
+    "Friend, family or colleague",
+    "My council's website",
+    "Through my work or employer",
+    "Somewhere else",
+]

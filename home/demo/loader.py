@@ -30,9 +30,11 @@ from wagtail.models import Collection, Page, Site
 
 from councils.models import Council, CouncilPage, CouncilTeam
 from councils.roles import sync_roles
-from home.models import HomePage, HubSettings, NavigationSettings
+from enquiry.models import EnquiryPage
+from home.models import HomePage, HubSettings, NavigationSettings, StandardPage
 
 from . import content, images, pages
+from .enquiries import load_demo_enquiries
 from .refs import CouncilRef, Img, PageRef
 
 COLLECTION_NAME = "Demo images"
@@ -98,12 +100,15 @@ class DemoLoader:
 
         self.load_images()
         self.load_councils()
+        self.retire_interim_enquiry_page(home)
         for spec in pages.PAGES:
             self.ensure_page(home, spec)
+        self.link_privacy_notice()
         self.fill_home_page(home)
         self.fill_settings(site)
         sync_roles()
         self.load_users()
+        load_demo_enquiries(self)
         return self.result
 
     def created(self, kind: str, label: str) -> None:
@@ -205,6 +210,48 @@ class DemoLoader:
         for child in spec.get("children", []):
             self.ensure_page(page, child)
         return page
+
+    def retire_interim_enquiry_page(self, home: HomePage) -> None:
+        """Swap the foundation's stand-in /enquire/ page for the real enquiry page.
+
+        Only the untouched stand-in (a standard page with the loader's single revision) goes;
+        the settings and menu links that pointed at it are moved to the new page.
+        """
+        interim = home.get_children().filter(slug="enquire").first()
+        if interim is None or not isinstance(interim.specific, StandardPage):
+            return
+        if interim.revisions.count() > 1:
+            return
+        old_id = interim.pk
+        interim.delete()
+        new_page = self.ensure_page(home, pages.ENQUIRE)
+        for site in Site.objects.all():
+            hub = HubSettings.for_site(site)
+            if hub.enquiry_page_id in (None, old_id):
+                hub.enquiry_page = new_page
+                hub.save(update_fields=["enquiry_page"])
+            navigation = NavigationSettings.for_site(site)
+            for menu in ("main_menu", "footer_menu"):
+                data = getattr(navigation, menu).raw_data
+                changed = False
+                for item in data:
+                    if item.get("value", {}).get("page") in (None, old_id) and not item.get(
+                        "value", {}
+                    ).get("external_url"):
+                        item["value"]["page"] = new_page.pk
+                        changed = True
+                if changed:
+                    setattr(navigation, menu, list(data))
+                    navigation.save()
+        self.log("Replaced the interim /enquire/ page with the enquiry form page")
+
+    def link_privacy_notice(self) -> None:
+        """Point the new enquiry page at the privacy notice (created after it)."""
+        page = self.page("/enquire/")
+        untouched = page.revisions.count() == 1  # nobody has edited it since the loader made it
+        if isinstance(page, EnquiryPage) and page.privacy_page_id is None and untouched:
+            page.privacy_page = self.page("/privacy/")
+            page.save_revision().publish()
 
     @staticmethod
     def existing_council_page(page: Page) -> CouncilPage | None:

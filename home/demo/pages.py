@@ -53,55 +53,38 @@ EVENTS_CTA = call_to_action(
 # -- Interim pages for the enquiry and events routes ---------------------------------------------
 
 ENQUIRE = {
-    "model": "home.StandardPage",
+    "model": "enquiry.EnquiryPage",
     "slug": "enquire",
     "title": "Enquire about fostering",
     "fields": {
-        "intro": (
-            "Thinking about fostering? Get in touch. You will talk to a friendly person from our "
-            "team, not a machine, and you do not have to decide anything yet."
+        "intro": p(
+            "Thinking about fostering? Tell us a little about yourself and a friendly person from "
+            "our team will get in touch. You do not have to decide anything yet, and there are no "
+            "wrong answers.",
+            f"Rather talk now? Call <b>{PHONE_NUMBER}</b>, {PHONE_HOURS}.",
         ),
-        "listing_summary": "Call, email or ask for a call back. We reply within two working days.",
+        "response_time": "within two working days",
+        "what_happens_next": ol(
+            "We contact you within two working days, in the way and at the time you choose.",
+            "We have a relaxed chat about you, your home and the children who need families near "
+            "you.",
+            "If you want to carry on, we arrange a visit to your home.",
+            "If now is not the right time, we can keep in touch, but only if you say yes.",
+        ),
+        "privacy_summary": p(
+            f"{HUB_NAME} uses your details only to answer your enquiry and to help you through "
+            "the first steps of fostering. We share them with the council you choose to foster "
+            "for, and with nobody else. We delete them two years after your enquiry closes.",
+        ),
+        "confirmation_text": p(
+            "While you wait, you might like to read "
+            '<a href="/stories/">stories from local foster carers</a> or '
+            '<a href="/how-to-foster/">how the journey to fostering works</a>.'
+        ),
         "search_description": (
-            f"Contact {HUB_NAME} to ask about fostering with Derby, Derbyshire, Nottingham or "
-            "Nottinghamshire councils."
+            f"Enquire about fostering with {HUB_NAME}: Derby, Derbyshire, Nottingham and "
+            "Nottinghamshire councils. We reply within two working days."
         ),
-        "listing_image": Img("chat"),
-        "body": [
-            rich_text(
-                h2("Call us")
-                + p(
-                    f"Phone <b>{PHONE_NUMBER}</b>. We are open {PHONE_HOURS}"
-                    f". Calls cost the same as a normal landline call.",
-                )
-                + h2("Email us")
-                + p(
-                    f'Email <a href="mailto:{EMAIL}">{EMAIL}</a>. Tell us your name, your phone '
-                    "number and a good time to call, and we will ring you back."
-                )
-                + h2("What happens next")
-                + ol(
-                    "We call you back within two working days.",
-                    "We have a relaxed chat about you, your home and the children who need "
-                    "families near you.",
-                    "If you want to carry on, we arrange a visit to your home.",
-                    "If now is not the right time, we can keep in touch, but only if you say yes.",
-                )
-                + p(
-                    "Our online enquiry form is coming soon. Until then, phone or email is the "
-                    "quickest way to reach us."
-                )
-            ),
-            image(
-                "chat",
-                "Drawing of two people chatting, with speech bubbles above their heads.",
-            ),
-            quote(
-                "I nearly did not ring. I am so glad I did. Nobody rushed me, and I got "
-                "honest answers to all my questions.",
-                "Grace, foster carer in Nottinghamshire",
-            ),
-        ],
     },
 }
 
@@ -1825,7 +1808,7 @@ ACCESSIBILITY = {
 
 # Top-level pages below the home page, in creation order (see the module docstring).
 PAGES = [
-    ENQUIRE,
+    ENQUIRE,  # first: other pages link to it (the loader then points it at the privacy notice)
     EVENTS,
     TYPES_INDEX,
     STORY_INDEX,
