@@ -25,6 +25,11 @@ from .services import EnquiryDetails
 
 NOT_SURE = "not-sure"
 NAME_PUNCTUATION = set(" '\u2019.-")
+# Zero-width (non-)joiners are format characters, but ordinary text needs them: Persian and
+# Indic names, emoji sequences (a family emoji). Other format characters (bidi overrides) are
+# refused.
+JOINERS = "\u200c\u200d"
+UNUSUAL_CHARACTERS = _("Remove the unusual characters")
 PHONE_ALLOWED_RE = re.compile(r"^[0-9+() \-]+$")
 
 
@@ -32,16 +37,19 @@ def clean_text(value: str) -> str:
     """Strip, fold runs of spaces and refuse control characters (pasted or hostile input)."""
     value = unicodedata.normalize("NFC", value or "").strip()
     if any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in value if ch not in "\n\r\t"
+        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"}
+        for ch in value
+        if ch not in "\n\r\t" + JOINERS
     ):
-        raise ValidationError(_("Remove the unusual characters"), code="control_characters")
+        raise ValidationError(UNUSUAL_CHARACTERS, code="control_characters")
     return value
 
 
 def is_name(value: str) -> bool:
     """Letters in any script (with their accents), spaces, hyphens, apostrophes and full stops."""
     return any(unicodedata.category(ch).startswith("L") for ch in value) and all(
-        unicodedata.category(ch)[0] in "LM" or ch in NAME_PUNCTUATION for ch in value
+        unicodedata.category(ch)[0] in "LM" or ch in NAME_PUNCTUATION or ch in JOINERS
+        for ch in value
     )
 
 
@@ -145,7 +153,11 @@ class EnquiryDetailsForm(forms.Form):
         help_text=_("Select all that apply, or none if you are not sure yet."),
         queryset=FosteringTypePage.objects.none(),
         required=False,
-        error_messages={"invalid_choice": _("Select types of fostering from the list")},
+        error_messages={
+            "invalid_choice": _("Select types of fostering from the list"),
+            # Django's own message repeats the posted value back ("“x” is not a valid value").
+            "invalid_pk_value": _("Select types of fostering from the list"),
+        },
         widget=forms.CheckboxSelectMultiple,
     )
     spare_bedroom = forms.ChoiceField(
@@ -194,6 +206,9 @@ class EnquiryDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Django's own "Null characters are not allowed." for a NUL in a text box.
+            field.error_messages.setdefault("null_characters_not_allowed", UNUSUAL_CHARACTERS)
         self.councils = {council.short_name: council for council in Council.objects.active()}
         self.fields["council"].choices = [
             *((short_name, council.name) for short_name, council in self.councils.items()),

@@ -32,14 +32,14 @@ def make_user(db):
 
 @pytest.fixture
 def enquiry_page(home):
-    """An enquiry page at /enquire/, chosen in the hub settings as the demo does: Enquire links
+    """The enquiry page at /enquire/, chosen in the hub settings as the demo does: Enquire links
     appear only while the hub has a live enquiry page."""
     from wagtail.models import Site
 
-    from home.factories import StandardPageFactory
+    from enquiry.factories import EnquiryPageFactory
     from home.models import HubSettings
 
-    page = StandardPageFactory(parent=home, title="Enquire about fostering", slug="enquire")
+    page = EnquiryPageFactory(parent=home)
     hub = HubSettings.for_site(Site.objects.get(is_default_site=True))
     hub.enquiry_page = page
     hub.save()

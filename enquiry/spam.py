@@ -1,0 +1,124 @@
+"""Spam checks for the public enquiry form, without a CAPTCHA.
+
+Three checks, none of which asks anything of a person:
+
+- a honeypot: a text box hidden from everyone (people, screen readers, keyboards) that only a
+  bot fills in;
+- a signed form token issued when the form is first shown. It carries the submission's UUID
+  (so a double click or a resubmitted page saves one enquiry) and when the form was shown (so a
+  post sooner than ENQUIRY_MIN_FILL_SECONDS is turned away, and one older than
+  ENQUIRY_FORM_MAX_AGE_SECONDS is refused);
+- a rate limit per client address (django-ratelimit, in the shared cache).
+
+Honeypot, too-fast and rate-limited posts are answered exactly like a success (a redirect to the
+thank-you page) so a bot learns nothing, and are counted per day in `RejectedSubmission`. Nothing
+here logs or stores what the person typed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django_ratelimit.core import is_ratelimited
+
+from .models import RejectedSubmission
+
+logger = logging.getLogger(__name__)
+
+# The honeypot's name: plausible to a bot, and not one that browsers' autofill recognises.
+HONEYPOT_FIELD = "website"
+TOKEN_FIELD = "form_token"
+TOKEN_SALT = "enquiry.form-token"
+# Tolerated clock difference between web processes when checking an issue time.
+CLOCK_SKEW_SECONDS = 60
+
+Reason = RejectedSubmission.Reason
+
+
+class TokenError(Exception):
+    """The form token is missing, tampered with, or too old."""
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """What a valid form token says: which submission, and when its form was first shown."""
+
+    submission: uuid.UUID
+    issued_at: float
+
+    def age(self, now: float | None = None) -> float:
+        return (time.time() if now is None else now) - self.issued_at
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=TOKEN_SALT)
+
+
+def issue_token(issued_at: float | None = None, submission: uuid.UUID | None = None) -> str:
+    """A new signed token for a form being shown for the first time."""
+    issued = int(time.time() if issued_at is None else issued_at)
+    return _signer().sign(f"{submission or uuid.uuid4()}:{issued}")
+
+
+def read_token(value: str | None, now: float | None = None) -> FormToken:
+    """Check a posted token's signature and age; raise TokenError when it cannot be trusted."""
+    if not value:
+        raise TokenError("missing")
+    try:
+        payload = _signer().unsign(value)
+        submission_text, issued_text = payload.split(":")
+        token = FormToken(uuid.UUID(submission_text), float(int(issued_text)))
+    except (signing.BadSignature, ValueError) as error:
+        raise TokenError("invalid") from error
+    age = token.age(now)
+    if age < -CLOCK_SKEW_SECONDS:
+        raise TokenError("from the future")
+    if age > settings.ENQUIRY_FORM_MAX_AGE_SECONDS:
+        raise TokenError("expired")
+    return token
+
+
+def is_too_fast(token: FormToken, now: float | None = None) -> bool:
+    """Sent sooner after the form was shown than a person could fill it in."""
+    return token.age(now) < settings.ENQUIRY_MIN_FILL_SECONDS
+
+
+def honeypot_filled(data) -> bool:
+    return bool((data.get(HONEYPOT_FIELD) or "").strip())
+
+
+def is_rate_limited(request) -> bool:
+    """Count this post against the client address's allowance; True when it is over the limit."""
+    return is_ratelimited(
+        request,
+        group="enquiry",
+        key="ip",
+        rate=settings.ENQUIRY_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    )
+
+
+def silent_rejection(request, data, token: FormToken | None) -> str | None:
+    """The reason to turn this post away while answering as if it succeeded, or None.
+
+    Every post counts against the rate limit, so it is checked first.
+    """
+    if is_rate_limited(request):
+        return Reason.RATE_LIMITED
+    if honeypot_filled(data):
+        return Reason.HONEYPOT
+    if token is not None and is_too_fast(token):
+        return Reason.TOO_FAST
+    return None
+
+
+def count_rejection(reason: str) -> None:
+    """Count a turned-away post for staff; the log line names the reason only."""
+    RejectedSubmission.record(reason)
+    logger.info("Enquiry form post turned away: %s", reason)
