@@ -39,7 +39,30 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     "wagtailredirects.add_redirect",
     "wagtailredirects.change_redirect",
     "wagtailredirects.delete_redirect",
+    # The "How did you hear about us?" answers the enquiry form offers.
+    "enquiry.add_hearaboutoption",
+    "enquiry.change_hearaboutoption",
+    "enquiry.view_hearaboutoption",
 ]
+# Nobody deletes enquiries in the admin: erasure is its own recorded data-protection action.
+ENQUIRY_HANDLING = [
+    "enquiry.view_enquiry",
+    "enquiry.add_enquiry",
+    "enquiry.change_enquiry",
+    "enquiry.import_outcomes",
+]
+HUB_ENQUIRY_MODEL_PERMISSIONS = [
+    *ADMIN_ACCESS,
+    *ENQUIRY_HANDLING,
+    "enquiry.view_all_enquiries",
+    "enquiry.manage_personal_data",
+    "enquiry.add_hearaboutoption",
+    "enquiry.change_hearaboutoption",
+    "enquiry.view_hearaboutoption",
+    "enquiry.view_rejectedsubmission",
+]
+# A council's fostering team handles its own council's enquiries (Enquiry.objects.for_user).
+COUNCIL_FOSTERING_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *ENQUIRY_HANDLING]
 
 
 def team_group_name(council: Council, role: str) -> str:
@@ -80,9 +103,11 @@ def sync_roles() -> None:
         _page_permissions(hub_comms, site.root_page, PAGE_MANAGING)
     _collection_permissions(hub_comms, MEDIA_EDITING)
 
-    for name in (HUB_ENQUIRY, MARKETING_LEADS):
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*_model_permissions(ADMIN_ACCESS))
+    hub_enquiry, _created = Group.objects.get_or_create(name=HUB_ENQUIRY)
+    hub_enquiry.permissions.add(*_model_permissions(HUB_ENQUIRY_MODEL_PERMISSIONS))
+
+    marketing, _created = Group.objects.get_or_create(name=MARKETING_LEADS)
+    marketing.permissions.add(*_model_permissions(ADMIN_ACCESS))
 
     for council in Council.objects.all():
         sync_council_teams(council)
@@ -92,6 +117,8 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
     """Make sure the council's comms and fostering teams exist with the right permissions.
 
     Comms officers edit and publish their own council's page and its children, nothing else.
+    Fostering staff handle enquiries; which ones (their council's only) is the row-level rule in
+    `Enquiry.objects.for_user`, not a permission.
     """
     admin_access = _model_permissions(ADMIN_ACCESS)
     groups = {}
@@ -107,6 +134,10 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
             team.group.save(update_fields=["name"])
         team.group.permissions.add(*admin_access)
         groups[role] = team.group
+
+    groups[CouncilTeam.Role.FOSTERING].permissions.add(
+        *_model_permissions(COUNCIL_FOSTERING_MODEL_PERMISSIONS)
+    )
 
     comms = groups[CouncilTeam.Role.COMMS]
     for page in CouncilPage.objects.filter(council=council):

@@ -1,20 +1,115 @@
-"""Enquiry handling in the admin (skeleton; filled in by the admin work)."""
+"""Wiring of the enquiry admin: which views, under which URLs and menu items.
 
+The views themselves (and the row-level rule they share) are in `enquiry.admin_views`.
+`services.admin_url` reverses "enquiries:inspect", the link every notification email carries.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_permission_codename
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import Enquiry
+from .admin_forms import EnquiryDetailsEditForm, StaffEnquiryForm
+from .admin_views import (
+    EnquiryCreateView,
+    EnquiryEditView,
+    EnquiryIndexView,
+    EnquiryInspectView,
+    HandoverView,
+    OutcomeImportView,
+    StageChangeView,
+)
+from .models import Enquiry, HearAboutOption
 
 
 class EnquiryViewSet(ModelViewSet):
+    """Enquiries: list, record, inspect, edit details, change stage, hand over, import.
+
+    There is no delete, copy, usage or Wagtail history view: nobody deletes an enquiry in the
+    admin, and the enquiry's own dated history is on its inspect page.
+    """
+
     model = Enquiry
     icon = "mail"
     menu_label = _("Enquiries")
+    menu_order = 190
     url_prefix = "enquiries"
     url_namespace = "enquiries"
     add_to_admin_menu = True
+    add_to_reference_index = False
     inspect_view_enabled = True
-    form_fields = ["stage"]
+    copy_view_enabled = False
+    list_per_page = 50
+    index_view_class = EnquiryIndexView
+    add_view_class = EnquiryCreateView
+    edit_view_class = EnquiryEditView
+    inspect_view_class = EnquiryInspectView
+    stage_view_class = StageChangeView
+    handover_view_class = HandoverView
+    import_view_class = OutcomeImportView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def get_form_class(self, for_update: bool = False):
+        return EnquiryDetailsEditForm if for_update else StaffEnquiryForm
+
+    def get_permissions_to_register(self):
+        """Offer every enquiry permission in the group editor except delete."""
+        return (
+            super()
+            .get_permissions_to_register()
+            .exclude(codename=get_permission_codename("delete", self.model_opts))
+        )
+
+    @property
+    def stage_view(self):
+        return self.construct_view(self.stage_view_class)
+
+    @property
+    def handover_view(self):
+        return self.construct_view(self.handover_view_class)
+
+    @property
+    def import_view(self):
+        return self.construct_view(self.import_view_class)
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("new/", self.add_view, name="add"),
+            path("import/", self.import_view, name="import"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("edit/<int:pk>/", self.edit_view, name="edit"),
+            path("stage/<int:pk>/", self.stage_view, name="stage"),
+            path("handover/<int:pk>/", self.handover_view, name="handover"),
+        ]
+
+
+class HearAboutOptionViewSet(ModelViewSet):
+    """The answers to "How did you hear about us?", in the order the form offers them."""
+
+    model = HearAboutOption
+    icon = "list-ul"
+    menu_label = _("“How did you hear?” answers")
+    url_prefix = "hear-about-answers"
+    url_namespace = "hear_about_answers"
+    add_to_settings_menu = True
+    add_to_reference_index = False
+    copy_view_enabled = False
+    list_display = ["label", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["label"]
+    form_fields = ["label", "is_active"]
 
 
 enquiry_viewset = EnquiryViewSet("enquiries")
+hear_about_viewset = HearAboutOptionViewSet("hear_about_answers")

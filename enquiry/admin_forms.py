@@ -1,0 +1,396 @@
+"""Forms staff use in the admin to record and progress enquiries.
+
+Recording an enquiry that came by phone, email or in person, and editing a person's details,
+subclass the public form's `EnquiryDetailsForm`, so every enquiry is validated the same way
+however it arrives.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateInput
+
+from councils.models import Council, outward_code
+from fostering_types.models import FosteringTypePage
+
+from .forms import EnquiryDetailsForm, clean_text, fostering_type_choices
+from .models import (
+    ClosedReason,
+    Enquiry,
+    EnquiryHistory,
+    HearAboutOption,
+    KeepInTouchConsent,
+    ReceivedVia,
+    Stage,
+    councils_of,
+)
+
+NOTE_MAX_LENGTH = 2000
+
+# What staff read out (or quote back by email) before ticking a keep-in-touch box. The exact
+# words are recorded with the permission, as they are for the website form.
+KEEP_IN_TOUCH_SCRIPT = {
+    KeepInTouchConsent.Channel.EMAIL: _(
+        "Can we keep in touch by email about fostering, for example to tell you about events "
+        "near you? You can ask us to stop at any time."
+    ),
+    KeepInTouchConsent.Channel.PHONE: _(
+        "Can we keep in touch by phone about fostering? You can ask us to stop at any time."
+    ),
+    KeepInTouchConsent.Channel.TEXT: _(
+        "Can we keep in touch by text message about fostering? You can ask us to stop at any time."
+    ),
+}
+
+
+def staff_consent_wording(channel: str, received_via: str) -> str:
+    """The words recorded with a permission staff took: the script and how it was given."""
+    return gettext("%(script)s (Agreed when asked by staff: %(how)s.)") % {
+        "script": KEEP_IN_TOUCH_SCRIPT[channel],
+        "how": ReceivedVia(received_via).label.lower(),
+    }
+
+
+def person_name(user) -> str:
+    """How a member of staff is named in an enquiry's history."""
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+def hub_sees_all(user) -> bool:
+    return user.has_perm("enquiry.view_all_enquiries")
+
+
+def validate_not_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("The date must be today or in the past"), code="future")
+
+
+class StaffEnquiryForm(EnquiryDetailsForm):
+    """An enquiry that came by phone, email or in person, typed in by staff.
+
+    Council fostering staff record enquiries only for their own council(s), so the council choice
+    is limited to theirs and required; the hub may choose any council or "not sure yet".
+    """
+
+    received_via = forms.ChoiceField(
+        label=_("How did the enquiry come in?"),
+        choices=[
+            (value, label) for value, label in ReceivedVia.choices if value != ReceivedVia.WEBSITE
+        ],
+        error_messages={
+            "required": _("Select how the enquiry came in"),
+            "invalid_choice": _("Select how the enquiry came in"),
+        },
+        widget=forms.RadioSelect,
+    )
+    keep_in_touch = forms.MultipleChoiceField(
+        label=_("Keep-in-touch permissions (optional)"),
+        help_text=_(
+            "Read out the words for each way of keeping in touch and tick only those the person "
+            "agreed to. The words are recorded with the permission."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Select ways of keeping in touch from the list")},
+    )
+
+    field_order = ["received_via"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only website enquiries get an acknowledgement email.
+        self.fields["email"].help_text = ""
+        if not hub_sees_all(user):
+            own = set(councils_of(user))
+            self.councils = {
+                short_name: council
+                for short_name, council in self.councils.items()
+                if council.pk in own
+            }
+            self.fields["council"].label = _("Which council is the enquiry for?")
+            self.fields["council"].help_text = _("You can record enquiries for your council only.")
+            self.fields["council"].error_messages.update(
+                required=_("Select a council"), invalid_choice=_("Select a council")
+            )
+            self.fields["council"].choices = [
+                (short_name, council.name) for short_name, council in self.councils.items()
+            ]
+            if len(self.councils) == 1:
+                self.initial.setdefault("council", next(iter(self.councils)))
+        self.fields["keep_in_touch"].choices = [
+            (channel, f"{label}: “{KEEP_IN_TOUCH_SCRIPT[channel]}”")
+            for channel, label in KeepInTouchConsent.Channel.choices
+        ]
+
+    def clean_council(self) -> Council | None:
+        council = super().clean_council()
+        if council is None and not hub_sees_all(self.user):
+            # A council's staff cannot file an enquiry where they could not see it again.
+            raise ValidationError(self.fields["council"].error_messages["invalid_choice"])
+        return council
+
+    def consents(self) -> dict[str, str]:
+        received_via = self.cleaned_data["received_via"]
+        return {
+            channel: staff_consent_wording(channel, received_via)
+            for channel in self.cleaned_data.get("keep_in_touch", [])
+        }
+
+
+# The person's details an edit may change, in the order they are listed in a history note.
+DETAIL_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "spare_bedroom",
+    "contact_method",
+    "contact_time",
+    "question",
+    "heard_about",
+]
+
+
+class EnquiryDetailsEditForm(EnquiryDetailsForm):
+    """Correct a person's details. The council changes only by a handover, so it is not here.
+
+    Saving writes a history note naming the fields that changed (never their values, so the
+    history holds no personal data beyond the enquiry's own fields).
+    """
+
+    def __init__(self, *args, instance: Enquiry, for_user=None, **kwargs):
+        self.instance = instance
+        initial = kwargs.pop("initial", None) or {}
+        initial.update({name: getattr(instance, name) for name in DETAIL_FIELDS})
+        initial["heard_about"] = instance.heard_about_id
+        current_types = list(instance.fostering_types.values_list("pk", flat=True))
+        initial["fostering_types"] = current_types
+        super().__init__(*args, initial=initial, **kwargs)
+        del self.fields["council"]
+        self.fields["email"].help_text = ""
+        # Keep answers that are no longer offered on the form (a retired option or fostering
+        # type page) so that saving other corrections does not drop them.
+        self.fields["heard_about"].queryset = HearAboutOption.objects.filter(
+            Q(is_active=True) | Q(pk=instance.heard_about_id)
+        )
+        self.fields["heard_about"].empty_label = _("Not given")
+        self.fields["fostering_types"].queryset = FosteringTypePage.objects.filter(
+            Q(pk__in=fostering_type_choices().values("pk")) | Q(pk__in=current_types)
+        ).order_by("path")
+
+    def changed_labels(self) -> list[str]:
+        """The names of the fields whose saved value this form changes."""
+        data = self.cleaned_data
+        changed = []
+        for name in DETAIL_FIELDS:
+            new = data.get(name)
+            old = getattr(self.instance, name)
+            if name == "heard_about":
+                new, old = (new.pk if new else None), self.instance.heard_about_id
+            if (new or "") != (old or ""):
+                changed.append(str(Enquiry._meta.get_field(name).verbose_name))
+        new_types = {page.pk for page in data.get("fostering_types") or []}
+        if new_types != set(self.instance.fostering_types.values_list("pk", flat=True)):
+            changed.append(str(Enquiry._meta.get_field("fostering_types").verbose_name))
+        return changed
+
+    @transaction.atomic
+    def save(self, by=None) -> Enquiry:
+        enquiry = self.instance
+        changed = self.changed_labels()
+        if not changed:
+            return enquiry
+        data = self.cleaned_data
+        heard_about = data.get("heard_about")
+        if heard_about is None:
+            enquiry.heard_about_label = ""
+        elif heard_about.pk != enquiry.heard_about_id:
+            enquiry.heard_about_label = heard_about.label
+        # else: keep the label as the person saw it, even if the answer was renamed since.
+        for name in DETAIL_FIELDS:
+            setattr(enquiry, name, data.get(name))
+        enquiry.postcode_district = outward_code(enquiry.postcode)
+        enquiry.save()
+        enquiry.fostering_types.set(data.get("fostering_types") or [])
+        EnquiryHistory.objects.create(
+            enquiry=enquiry,
+            by=by,
+            by_name=person_name(by),
+            action=EnquiryHistory.Action.NOTE,
+            effective_on=timezone.localdate(),
+            note=gettext("Details changed: %(fields)s.") % {"fields": ", ".join(changed)},
+        )
+        return enquiry
+
+
+class StageChangeForm(forms.Form):
+    """Move an enquiry along the pipeline (or close it), dated when it happened."""
+
+    stage = forms.ChoiceField(
+        label=_("New stage"),
+        choices=Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the new stage"),
+            "invalid_choice": _("Select the new stage"),
+        },
+    )
+    on = forms.DateField(
+        label=_("Date it happened"),
+        help_text=_("For example 2026-11-23. Today or earlier."),
+        widget=AdminDateInput,
+        validators=[validate_not_future],
+        error_messages={
+            "required": _("Enter the date it happened"),
+            "invalid": _("Enter a real date, like 2026-11-23"),
+        },
+    )
+    closed_reason = forms.ChoiceField(
+        label=_("Why is it closed?"),
+        help_text=_("Only when the new stage is “Closed”."),
+        choices=ClosedReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Select why the enquiry is closed")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("The note must be 2000 characters or fewer")},
+    )
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        self.enquiry = enquiry
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        received = timezone.localdate(self.enquiry.created_at)
+        if on < received:
+            raise ValidationError(
+                _("The date must be on or after the day the enquiry came in (%(date)s)"),
+                params={"date": date_format(received, "j F Y")},
+                code="before_received",
+            )
+        return on
+
+    def clean_note(self) -> str:
+        return clean_text(self.cleaned_data["note"])
+
+    def clean(self):
+        data = super().clean()
+        stage = data.get("stage")
+        reason = data.get("closed_reason")
+        if stage == Stage.CLOSED and not reason:
+            self.add_error("closed_reason", _("Select why the enquiry is closed"))
+        elif stage and stage != Stage.CLOSED:
+            data["closed_reason"] = ""
+        if (
+            stage
+            and stage == self.enquiry.stage
+            and (stage != Stage.CLOSED or reason == self.enquiry.closed_reason)
+        ):
+            self.add_error("stage", _("The enquiry is already at this stage"))
+        return data
+
+    @transaction.atomic
+    def save(self, by=None) -> EnquiryHistory:
+        enquiry = Enquiry.objects.select_for_update().get(pk=self.enquiry.pk)
+        data = self.cleaned_data
+        entry = enquiry.move_to(
+            data["stage"],
+            by=by,
+            on=data["on"],
+            closed_reason=data.get("closed_reason", ""),
+            note=data.get("note", ""),
+            source="admin",
+        )
+        self.enquiry = enquiry
+        return entry
+
+
+class HandoverForm(forms.Form):
+    """The hub passes an enquiry to a council's fostering team."""
+
+    council = forms.ModelChoiceField(
+        label=_("Council"),
+        queryset=Council.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the council"),
+            "invalid_choice": _("Select the council"),
+        },
+    )
+    on = forms.DateField(
+        label=_("Date handed over"),
+        help_text=_("For example 2026-11-23. Today or earlier."),
+        widget=AdminDateInput,
+        validators=[validate_not_future],
+        error_messages={
+            "required": _("Enter the date it was handed over"),
+            "invalid": _("Enter a real date, like 2026-11-23"),
+        },
+    )
+    send_to_council_system = forms.BooleanField(
+        label=_("Send the enquiry to the council’s case-management system"),
+        help_text=_("Only for councils whose system is set up to receive enquiries."),
+        required=False,
+        initial=True,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("The note must be 2000 characters or fewer")},
+    )
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        self.enquiry = enquiry
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("on", timezone.localdate())
+        if enquiry.council_id:
+            initial.setdefault("council", enquiry.council_id)
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = Council.objects.active().order_by("name")
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        received = timezone.localdate(self.enquiry.created_at)
+        if on < received:
+            raise ValidationError(
+                _("The date must be on or after the day the enquiry came in (%(date)s)"),
+                params={"date": date_format(received, "j F Y")},
+                code="before_received",
+            )
+        return on
+
+    def clean_note(self) -> str:
+        return clean_text(self.cleaned_data["note"])
+
+
+class OutcomeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file of outcomes"),
+        help_text=_("UTF-8 CSV, at most 2 MB and 5,000 rows."),
+        error_messages={
+            "required": _("Select a CSV file"),
+            "empty": _("The selected file is empty"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -1,0 +1,131 @@
+"""Spreadsheet export of the enquiries list (CSV and XLSX), safe to open in a spreadsheet.
+
+Enquirers type whatever they like into the form, and a spreadsheet treats a cell that starts with
+`=`, `+`, `-` or `@` as a formula (CSV/formula injection). Every text cell is passed through
+`neutralise_formula`, which makes such text inert by putting an apostrophe in front of it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enquiry
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix text a spreadsheet would read as a formula with an apostrophe; leave the rest.
+
+    Only text is changed: numbers and dates are not formulas and keep their type.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _council(enquiry: Enquiry) -> str:
+    return enquiry.council.name if enquiry.council_id else gettext("Not sure yet")
+
+
+def _fostering_types(enquiry: Enquiry) -> str:
+    # Uses the prefetched pages (see `export_queryset`), so one query for the whole export.
+    return ", ".join(page.title for page in enquiry.fostering_types.all())
+
+
+def _received(enquiry: Enquiry) -> datetime.datetime:
+    """The time it arrived in the hub's own time zone, without a zone (spreadsheets have none)."""
+    return timezone.make_naive(enquiry.created_at)
+
+
+# (key, heading, value) in the order of the spreadsheet's columns.
+EXPORT_COLUMNS: list[tuple[str, Any, Callable[[Enquiry], Any]]] = [
+    ("reference", _("Reference"), lambda e: e.reference),
+    ("received", _("Received"), _received),
+    ("received_via", _("How it came in"), lambda e: e.get_received_via_display()),
+    ("first_name", _("First name"), lambda e: e.first_name),
+    ("last_name", _("Last name"), lambda e: e.last_name),
+    ("email", _("Email address"), lambda e: e.email),
+    ("phone", _("Phone number"), lambda e: e.phone),
+    ("postcode", _("Postcode"), lambda e: e.postcode),
+    ("postcode_district", _("Postcode district"), lambda e: e.postcode_district),
+    ("council", _("Council"), _council),
+    ("fostering_types", _("Types of fostering"), _fostering_types),
+    ("spare_bedroom", _("Spare bedroom"), lambda e: e.get_spare_bedroom_display()),
+    ("contact_method", _("Best way to contact"), lambda e: e.get_contact_method_display()),
+    ("contact_time", _("Best time to contact"), lambda e: e.get_contact_time_display()),
+    ("question", _("Question"), lambda e: e.question),
+    ("heard_about", _("How they heard about us"), lambda e: e.heard_about_label),
+    ("stage", _("Stage"), lambda e: e.get_stage_display()),
+    ("closed_reason", _("Closed because"), lambda e: e.get_closed_reason_display()),
+    ("contacted_on", _("First contacted"), lambda e: e.contacted_on),
+    ("visit_booked_on", _("Initial visit booked"), lambda e: e.visit_booked_on),
+    ("visit_done_on", _("Initial visit done"), lambda e: e.visit_done_on),
+    ("application_on", _("Application received"), lambda e: e.application_on),
+    ("approved_on", _("Approved"), lambda e: e.approved_on),
+    ("closed_on", _("Closed"), lambda e: e.closed_on),
+    ("handed_over_on", _("Handed over to the council"), lambda e: e.handed_over_on),
+    (
+        "anonymised",
+        _("Personal data removed"),
+        lambda e: timezone.localdate(e.anonymised_at) if e.anonymised_at else None,
+    ),
+]
+EXPORT_FIELDS = [key for key, _heading, _value in EXPORT_COLUMNS]
+EXPORT_HEADINGS = {key: heading for key, heading, _value in EXPORT_COLUMNS}
+_VALUES = {key: value for key, _heading, value in EXPORT_COLUMNS}
+
+
+def export_queryset(queryset: QuerySet) -> QuerySet:
+    """The queries the export needs: the council joined, the types of fostering prefetched."""
+    return queryset.select_related("council").prefetch_related("fostering_types")
+
+
+def _csv_datetime(value: datetime.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+class EnquiryExportMixin:
+    """Spreadsheet export for a Wagtail listing view of enquiries (`?export=csv|xlsx`).
+
+    Builds on Wagtail's SpreadsheetExportMixin: the rows are whatever queryset the view lists
+    (so the row-level rule, the filters and the search all apply) and every cell is neutralised.
+    """
+
+    list_export = EXPORT_FIELDS
+    export_headings = EXPORT_HEADINGS
+    export_filename = "enquiries"
+
+    def get_filename(self) -> str:
+        return f"enquiries-{timezone.localdate():%Y-%m-%d}"
+
+    def to_row_dict(self, item: Enquiry) -> OrderedDict:
+        return OrderedDict((field, _VALUES[field](item)) for field in self.list_export)
+
+    def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
+        if export_format == self.FORMAT_CSV and isinstance(value, datetime.datetime):
+            value = _csv_datetime(value)
+        elif value is None:
+            value = ""
+        else:
+            value = super().preprocess_field_value(field, value, export_format)
+        if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":
+            value = force_str(value)
+        return neutralise_formula(value)
+
+    def stream_csv(self, queryset: QuerySet) -> Iterator[bytes]:
+        """Start with a byte order mark so that Excel reads the UTF-8 (names with accents)."""
+        yield "\ufeff".encode()
+        yield from super().stream_csv(queryset)
+
+    def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str):
+        return super().as_spreadsheet(export_queryset(queryset), spreadsheet_format)
