@@ -60,7 +60,7 @@ from .models import (
     RejectedSubmission,
     Stage,
 )
-from .services import record_enquiry, webhook_payload
+from .services import queue_handover_notification, record_enquiry, webhook_payload
 
 HANDLING_ACTIONS = ["add", "change", "view"]
 
@@ -631,6 +631,7 @@ class HandoverView(EnquiryActionView):
         with transaction.atomic():
             enquiry = Enquiry.objects.select_for_update().get(pk=self.object.pk)
             enquiry.hand_over(council, by=self.request.user, on=data["on"], note=data["note"])
+            queue_handover_notification(enquiry)
             sent = None
             if data.get("send_to_council_system"):
                 sent = queue_webhook(

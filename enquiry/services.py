@@ -197,3 +197,23 @@ def webhook_payload(enquiry: Enquiry) -> dict:
         "heard_about": enquiry.heard_about_label,
         "keep_in_touch": sorted(c.channel for c in enquiry.consents.all()),
     }
+
+
+def queue_handover_notification(enquiry: Enquiry) -> None:
+    """Tell the council's fostering team that the hub has handed an enquiry to them.
+
+    Like the other staff emails it carries the reference and an admin link, never personal data.
+    """
+    if not (enquiry.council and enquiry.council.handover_email):
+        return
+    context = {"enquiry": enquiry, "admin_url": admin_url(enquiry)}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("enquiry/email/handover_subject.txt", context).strip()
+        body = render_to_string("enquiry/email/handover.txt", context)
+    queue_email(
+        topic="enquiry.handover",
+        reference=enquiry.reference,
+        to=[enquiry.council.handover_email],
+        subject=subject,
+        body=body,
+    )

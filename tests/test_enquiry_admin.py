@@ -459,6 +459,21 @@ def test_handover_without_a_council_system_sends_nothing(people, enquiries, coun
     assert not OutboxMessage.objects.filter(topic="enquiry.handed_over").exists()
 
 
+def test_handover_emails_the_council_team_the_reference_only(people, enquiries, councils, client):
+    enquiry = enquiries["unsure"]
+    client.force_login(people["hub"])
+    client.post(
+        reverse("enquiries:handover", args=[enquiry.pk]),
+        {"council": councils["derby"].pk, "on": timezone.localdate().isoformat()},
+    )
+    email = OutboxMessage.objects.get(reference=enquiry.reference, topic="enquiry.handover")
+    assert email.recipient == councils["derby"].handover_email
+    assert enquiry.reference in email.subject and enquiry.reference in email.body
+    assert f"/admin/enquiries/inspect/{enquiry.pk}/" in email.body
+    for personal in (enquiry.first_name, enquiry.last_name, enquiry.email, enquiry.phone):
+        assert personal not in email.subject + email.body
+
+
 def test_council_staff_cannot_hand_over(people, enquiries, councils, client):
     enquiry = enquiries["derby"]
     client.force_login(people["derby"])

@@ -23,6 +23,7 @@ PAGE_TYPES = [
     "StoryPage",
     "PolicyPage",
     "AccessibilityStatementPage",
+    "EnquiryPage",
     "search results",
     "not found",
 ]
