@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from councils.factories import CouncilFactory
+from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
+from enquiry.factories import EnquiryFactory
+from enquiry.models import Enquiry
+from tests.enquiry_admin_support import comms_group, fostering_group
 
 
 @pytest.fixture
@@ -44,3 +53,58 @@ def enquiry_page(home):
     hub.enquiry_page = page
     hub.save()
     return page
+
+
+# --- Enquiry admin: two councils, one person in each role, and three enquiries -------------------
+
+
+@pytest.fixture
+def councils(home):
+    """Derby and Nottingham, with their teams, and every role group."""
+    derby = CouncilFactory(name="Derby City Council", short_name="derby")
+    nottingham = CouncilFactory(name="Nottingham City Council", short_name="nottingham")
+    sync_roles()
+    return {"derby": derby, "nottingham": nottingham}
+
+
+@pytest.fixture
+def people(councils, make_user):
+    """One person in each role, with real names so the history can show who did what."""
+    return {
+        "hub": make_user("hub-officer", HUB_ENQUIRY, first_name="Hana", last_name="Hub"),
+        "derby": make_user(
+            "derby-staff", fostering_group(councils["derby"]), first_name="Dev", last_name="Derby"
+        ),
+        "nottingham": make_user("nottingham-staff", fostering_group(councils["nottingham"])),
+        "marketing": make_user("marketing-lead", MARKETING_LEADS),
+        "hub_comms": make_user("hub-comms", HUB_COMMS),
+        "derby_comms": make_user("derby-comms", comms_group(councils["derby"])),
+    }
+
+
+@pytest.fixture
+def enquiries(councils):
+    """One enquiry for each council and one from someone not sure yet, oldest first."""
+    made = {
+        "derby": EnquiryFactory(
+            council=councils["derby"],
+            first_name="Dana",
+            last_name="Derbyshire",
+            email="dana@example.org",
+        ),
+        "nottingham": EnquiryFactory(
+            council=councils["nottingham"],
+            first_name="Nia",
+            last_name="Trent",
+            email="nia@example.org",
+        ),
+        "unsure": EnquiryFactory(
+            council=None, first_name="Uma", last_name="Unsure", email="uma@example.org"
+        ),
+    }
+    # Spread them over three days so the order and the date filter mean something.
+    now = timezone.now()
+    for days_ago, key in ((3, "derby"), (2, "nottingham"), (1, "unsure")):
+        Enquiry.objects.filter(pk=made[key].pk).update(created_at=now - timedelta(days=days_ago))
+        made[key].refresh_from_db()
+    return made

@@ -3,24 +3,20 @@
 Every test logs in as a real person in the real groups `sync_roles()` makes, and drives the
 admin pages with the test client. Who may see which enquiry is tested in
 test_enquiry_permissions.py; the outcome import and the export have their own files. The fixtures
-here are shared with those files.
+(`councils`, `people`, `enquiries`) live in tests/conftest.py; the helpers in
+tests/enquiry_admin_support.py.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from councils.factories import CouncilFactory
-from councils.models import CouncilTeam
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from enquiry.admin_forms import KEEP_IN_TOUCH_SCRIPT
 from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.forms import EnquiryDetailsForm
@@ -35,102 +31,16 @@ from enquiry.models import (
 )
 from fostering_types.factories import FosteringTypePageFactory
 from outbox.models import OutboxMessage
+from tests.enquiry_admin_support import (
+    REFERENCE_RE,
+    WEBHOOK_SECRET,
+    assert_refused,
+    index_url,
+    listed,
+)
 from tests.markup import parse
 
 pytestmark = pytest.mark.django_db
-
-REFERENCE_RE = re.compile(r"HUB-\d{4}-\d{6}")
-WEBHOOK_SECRET = "s" * 40
-
-
-# --- Fixtures shared by the enquiry admin tests --------------------------------------------------
-
-
-@pytest.fixture
-def councils(home):
-    """Derby and Nottingham, with their teams, and every role group."""
-    derby = CouncilFactory(name="Derby City Council", short_name="derby")
-    nottingham = CouncilFactory(name="Nottingham City Council", short_name="nottingham")
-    sync_roles()
-    return {"derby": derby, "nottingham": nottingham}
-
-
-def fostering_group(council) -> Group:
-    return CouncilTeam.objects.get(council=council, role=CouncilTeam.Role.FOSTERING).group
-
-
-def comms_group(council) -> Group:
-    return CouncilTeam.objects.get(council=council, role=CouncilTeam.Role.COMMS).group
-
-
-@pytest.fixture
-def people(councils, make_user):
-    """One person in each role, with real names so the history can show who did what."""
-    return {
-        "hub": make_user("hub-officer", HUB_ENQUIRY, first_name="Hana", last_name="Hub"),
-        "derby": make_user(
-            "derby-staff", fostering_group(councils["derby"]), first_name="Dev", last_name="Derby"
-        ),
-        "nottingham": make_user("nottingham-staff", fostering_group(councils["nottingham"])),
-        "marketing": make_user("marketing-lead", MARKETING_LEADS),
-        "hub_comms": make_user("hub-comms", HUB_COMMS),
-        "derby_comms": make_user("derby-comms", comms_group(councils["derby"])),
-    }
-
-
-@pytest.fixture
-def enquiries(councils):
-    """One enquiry for each council and one from someone not sure yet, oldest first."""
-    made = {
-        "derby": EnquiryFactory(
-            council=councils["derby"],
-            first_name="Dana",
-            last_name="Derbyshire",
-            email="dana@example.org",
-        ),
-        "nottingham": EnquiryFactory(
-            council=councils["nottingham"],
-            first_name="Nia",
-            last_name="Trent",
-            email="nia@example.org",
-        ),
-        "unsure": EnquiryFactory(
-            council=None, first_name="Uma", last_name="Unsure", email="uma@example.org"
-        ),
-    }
-    # Spread them over three days so the order and the date filter mean something.
-    now = timezone.now()
-    for days_ago, key in ((3, "derby"), (2, "nottingham"), (1, "unsure")):
-        Enquiry.objects.filter(pk=made[key].pk).update(created_at=now - timedelta(days=days_ago))
-        made[key].refresh_from_db()
-    return made
-
-
-def listed(response) -> list[str]:
-    """The enquiries a listing page shows (their references, linked to their detail view)."""
-    assert response.status_code == 200
-    inspect = reverse("enquiries:inspect", args=[0]).removesuffix("0/")
-    return list(
-        dict.fromkeys(
-            link.text
-            for link in parse(response).links
-            if link.href.startswith(inspect) and REFERENCE_RE.fullmatch(link.text)
-        )
-    )
-
-
-def index_url(**params) -> str:
-    from urllib.parse import urlencode
-
-    url = reverse("enquiries:index")
-    return f"{url}?{urlencode(params, doseq=True)}" if params else url
-
-
-def assert_refused(response) -> None:
-    """Wagtail answers a forbidden admin page with a redirect to the dashboard (or a 403)."""
-    assert response.status_code in (302, 403), response.status_code
-    if response.status_code == 302:
-        assert response.url == reverse("wagtailadmin_home")
 
 
 # --- The list ------------------------------------------------------------------------------------

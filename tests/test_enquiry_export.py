@@ -5,9 +5,6 @@ search all apply; see also test_enquiry_permissions.py), and it is safe to open:
 spreadsheet would run as a formula gets a leading apostrophe.
 """
 
-# The enquiry admin fixtures are imported from test_enquiry_admin.py; pytest injects them by name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import csv
@@ -22,11 +19,8 @@ from enquiry.exports import EXPORT_HEADINGS, neutralise_formula
 from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.models import Stage
 from fostering_types.factories import FosteringTypePageFactory
-from tests.test_enquiry_admin import (  # noqa: F401 (fixtures)
-    councils,
-    enquiries,
+from tests.enquiry_admin_support import (
     index_url,
-    people,
 )
 
 pytestmark = pytest.mark.django_db

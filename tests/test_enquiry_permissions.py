@@ -7,9 +7,6 @@ exist. Marketing leads and comms officers see no enquiry at all. Each rule is ch
 pages a person would use, as a real user in the groups `sync_roles()` makes.
 """
 
-# The enquiry admin fixtures are imported from test_enquiry_admin.py; pytest injects them by name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import csv
@@ -24,15 +21,13 @@ from enquiry.admin_views import EnquiryPermissionPolicy
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, Stage
 from outbox.models import OutboxMessage
-from tests.markup import parse
-from tests.test_enquiry_admin import (  # noqa: F401 (fixtures)
+from tests.enquiry_admin_support import (
     assert_refused,
-    councils,
-    enquiries,
+    fostering_group,
     index_url,
     listed,
-    people,
 )
+from tests.markup import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +255,6 @@ def test_the_permission_policy_applies_the_row_rule_and_forbids_deleting(
 def test_a_council_staff_member_moved_to_another_council_loses_the_old_one(
     people, enquiries, councils, client
 ):
-    from tests.test_enquiry_admin import fostering_group
 
     person = people["derby"]
     person.groups.set([fostering_group(councils["nottingham"])])
@@ -292,7 +286,6 @@ def test_outgoing_messages_are_shown_only_with_their_enquiry(people, enquiries, 
 
 def test_a_council_with_no_enquiries_sees_an_empty_list(people, make_user, client):
     from councils.factories import CouncilFactory
-    from tests.test_enquiry_admin import fostering_group
 
     EnquiryFactory(council=None)
     lonely = make_user("lonely", fostering_group(CouncilFactory(name="Rutland County Council")))

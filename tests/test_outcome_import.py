@@ -5,9 +5,6 @@ problems by spreadsheet row number; a good file is applied in one transaction wi
 history every stage change writes.
 """
 
-# The enquiry admin fixtures are imported from test_enquiry_admin.py; pytest injects them by name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,13 +17,10 @@ from django.utils import timezone
 from enquiry import imports
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, Stage
-from tests.markup import parse
-from tests.test_enquiry_admin import (  # noqa: F401 (fixtures)
+from tests.enquiry_admin_support import (
     assert_refused,
-    councils,
-    enquiries,
-    people,
 )
+from tests.markup import parse
 
 pytestmark = pytest.mark.django_db
 
