@@ -149,7 +149,7 @@ class EnquiryDetailsForm(forms.Form):
         widget=forms.RadioSelect,
     )
     fostering_types = forms.ModelMultipleChoiceField(
-        label=_("Which types of fostering interest you?"),
+        label=_("Which types of fostering interest you? (optional)"),
         help_text=_("Select all that apply, or none if you are not sure yet."),
         queryset=FosteringTypePage.objects.none(),
         required=False,

@@ -8,7 +8,10 @@ the GOV.UK Design System's error plumbing: hint and error ids tied to each input
 
 from __future__ import annotations
 
+import time
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.functional import cached_property
@@ -145,6 +148,10 @@ class EnquiryForm(EnquiryDetailsForm):
         the fill time counts from when it was first shown; a new one when it was not valid."""
         if self.token is not None:
             return self.data[spam.TOKEN_FIELD]
+        if self.is_bound:
+            # The person has filled the form in already (their old token was refused): date the
+            # new one back, so sending it again at once is not taken for a bot's speed.
+            return spam.issue_token(issued_at=time.time() - settings.ENQUIRY_MIN_FILL_SECONDS)
         return spam.issue_token()
 
     def clean(self):

@@ -8,7 +8,10 @@ Three checks, none of which asks anything of a person:
   (so a double click or a resubmitted page saves one enquiry) and when the form was shown (so a
   post sooner than ENQUIRY_MIN_FILL_SECONDS is turned away, and one older than
   ENQUIRY_FORM_MAX_AGE_SECONDS is refused);
-- a rate limit per client address (django-ratelimit, in the shared cache).
+- a rate limit per client address (django-ratelimit, in the shared cache). Behind a proxy the
+  address is the one the trusted proxies recorded (TRUSTED_PROXY_COUNT), never one a client can
+  forge. If the cache is down the limit is skipped (and logged): an outage must not turn people
+  away.
 
 Honeypot, too-fast and rate-limited posts are answered exactly like a success (a redirect to the
 thank-you page) so a bot learns nothing, and are counted per day in `RejectedSubmission`. Nothing
@@ -17,6 +20,7 @@ here logs or stores what the person typed.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 import uuid
@@ -92,16 +96,47 @@ def honeypot_filled(data) -> bool:
     return bool((data.get(HONEYPOT_FIELD) or "").strip())
 
 
+def client_address(request) -> str:
+    """The visitor's address, for the rate limit (RATELIMIT_IP_META_KEY points here).
+
+    With TRUSTED_PROXY_COUNT proxies in front, each appends the address it saw to
+    X-Forwarded-For, so the entry that many places from the end is the one the outermost trusted
+    proxy saw; anything before it may be made up by the client.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            entry.strip()
+            for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if entry.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                logger.warning("X-Forwarded-For holds something that is not an address")
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
 def is_rate_limited(request) -> bool:
-    """Count this post against the client address's allowance; True when it is over the limit."""
-    return is_ratelimited(
-        request,
-        group="enquiry",
-        key="ip",
-        rate=settings.ENQUIRY_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
+    """Count this post against the client address's allowance; True when it is over the limit.
+
+    A cache outage lets the post through: losing a real person's enquiry is worse than letting a
+    few extra posts reach the other checks.
+    """
+    try:
+        return is_ratelimited(
+            request,
+            group="enquiry",
+            key="ip",
+            rate=settings.ENQUIRY_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+    except Exception as error:  # the shared cache (Redis) is unreachable
+        logger.warning("Rate limit skipped, the cache is unavailable: %s", type(error).__name__)
+        return False
 
 
 def silent_rejection(request, data, token: FormToken | None) -> str | None:

@@ -55,6 +55,8 @@ def enquiry_form_view(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
 
 
 def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
+    # A new post: the thank-you page must never show the reference of an earlier enquiry.
+    request.session.pop(SESSION_KEY, None)
     form = EnquiryForm(request.POST)
     reason = spam.silent_rejection(request, request.POST, form.token)
     if reason:

@@ -49,3 +49,9 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security cookie: explain how to send it again, in the site's
+    own layout, instead of Django's bare error page."""
+    return render(request, "403_csrf.html", status=403)

@@ -200,7 +200,7 @@ def test_form_page_shows_the_editors_words_and_every_question(client, form_page)
     legends = [clean(legend.get_text()) for legend in form.find_all("legend")]
     assert legends == [
         "Which council would you like to foster for?",
-        "Which types of fostering interest you?",
+        "Which types of fostering interest you? (optional)",
         "Do you have a spare bedroom?",
         "How would you like us to contact you?",
         "When is the best time to contact you?",
@@ -274,7 +274,7 @@ def test_questions_with_no_answers_to_offer_are_left_out(client, enquiry_page):
     is offered, those questions are not asked, and the form still works."""
     html = soup(client.get(URL))
     legends = [clean(legend.get_text()) for legend in html.find_all("legend")]
-    assert "Which types of fostering interest you?" not in legends
+    assert "Which types of fostering interest you? (optional)" not in legends
     assert "How did you hear about us? (optional)" not in legends
     assert send(client, valid_answers(council=NOT_SURE)).status_code == 303
     assert Enquiry.objects.count() == 1

@@ -283,3 +283,92 @@ def test_each_form_shown_gets_its_own_submission(client, form_page):
     first = spam.read_token(shown_token(client))
     second = spam.read_token(shown_token(client))
     assert first.submission != second.submission
+
+
+# --- Real people behind proxies, after a refused token, and during a cache outage --------------
+
+
+def test_the_rate_limit_reads_the_address_the_trusted_proxy_saw(rf):
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        # The client can write anything at the start of X-Forwarded-For; the proxy appends the
+        # address it really saw, so that is the one counted.
+        request = rf.post(URL, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+        assert spam.client_address(request) == "203.0.113.9"
+        request = rf.post(URL, REMOTE_ADDR="10.0.0.2")
+        assert spam.client_address(request) == "10.0.0.2"
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        request = rf.post(URL, HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="198.51.100.7")
+        assert spam.client_address(request) == "198.51.100.7"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1, ENQUIRY_RATE_LIMIT="2/h")
+def test_people_behind_one_proxy_are_counted_one_by_one(client, form_page):
+    """Every visitor reaches gunicorn from the proxy's address; each must keep their own limit."""
+    for n in range(4):
+        response = client.post(
+            URL,
+            answers(email=f"person{n}@example.org", form_token=shown_token(client)),
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}",
+            REMOTE_ADDR="10.0.0.2",
+        )
+        assert_looks_like_success(response)
+    assert Enquiry.objects.count() == 4
+    assert rejected(Reason.RATE_LIMITED) == 0
+
+
+def test_a_cache_outage_does_not_turn_people_away(client, form_page):
+    """With the shared cache (Redis, configured as in production) unreachable, the page still
+    works uncached and the rate limit lets the post through rather than failing closed."""
+    unreachable = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    token = shown_token(client)
+    with override_settings(CACHES=unreachable):
+        response = client.post(URL, answers(form_token=token))
+    assert_looks_like_success(response)
+    assert Enquiry.objects.count() == 1
+
+
+@override_settings(ENQUIRY_MIN_FILL_SECONDS=3)
+def test_sending_again_at_once_after_a_refused_token_is_saved(client, form_page):
+    """The form came back because its token was too old; the person presses Send again straight
+    away. They have already filled it in, so that is not a bot's speed."""
+    old = spam.issue_token(issued_at=time.time() - 3 * 24 * 60 * 60)
+    page = client.post(URL, answers(form_token=old))
+    assert page.status_code == 200
+    response = client.post(URL, answers(form_token=token_from(page)))
+    assert_looks_like_success(response)
+    assert Enquiry.objects.count() == 1
+    assert rejected(Reason.TOO_FAST) == 0
+
+
+def test_a_turned_away_post_never_shows_an_earlier_reference(client, form_page):
+    """Someone sends their own enquiry, then one for their partner that the checks turn away:
+    the thank-you page must not claim the second was sent with the first one's reference."""
+    client.post(URL, answers(form_token=shown_token(client)))
+    first = Enquiry.objects.get()
+    assert first.reference in client.get(THANK_YOU).content.decode()
+
+    bot_like = client.post(
+        URL, answers(website="https://spam.example", form_token=shown_token(client))
+    )
+    assert_looks_like_success(bot_like)
+    assert first.reference not in client.get(THANK_YOU).content.decode()
+
+
+def test_a_form_sent_without_its_security_cookie_explains_what_to_do(form_page):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(URL, answers())
+    assert response.status_code == 403
+    text = clean(BeautifulSoup(response.content.decode(), "html.parser").get_text(" "))
+    assert "Your form was not sent" in text
+    assert "Nothing you typed has been saved or sent" in text
+    assert Enquiry.objects.count() == 0

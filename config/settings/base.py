@@ -171,7 +171,7 @@ EMAIL_TIMEOUT = 15
 # Enquiries.
 ENQUIRY_REFERENCE_PREFIX = "HUB"
 # Spam checks (no CAPTCHA): posts sooner than this after the form was shown are turned away...
-ENQUIRY_MIN_FILL_SECONDS = 4
+ENQUIRY_MIN_FILL_SECONDS = 3
 # ...and so are posts beyond this rate from one client address (django-ratelimit syntax).
 ENQUIRY_RATE_LIMIT = "20/h"
 # The form's hidden token is refused after this long (the person is asked to send it again).
@@ -184,10 +184,14 @@ KEEP_IN_TOUCH_MONTHS = 24
 OUTBOX_RETENTION_DAYS = 30
 
 # django-ratelimit counts posts in the default cache, which must be shared by every web process
-# (Redis in production). Behind a proxy, set RATELIMIT_IP_META_KEY to the header it sets.
+# (Redis in production). The client address comes from enquiry.spam.client_address: with
+# TRUSTED_PROXY_COUNT proxies in front (production: 1 by default), from X-Forwarded-For.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = None
+RATELIMIT_IP_META_KEY = "enquiry.spam.client_address"
+RATELIMIT_FAIL_OPEN = True
+TRUSTED_PROXY_COUNT = 0
 
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -34,14 +34,21 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# A shared cache (Redis): rate limits must count posts across every web process.
+# A shared cache (Redis): rate limits must count posts across every web process. If Redis is
+# down, the site carries on uncached (errors are logged, not raised) and the rate limit lets posts
+# through (RATELIMIT_FAIL_OPEN): an outage must never turn an enquiry away.
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": require_env("REDIS_URL"),
-        "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
 if not WAGTAILADMIN_BASE_URL.startswith("https://"):
@@ -62,6 +69,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# How many proxies (TLS terminator, load balancer, CDN) append to X-Forwarded-For in front of
+# gunicorn: the rate limit reads the client address from there. 0 when gunicorn faces the internet.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+except ValueError as error:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number.") from error
 
 # HTTPS everywhere; the TLS terminator sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
