@@ -60,6 +60,7 @@ HUB_ENQUIRY_MODEL_PERMISSIONS = [
     "enquiry.change_hearaboutoption",
     "enquiry.view_hearaboutoption",
     "enquiry.view_rejectedsubmission",
+    "outbox.view_outboxmessage",
 ]
 # A council's fostering team handles its own council's enquiries (Enquiry.objects.for_user).
 COUNCIL_FOSTERING_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *ENQUIRY_HANDLING]

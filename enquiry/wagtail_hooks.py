@@ -1,9 +1,10 @@
 """Register the enquiry admin. The viewsets and views live in their own modules."""
 
-from django.urls import path
+from django.urls import include, path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from . import data_protection_views
 from .admin_views import (
     EnquiryPermissionPolicy,
     RejectedSubmissionReportView,
@@ -43,4 +44,14 @@ def register_spam_report_menu_item():
     return spam_report_menu_item()
 
 
-# Data protection views are registered below.
+# Data protection: subject access, erasure and the erasure log.
+
+
+@hooks.register("register_admin_urls")
+def register_personal_data_urls():
+    return [path("personal-data/", include(data_protection_views))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_personal_data_menu_item():
+    return data_protection_views.menu_item()

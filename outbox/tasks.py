@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -16,6 +17,8 @@ from .webhooks import CouncilSystemClient, CouncilSystemError
 logger = logging.getLogger(__name__)
 
 OUTBOX_BACKEND = "outbox"
+# How long a task that found its message locked by someone else waits before looking again.
+LOCKED_RECHECK_SECONDS = 30
 
 
 def enqueue_delivery(message: OutboxMessage) -> None:
@@ -50,8 +53,9 @@ def _send(message: OutboxMessage) -> None:
 def deliver(message_id: int) -> str:
     """Send one message if it is due, exactly once even with several workers.
 
-    The row stays locked while it is sent, so a second worker skips it; a failure schedules the
-    next try (1, 2, 4... minutes) until OUTBOX_MAX_ATTEMPTS, then marks it failed for staff.
+    The row stays locked while it is sent, so a second worker skips it (and looks again a little
+    later, in case the lock was not a worker's); a failure schedules the next try (1, 2, 4...
+    minutes) until OUTBOX_MAX_ATTEMPTS, then marks it failed for staff.
     """
     with transaction.atomic():
         message = (
@@ -61,6 +65,16 @@ def deliver(message_id: int) -> str:
             .first()
         )
         if message is None:
+            if OutboxMessage.objects.filter(
+                pk=message_id, status=OutboxMessage.Status.PENDING
+            ).exists():
+                # Someone else holds the row: another worker sending it, or a staff or
+                # maintenance update. Look again shortly rather than finishing this task, or a
+                # message whose only task this was would wait with nothing to send it.
+                deliver_message.using(
+                    run_after=timezone.now() + timedelta(seconds=LOCKED_RECHECK_SECONDS)
+                ).enqueue(message_id)
+                return "locked; will look again"
             return "nothing to send"
         now = timezone.now()
         if message.next_attempt_at > now:
@@ -103,11 +117,32 @@ def requeue_overdue() -> int:
     return count
 
 
-def retry(message: OutboxMessage) -> None:
-    """Staff asked to try a failed or waiting message again now."""
+def retry(message: OutboxMessage) -> bool:
+    """Staff asked to try a failed or waiting message again now; False if it is not retryable.
+
+    The row is locked first: a worker may be sending it at this moment, and putting a message
+    that has just gone back to "waiting" would send it twice. A message sent or cancelled
+    meanwhile is left alone.
+    """
     with transaction.atomic():
-        message.status = OutboxMessage.Status.PENDING
-        message.next_attempt_at = timezone.now()
-        message.attempts = 0
-        message.save(update_fields=["status", "next_attempt_at", "attempts"])
-        enqueue_delivery(message)
+        locked = (
+            OutboxMessage.objects.select_for_update(of=("self",))
+            .filter(
+                pk=message.pk,
+                status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
+            )
+            .only("pk", "status", "next_attempt_at", "attempts")
+            .first()
+        )
+        if locked is None:
+            message.refresh_from_db(fields=["status"])
+            return False
+        locked.status = OutboxMessage.Status.PENDING
+        locked.next_attempt_at = timezone.now()
+        locked.attempts = 0
+        locked.save(update_fields=["status", "next_attempt_at", "attempts"])
+        enqueue_delivery(locked)
+    message.status = locked.status
+    message.next_attempt_at = locked.next_attempt_at
+    message.attempts = locked.attempts
+    return True

@@ -1,0 +1,562 @@
+"""Data protection in code: retention, subject access and erasure (UK GDPR).
+
+- `apply_retention()` runs daily (`manage.py apply_retention`): closed enquiries lose their
+  personal data ENQUIRY_RETENTION_MONTHS after closing, keep-in-touch permission lapses
+  KEEP_IN_TOUCH_MONTHS after it was given or last renewed, and outgoing messages and task rows
+  are deleted OUTBOX_RETENTION_DAYS after they were finished with.
+- `subject_access_export(email)` gathers everything held about an email address, section by
+  section; a later feature (event registrations) adds its own with `register_section`.
+- `erase_person(email, by, reason)` removes one person's data on request and records that it
+  happened, without recording who the person was.
+
+Anonymising keeps what the reports count: the council, the stages and their dates, the types of
+fostering, how they heard about us, the language and the postcode district. What identifies the
+person goes: names, email, phone, full postcode, their question, and the staff notes in the
+enquiry's history (which may quote them or describe a call).
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from outbox.models import OutboxMessage
+
+from .models import (
+    ClosedReason,
+    ContactMethod,
+    ContactTime,
+    Enquiry,
+    EnquiryHistory,
+    ErasureRecord,
+    KeepInTouchConsent,
+    ReceivedVia,
+    SpareBedroom,
+    Stage,
+)
+
+BATCH_SIZE = 200
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "question")
+FINISHED_TASK_STATUSES = ("SUCCESSFUL", "FAILED")
+RETENTION_BY = "Retention schedule"
+
+
+def months_before(moment: date | datetime, months: int) -> date | datetime:
+    """The same day and time `months` calendar months earlier (31 March -> 28/29 February)."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip()
+
+
+def _in_batches(queryset: QuerySet, size: int = BATCH_SIZE) -> Iterable[list[int]]:
+    """Primary keys in batches, read up front, so rows changing meanwhile skip nothing."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _person_label(user) -> str:
+    if user is None:
+        return RETENTION_BY
+    return user.get_full_name() or user.get_username()
+
+
+# --- the building blocks retention and erasure share ---------------------------------------------
+
+
+def _anonymise(enquiry: Enquiry, *, now: datetime, by=None, note: str) -> None:
+    """Blank the person's details on one locked enquiry and record it in the history."""
+    for name in PERSONAL_FIELDS:
+        setattr(enquiry, name, "")
+    enquiry.anonymised_at = now
+    enquiry.save(update_fields=[*PERSONAL_FIELDS, "anonymised_at"])
+    EnquiryHistory.objects.filter(enquiry=enquiry).exclude(note="").update(note="")
+    EnquiryHistory.objects.create(
+        enquiry=enquiry,
+        at=now,
+        by=by,
+        by_name=_person_label(by),
+        action=EnquiryHistory.Action.ANONYMISED,
+        effective_on=timezone.localdate(now),
+        note=note,
+    )
+
+
+HAS_CONTENT = ~Q(recipient="") | ~Q(body="") | ~Q(payload={}) | ~Q(attachments=[])
+BLANKABLE = Q(status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED]) | (
+    Q(status=OutboxMessage.Status.CANCELLED) & HAS_CONTENT
+)
+BLANKED = {
+    "status": OutboxMessage.Status.CANCELLED,
+    "recipient": "",
+    "body": "",
+    "payload": {},
+    "attachments": [],
+    "last_error": "",
+}
+
+
+def _blank_messages(messages: QuerySet) -> int:
+    """Cancel and blank messages not sent yet (failed ones too: nobody should retry them).
+
+    The status is checked again under the row lock: a message a worker is sending right now is
+    waited for, and left alone if it went.
+    """
+    count = 0
+    for batch in _in_batches(messages.filter(BLANKABLE)):
+        with transaction.atomic():
+            count += OutboxMessage.objects.filter(BLANKABLE, pk__in=batch).update(**BLANKED)
+    return count
+
+
+def _delete_messages(messages: QuerySet) -> int:
+    count = 0
+    for batch in _in_batches(messages):
+        with transaction.atomic():
+            count += OutboxMessage.objects.filter(pk__in=batch).delete()[0]
+    return count
+
+
+def _address_regex(email: str) -> str:
+    """Matches one whole line of OutboxMessage.recipient (used case-insensitively)."""
+    return r"(^|\n)\s*" + re.escape(normalise_email(email)) + r"\s*(\n|$)"
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionReport:
+    """What one run of `apply_retention` did (or, with dry_run, would do)."""
+
+    dry_run: bool = False
+    enquiries_anonymised: int = 0
+    consents_expired: int = 0
+    messages_deleted: int = 0
+    messages_blanked: int = 0
+    task_results_deleted: int = 0
+    cutoffs: dict[str, datetime | date] = field(default_factory=dict)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(
+            (
+                self.enquiries_anonymised,
+                self.consents_expired,
+                self.messages_deleted,
+                self.messages_blanked,
+                self.task_results_deleted,
+            )
+        )
+
+
+@dataclass
+class RetentionPlan:
+    """What is due at one moment; the real run and --dry-run read the same querysets."""
+
+    now: datetime
+    closed_before: date
+    confirmed_before: datetime
+    finished_before: datetime
+
+    @classmethod
+    def at(cls, now: datetime | None = None) -> RetentionPlan:
+        now = timezone.localtime(now or timezone.now())
+        return cls(
+            now=now,
+            closed_before=months_before(now.date(), settings.ENQUIRY_RETENTION_MONTHS),
+            confirmed_before=months_before(now, settings.KEEP_IN_TOUCH_MONTHS),
+            finished_before=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS),
+        )
+
+    def enquiries(self) -> QuerySet:
+        """Closed before the cut-off and still holding personal data."""
+        return Enquiry.objects.personal().filter(
+            stage=Stage.CLOSED, closed_on__lt=self.closed_before
+        )
+
+    def consents(self) -> QuerySet:
+        """Current permissions not given or renewed since the cut-off, and those of enquiries
+        about to be anonymised (there is nobody left to keep in touch with)."""
+        return (
+            KeepInTouchConsent.objects.filter(ended_at__isnull=True)
+            .annotate(confirmed_at=Coalesce("renewed_at", "given_at"))
+            .filter(Q(confirmed_at__lt=self.confirmed_before) | Q(enquiry__in=self.enquiries()))
+        )
+
+    def _anonymous_references(self) -> QuerySet:
+        return Enquiry.objects.filter(
+            Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
+        ).values("reference")
+
+    def messages_to_delete(self) -> QuerySet:
+        """Sent or cancelled long enough ago, and anything sent about an anonymised enquiry."""
+        return OutboxMessage.objects.filter(
+            Q(
+                status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED],
+                created_at__lt=self.finished_before,
+            )
+            | Q(status=OutboxMessage.Status.SENT, reference__in=self._anonymous_references())
+        )
+
+    def messages_to_blank(self) -> QuerySet:
+        """Still-waiting (or failed) messages about enquiries that are, or are about to be,
+        anonymised."""
+        return (
+            OutboxMessage.objects.filter(reference__in=self._anonymous_references())
+            .filter(BLANKABLE)
+            .exclude(pk__in=self.messages_to_delete().values("pk"))
+        )
+
+    def task_results(self) -> QuerySet:
+        return DBTaskResult.objects.filter(
+            status__in=FINISHED_TASK_STATUSES, finished_at__lt=self.finished_before
+        )
+
+    def cutoffs(self) -> dict[str, datetime | date]:
+        return {
+            "enquiries closed before": self.closed_before,
+            "keep-in-touch permission given or renewed before": self.confirmed_before,
+            "messages and task results finished before": self.finished_before,
+        }
+
+
+def apply_retention(
+    now: datetime | None = None, *, dry_run: bool = False, batch_size: int = BATCH_SIZE
+) -> RetentionReport:
+    """Apply every retention rule once. Idempotent: a second run finds nothing to do.
+
+    Each batch is its own transaction and rows are locked and re-checked, so the command is safe
+    to run daily beside the web and worker processes, and an interrupted run simply continues
+    next time.
+    """
+    plan = RetentionPlan.at(now)
+    report = RetentionReport(dry_run=dry_run, cutoffs=plan.cutoffs())
+    if dry_run:
+        report.consents_expired = plan.consents().count()
+        report.enquiries_anonymised = plan.enquiries().count()
+        report.messages_deleted = plan.messages_to_delete().count()
+        report.messages_blanked = plan.messages_to_blank().count()
+        report.task_results_deleted = plan.task_results().count()
+        return report
+
+    for batch in _in_batches(plan.consents(), batch_size):
+        with transaction.atomic():
+            report.consents_expired += KeepInTouchConsent.objects.filter(
+                pk__in=batch, ended_at__isnull=True
+            ).update(ended_at=plan.now, end_reason="expired")
+
+    for batch in _in_batches(plan.enquiries(), batch_size):
+        with transaction.atomic():
+            # Locked and re-checked: staff may have reopened one since the batch was read.
+            for enquiry in plan.enquiries().filter(pk__in=batch).select_for_update(of=("self",)):
+                _anonymise(
+                    enquiry,
+                    now=plan.now,
+                    note=f"Closed more than {settings.ENQUIRY_RETENTION_MONTHS} months ago.",
+                )
+                report.enquiries_anonymised += 1
+
+    report.messages_deleted = _delete_messages(plan.messages_to_delete())
+    report.messages_blanked = _blank_messages(plan.messages_to_blank())
+    for batch in _in_batches(plan.task_results(), batch_size):
+        with transaction.atomic():
+            report.task_results_deleted += DBTaskResult.objects.filter(pk__in=batch).delete()[0]
+    return report
+
+
+# --- subject access ------------------------------------------------------------------------------
+
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record held about a person, for the subject access export.
+
+    `collect(email)` returns the records (plain JSON-ready dicts) for that address, matched
+    case-insensitively; `record_type` labels them in the CSV.
+    """
+
+    name: str
+    record_type: str
+    collect: Callable[[str], list[Record]]
+
+
+SECTIONS: list[Section] = []
+
+
+def register_section(name: str, record_type: str, collect: Callable[[str], list[Record]]) -> None:
+    """Add a kind of record (e.g. event registrations) to every subject access export."""
+    SECTIONS[:] = [section for section in SECTIONS if section.name != name]
+    SECTIONS.append(Section(name, record_type, collect))
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _enquiries(email: str) -> QuerySet:
+    return Enquiry.objects.matching_email(email).order_by("created_at", "pk")
+
+
+def collect_enquiries(email: str) -> list[Record]:
+    records = []
+    for enquiry in _enquiries(email).select_related("council").prefetch_related("fostering_types"):
+        records.append(
+            {
+                "reference": enquiry.reference,
+                "received_at": _iso(enquiry.created_at),
+                "received_via": _label(ReceivedVia, enquiry.received_via),
+                "language": enquiry.language,
+                "first_name": enquiry.first_name,
+                "last_name": enquiry.last_name,
+                "email": enquiry.email,
+                "phone": enquiry.phone,
+                "postcode": enquiry.postcode,
+                "postcode_district": enquiry.postcode_district,
+                "council": enquiry.council.name if enquiry.council else "Not sure yet",
+                "fostering_types": sorted(page.title for page in enquiry.fostering_types.all()),
+                "spare_bedroom": _label(SpareBedroom, enquiry.spare_bedroom),
+                "contact_method": _label(ContactMethod, enquiry.contact_method),
+                "contact_time": _label(ContactTime, enquiry.contact_time),
+                "question": enquiry.question,
+                "heard_about": enquiry.heard_about_label,
+                "stage": _label(Stage, enquiry.stage),
+                "closed_reason": _label(ClosedReason, enquiry.closed_reason),
+                "contacted_on": _iso(enquiry.contacted_on),
+                "visit_booked_on": _iso(enquiry.visit_booked_on),
+                "visit_done_on": _iso(enquiry.visit_done_on),
+                "application_on": _iso(enquiry.application_on),
+                "approved_on": _iso(enquiry.approved_on),
+                "closed_on": _iso(enquiry.closed_on),
+                "handed_over_on": _iso(enquiry.handed_over_on),
+            }
+        )
+    return records
+
+
+def collect_consents(email: str) -> list[Record]:
+    consents = KeepInTouchConsent.objects.filter(enquiry__in=_enquiries(email)).select_related(
+        "enquiry"
+    )
+    return [
+        {
+            "reference": consent.enquiry.reference,
+            "channel": consent.get_channel_display(),
+            "wording": consent.wording,
+            "language": consent.language,
+            "given_at": _iso(consent.given_at),
+            "renewed_at": _iso(consent.renewed_at),
+            "ended_at": _iso(consent.ended_at),
+            "end_reason": consent.get_end_reason_display() if consent.end_reason else "",
+        }
+        for consent in consents.order_by("enquiry__created_at", "channel")
+    ]
+
+
+def collect_history(email: str) -> list[Record]:
+    entries = EnquiryHistory.objects.filter(enquiry__in=_enquiries(email)).select_related("enquiry")
+    return [
+        {
+            "reference": entry.enquiry.reference,
+            "at": _iso(entry.at),
+            "action": entry.get_action_display(),
+            "from": entry.from_label,
+            "to": entry.to_label,
+            "date": _iso(entry.effective_on),
+            "by": entry.by_name,
+            "note": entry.note,
+        }
+        for entry in entries.order_by("enquiry__created_at", "at", "pk")
+    ]
+
+
+RECIPIENT_DESCRIPTIONS = {
+    "enquiry.hub_notification": "The hub's enquiry team (a notice without your details)",
+    "enquiry.council_notification": "The council's fostering team (a notice without your details)",
+    "enquiry.handover": "The council's fostering team (a notice without your details)",
+}
+
+
+def collect_messages(email: str) -> list[Record]:
+    """Messages sent to the address, and messages about the person's enquiries (to say who was
+    told about them: the hub team, the council's team, the council's system)."""
+    references = _enquiries(email).values("reference")
+    messages = OutboxMessage.objects.filter(
+        Q(recipient__iregex=_address_regex(email)) | Q(reference__in=references)
+    ).select_related("signing_council")
+    records = []
+    for message in messages.order_by("created_at", "pk"):
+        addresses = [line.strip().lower() for line in message.recipient.splitlines()]
+        if normalise_email(email).lower() in addresses:
+            sent_to = normalise_email(email)
+        elif message.kind == OutboxMessage.Kind.WEBHOOK:
+            council = message.signing_council.name if message.signing_council else "a council"
+            sent_to = f"The case-management system of {council}"
+        else:
+            sent_to = RECIPIENT_DESCRIPTIONS.get(message.topic, "Hub staff")
+        records.append(
+            {
+                "reference": message.reference,
+                "kind": message.get_kind_display(),
+                "topic": message.topic,
+                "sent_to": sent_to,
+                "subject": message.subject,
+                "status": message.get_status_display(),
+                "created_at": _iso(message.created_at),
+                "sent_at": _iso(message.sent_at),
+            }
+        )
+    return records
+
+
+register_section("enquiries", "enquiry", collect_enquiries)
+register_section("keep_in_touch_consents", "keep-in-touch permission", collect_consents)
+register_section("enquiry_history", "enquiry history", collect_history)
+register_section("outgoing_messages", "outgoing message", collect_messages)
+
+
+def subject_access_export(email: str) -> dict[str, Any]:
+    """Everything held about an email address (matched case-insensitively), by section."""
+    email = normalise_email(email)
+    export: dict[str, Any] = {
+        "email": email,
+        "generated_at": _iso(timezone.now()),
+        "sections": {section.name: section.collect(email) for section in SECTIONS},
+    }
+    return export
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def subject_access_csv(export: dict[str, Any]) -> str:
+    """The export as one CSV table: a row per record, a "record type" column saying which kind."""
+    types = {section.name: section.record_type for section in SECTIONS}
+    columns: list[str] = []
+    rows: list[tuple[str, Record]] = []
+    for name, records in export["sections"].items():
+        for record in records:
+            rows.append((types.get(name, name), record))
+            columns.extend(key for key in record if key not in columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["record type", *columns])
+    for record_type, record in rows:
+        writer.writerow([record_type, *(_cell(record.get(column)) for column in columns)])
+    return buffer.getvalue()
+
+
+def summary(export: dict[str, Any]) -> list[tuple[str, int]]:
+    """How many records of each kind an export holds (for the admin page)."""
+    types = {section.name: section.record_type for section in SECTIONS}
+    return [(types.get(name, name), len(records)) for name, records in export["sections"].items()]
+
+
+# --- erasure -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ErasurePreview:
+    """What erasing an address would change, shown before staff confirm."""
+
+    references: list[str]
+    consents: int
+    messages: int
+
+    @property
+    def holds_anything(self) -> bool:
+        return bool(self.references or self.messages)
+
+
+def _messages_of(email: str, references: list[str]) -> QuerySet:
+    return OutboxMessage.objects.filter(
+        Q(recipient__iregex=_address_regex(email)) | Q(reference__in=references)
+    )
+
+
+def preview_erasure(email: str) -> ErasurePreview:
+    email = normalise_email(email)
+    enquiries = Enquiry.objects.personal().matching_email(email).order_by("created_at")
+    references = list(enquiries.values_list("reference", flat=True))
+    return ErasurePreview(
+        references=references,
+        consents=KeepInTouchConsent.objects.filter(
+            enquiry__in=enquiries, ended_at__isnull=True
+        ).count(),
+        messages=_messages_of(email, references).filter(BLANKABLE | HAS_CONTENT).count(),
+    )
+
+
+def erase_person(email: str, by, reason: str) -> ErasureRecord:
+    """Erase one person's data on request, in one transaction, and record that it happened.
+
+    Every enquiry under the address is anonymised as retention would, their keep-in-touch
+    permissions end ("erased"), messages not yet sent are cancelled and blanked, and sent ones
+    deleted. The ErasureRecord keeps the references, who did it, when and why: never the
+    address or the name.
+    """
+    email = normalise_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        enquiries = list(
+            Enquiry.objects.personal()
+            .matching_email(email)
+            .select_for_update(of=("self",))
+            .order_by("created_at", "pk")
+        )
+        references = [enquiry.reference for enquiry in enquiries]
+        KeepInTouchConsent.objects.filter(enquiry__in=enquiries, ended_at__isnull=True).update(
+            ended_at=now, end_reason="erased"
+        )
+        for enquiry in enquiries:
+            _anonymise(enquiry, now=now, by=by, note="Erased at the person's request.")
+        messages = _messages_of(email, references)
+        messages.filter(status=OutboxMessage.Status.SENT).delete()
+        messages.filter(BLANKABLE).update(**BLANKED)
+        return ErasureRecord.objects.create(
+            at=now,
+            by=by,
+            by_name=_person_label(by) if by is not None else "System",
+            references=", ".join(references) or "No enquiries held",
+            reason=reason.strip()[:200],
+        )

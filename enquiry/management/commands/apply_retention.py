@@ -1,0 +1,49 @@
+"""`manage.py apply_retention`: the daily data-protection sweep (see enquiry/data_protection.py)."""
+
+from django.core.management.base import BaseCommand
+
+from enquiry.data_protection import apply_retention
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise enquiries closed longer ago than ENQUIRY_RETENTION_MONTHS, end keep-in-touch "
+        "permission older than KEEP_IN_TOUCH_MONTHS, and delete outgoing messages and task "
+        "results older than OUTBOX_RETENTION_DAYS. Safe to run daily; --dry-run changes nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Only count what would change.")
+
+    def handle(self, *args, dry_run: bool = False, **options) -> None:
+        report = apply_retention(dry_run=dry_run)
+        if options["verbosity"] >= 2:
+            for label, cutoff in report.cutoffs.items():
+                self.stdout.write(f"Cut-off, {label}: {cutoff:%Y-%m-%d}")
+        counts = [
+            (
+                "Closed enquiries anonymised",
+                "Closed enquiries to anonymise",
+                report.enquiries_anonymised,
+            ),
+            (
+                "Keep-in-touch permissions ended",
+                "Keep-in-touch permissions to end",
+                report.consents_expired,
+            ),
+            ("Outgoing messages deleted", "Outgoing messages to delete", report.messages_deleted),
+            (
+                "Waiting messages of anonymised enquiries cancelled and blanked",
+                "Waiting messages of anonymised enquiries to cancel and blank",
+                report.messages_blanked,
+            ),
+            (
+                "Finished task results deleted",
+                "Finished task results to delete",
+                report.task_results_deleted,
+            ),
+        ]
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")
+        for done, to_do, count in counts:
+            self.stdout.write(f"{to_do if dry_run else done}: {count}")
