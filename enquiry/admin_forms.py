@@ -7,6 +7,8 @@ however it arrives.
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -74,6 +76,11 @@ def validate_not_future(value) -> None:
         raise ValidationError(_("The date must be today or in the past"), code="future")
 
 
+SUBMISSION_TOKEN_MESSAGE = _(
+    "The form could not be checked. Check the details and select “Record the enquiry” again."
+)
+
+
 class StaffEnquiryForm(EnquiryDetailsForm):
     """An enquiry that came by phone, email or in person, typed in by staff.
 
@@ -103,11 +110,17 @@ class StaffEnquiryForm(EnquiryDetailsForm):
         error_messages={"invalid_choice": _("Select ways of keeping in touch from the list")},
     )
 
+    # One per form shown, kept through error re-displays: posting the same form twice (a double
+    # click, a resubmitted page) finds the enquiry the first post recorded.
+    submission_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
     field_order = ["received_via"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.is_bound:
+            self.initial["submission_token"] = str(uuid.uuid4())
         # Only website enquiries get an acknowledgement email.
         self.fields["email"].help_text = ""
         if not hub_sees_all(user):
@@ -131,6 +144,18 @@ class StaffEnquiryForm(EnquiryDetailsForm):
             (channel, f"{label}: “{KEEP_IN_TOUCH_SCRIPT[channel]}”")
             for channel, label in KeepInTouchConsent.Channel.choices
         ]
+
+    def clean_submission_token(self) -> uuid.UUID | None:
+        """The token the form was shown with; a missing or altered one gets a fresh token."""
+        try:
+            return uuid.UUID(self.cleaned_data["submission_token"])
+        except ValueError:
+            # A hidden field has nowhere to show its error: say it above the form, and issue a
+            # new token so that the corrected form can be sent.
+            self.add_error(None, SUBMISSION_TOKEN_MESSAGE)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("submission_token")] = str(uuid.uuid4())
+            return None
 
     def clean_council(self) -> Council | None:
         council = super().clean_council()
@@ -160,6 +185,14 @@ DETAIL_FIELDS = [
     "question",
     "heard_about",
 ]
+
+
+class EnquiryAnonymised(Exception):
+    """The enquiry's personal data was removed after the edit form was loaded."""
+
+    def __init__(self, enquiry: Enquiry):
+        super().__init__(enquiry.reference)
+        self.enquiry = enquiry
 
 
 class EnquiryDetailsEditForm(EnquiryDetailsForm):
@@ -207,7 +240,16 @@ class EnquiryDetailsEditForm(EnquiryDetailsForm):
 
     @transaction.atomic
     def save(self, by=None) -> Enquiry:
-        enquiry = self.instance
+        """Save the corrections on the enquiry as it is now, locked, and only its details.
+
+        The enquiry is read again under a row lock, so a stage change, handover or
+        anonymisation that happened since the form was loaded is neither undone nor
+        overwritten; an enquiry anonymised meanwhile is refused (`EnquiryAnonymised`).
+        """
+        enquiry = Enquiry.objects.select_for_update().get(pk=self.instance.pk)
+        if enquiry.is_anonymised:
+            raise EnquiryAnonymised(enquiry)
+        self.instance = enquiry
         changed = self.changed_labels()
         if not changed:
             return enquiry
@@ -221,7 +263,7 @@ class EnquiryDetailsEditForm(EnquiryDetailsForm):
         for name in DETAIL_FIELDS:
             setattr(enquiry, name, data.get(name))
         enquiry.postcode_district = outward_code(enquiry.postcode)
-        enquiry.save()
+        enquiry.save(update_fields=[*DETAIL_FIELDS, "heard_about_label", "postcode_district"])
         enquiry.fostering_types.set(data.get("fostering_types") or [])
         EnquiryHistory.objects.create(
             enquiry=enquiry,
@@ -239,6 +281,11 @@ class StageChangeForm(forms.Form):
 
     stage = forms.ChoiceField(
         label=_("New stage"),
+        help_text=_(
+            "Moving back to an earlier stage corrects a mistake: the dates of the later stages "
+            "are cleared. Closing, or “Not ready yet, keep in touch”, keeps the dates reached "
+            "so far."
+        ),
         choices=Stage.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -248,7 +295,9 @@ class StageChangeForm(forms.Form):
     )
     on = forms.DateField(
         label=_("Date it happened"),
-        help_text=_("For example 2026-11-23. Today or earlier."),
+        help_text=_(
+            "For example 2026-11-23. Today or earlier, and not before the dates already recorded."
+        ),
         widget=AdminDateInput,
         validators=[validate_not_future],
         error_messages={
@@ -277,17 +326,6 @@ class StageChangeForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
-    def clean_on(self):
-        on = self.cleaned_data["on"]
-        received = timezone.localdate(self.enquiry.created_at)
-        if on < received:
-            raise ValidationError(
-                _("The date must be on or after the day the enquiry came in (%(date)s)"),
-                params={"date": date_format(received, "j F Y")},
-                code="before_received",
-            )
-        return on
-
     def clean_note(self) -> str:
         return clean_text(self.cleaned_data["note"])
 
@@ -295,6 +333,12 @@ class StageChangeForm(forms.Form):
         data = super().clean()
         stage = data.get("stage")
         reason = data.get("closed_reason")
+        if data.get("on") is not None:
+            # Not before the enquiry came in, nor before a milestone the move keeps.
+            try:
+                self.enquiry.check_stage_date(stage, data["on"])
+            except ValidationError as error:
+                self.add_error("on", error)
         if stage == Stage.CLOSED and not reason:
             self.add_error("closed_reason", _("Select why the enquiry is closed"))
         elif stage and stage != Stage.CLOSED:
@@ -309,8 +353,11 @@ class StageChangeForm(forms.Form):
 
     @transaction.atomic
     def save(self, by=None) -> EnquiryHistory:
-        enquiry = Enquiry.objects.select_for_update().get(pk=self.enquiry.pk)
+        """Move the enquiry as it is now, locked. Raises ValidationError if its dates changed
+        meanwhile so that the chosen date now comes before one of them."""
         data = self.cleaned_data
+        enquiry = Enquiry.objects.select_for_update().get(pk=self.enquiry.pk)
+        enquiry.check_stage_date(data["stage"], data["on"])
         entry = enquiry.move_to(
             data["stage"],
             by=by,

@@ -13,10 +13,10 @@ from __future__ import annotations
 import django_filters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,7 @@ from outbox.queue import queue_webhook
 
 from . import imports
 from .admin_forms import (
+    EnquiryAnonymised,
     EnquiryDetailsEditForm,
     HandoverForm,
     OutcomeImportForm,
@@ -435,11 +436,23 @@ class EnquiryEditView(EnquiryRowRuleMixin, generic.EditView):
 
     def refuse_anonymised(self) -> HttpResponseRedirect | None:
         if self.object.is_anonymised:
-            messages.error(
-                self.request, _("This enquiry’s personal data was removed: it cannot be edited.")
-            )
-            return redirect(inspect_url(self.object))
+            return self.anonymised_response()
         return None
+
+    def anonymised_response(self) -> HttpResponseRedirect:
+        messages.error(
+            self.request, _("This enquiry’s personal data was removed: it cannot be edited.")
+        )
+        return redirect(inspect_url(self.object))
+
+    def form_valid(self, form):
+        """Save, unless the enquiry was anonymised (or removed) since it was loaded."""
+        try:
+            return super().form_valid(form)
+        except EnquiryAnonymised:
+            return self.anonymised_response()
+        except Enquiry.DoesNotExist as gone:
+            raise Http404 from gone
 
     def get_form_kwargs(self) -> dict:
         kwargs = FormMixin.get_form_kwargs(self)
@@ -497,14 +510,30 @@ class EnquiryCreateView(generic.CreateView):
             {"url": "", "label": _("Record an enquiry")},
         )
 
-    def save_instance(self) -> Enquiry:
-        form = self.form
-        enquiry, _created = record_enquiry(
+    def form_valid(self, form: StaffEnquiryForm):
+        """Record the enquiry once: the same form posted again leads to the first one."""
+        self.form = form
+        enquiry, created = record_enquiry(
             form.to_details(form.consents()),
+            submission_token=form.cleaned_data["submission_token"],
             received_via=form.cleaned_data["received_via"],
             entered_by=self.request.user,
         )
-        return enquiry
+        self.object = enquiry
+        if created:
+            response = self.save_action()
+            hook_response = self.run_after_hook()
+            return response if hook_response is None else hook_response
+        if Enquiry.objects.for_user(self.request.user).filter(pk=enquiry.pk).exists():
+            messages.warning(
+                self.request,
+                _("This enquiry was already recorded as %(reference)s.")
+                % {"reference": enquiry.reference},
+            )
+            return redirect(inspect_url(enquiry))
+        # Handed over to another council since: do not say which enquiry it was.
+        messages.warning(self.request, _("This enquiry was already recorded."))
+        return redirect("enquiries:index")
 
     def get_success_url(self) -> str:
         return inspect_url(self.object)
@@ -596,8 +625,23 @@ class StageChangeView(EnquiryActionView):
     submit_button_label = gettext_lazy("Change stage")
     error_message = gettext_lazy("The stage could not be changed because of errors.")
 
+    def get_context_data(self, **kwargs) -> dict:
+        """Show the dates recorded so far: a new date may not be earlier than the ones kept."""
+        context = super().get_context_data(**kwargs)
+        fields = [MILESTONE_FIELDS[stage] for stage in [*JOURNEY[1:], Stage.CLOSED]]
+        context["recorded_dates"] = [
+            (capfirst(Enquiry._meta.get_field(field).verbose_name), getattr(self.object, field))
+            for field in fields
+            if getattr(self.object, field) is not None
+        ]
+        return context
+
     def form_valid(self, form: StageChangeForm):
-        entry = form.save(by=self.request.user)
+        try:
+            entry = form.save(by=self.request.user)
+        except ValidationError as error:  # the enquiry's dates changed since it was loaded
+            form.add_error("on", error)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Enquiry %(reference)s moved to “%(stage)s”.")
@@ -691,6 +735,15 @@ class OutcomeImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
             changed = imports.apply_outcomes(checked, self.request.user)
         except PermissionError:
             messages.error(self.request, _("Nothing was imported: your access changed meanwhile."))
+            return redirect("enquiries:import")
+        except ValidationError:
+            messages.error(
+                self.request,
+                _(
+                    "Nothing was imported: an enquiry in the file changed meanwhile. "
+                    "Upload the file again to check it."
+                ),
+            )
             return redirect("enquiries:import")
         unchanged = len(checked.outcomes) - changed
         message = _("%(changed)s enquiries changed.") % {"changed": changed}

@@ -54,9 +54,14 @@ class Outcome:
 
     @property
     def changes_anything(self) -> bool:
-        return self.enquiry.stage != self.stage or (
-            self.stage == Stage.CLOSED and self.enquiry.closed_reason != self.closed_reason
-        )
+        return _changes(self.enquiry, self.stage, self.closed_reason)
+
+
+def _changes(enquiry: Enquiry, stage: str, closed_reason: str) -> bool:
+    """Whether an outcome differs from what is recorded (the same file twice changes nothing)."""
+    return enquiry.stage != stage or (
+        stage == Stage.CLOSED and enquiry.closed_reason != closed_reason
+    )
 
 
 @dataclass
@@ -201,10 +206,17 @@ def _check_row(
         problems.append(_("The date must be a real date, like 2026-11-23 or 23/11/2026"))
     elif on > timezone.localdate():
         problems.append(_("The date must be today or in the past"))
-    elif enquiry is not None and on < timezone.localdate(enquiry.created_at):
-        problems.append(_("The date is before the enquiry came in"))
 
     reason = _lookup(ClosedReason, reason_text) if reason_text else ""
+
+    if enquiry is not None and on is not None and on <= timezone.localdate():
+        # Not before the enquiry came in, nor before a milestone the move keeps. A row that
+        # changes nothing is not applied, so only the received date counts for it.
+        changes = stage is not None and _changes(enquiry, stage, reason or "")
+        try:
+            enquiry.check_stage_date(stage if changes else None, on)
+        except ValidationError as too_early:
+            problems.extend(too_early.messages)
     if reason is None:
         problems.append(
             _("The closed reason must be one of: %(reasons)s")
@@ -235,7 +247,9 @@ def apply_outcomes(checked: CheckedFile, user) -> int:
     """Apply every checked outcome in one transaction; return how many enquiries changed.
 
     Rows that match what is already recorded are left alone (importing the same file twice
-    changes nothing the second time).
+    changes nothing the second time). Raises PermissionError if an enquiry is no longer
+    visible to the person, and ValidationError if one's dates changed since the check so that
+    its row's date now comes before them; either way nothing is applied.
     """
     if not checked.is_valid:
         raise ValueError("Only a file without errors can be applied.")
@@ -253,6 +267,7 @@ def apply_outcomes(checked: CheckedFile, user) -> int:
             outcome.enquiry = current[outcome.enquiry.pk]
             if not outcome.changes_anything:
                 continue
+            outcome.enquiry.check_stage_date(outcome.stage, outcome.on)
             outcome.enquiry.move_to(
                 outcome.stage,
                 by=user,

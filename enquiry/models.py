@@ -12,9 +12,12 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -290,6 +293,61 @@ class Enquiry(models.Model):
                 reached = stage
         return reached
 
+    def milestones_kept(self, stage: str) -> list[Stage]:
+        """The journey milestones that a move to `stage` leaves in place (set or not).
+
+        Moving back along the journey (from one journey stage to an earlier one) corrects a
+        mistake, so it keeps only the milestones up to the chosen stage: the later ones never
+        happened. Any other move (forwards, closing, keep in touch, reopening) keeps them all,
+        because they did happen.
+        """
+        stage = Stage(stage)
+        backwards = (
+            stage in JOURNEY
+            and self.stage in JOURNEY
+            and JOURNEY.index(stage) < JOURNEY.index(Stage(self.stage))
+        )
+        return JOURNEY[1 : JOURNEY.index(stage) + 1] if backwards else JOURNEY[1:]
+
+    def earliest_allowed_date(
+        self, stage: str | None, *, since_received: bool = True
+    ) -> tuple[date | None, str]:
+        """The earliest date a move to `stage` may carry, and what happened that day.
+
+        It is the latest of the day the enquiry came in and every milestone that stays after the
+        move (and, for a reopening, the day it was closed), so the dates never contradict each
+        other: no visit before the first contact, no closure before the application. With
+        `stage` None only the received date counts.
+        """
+        whens = {
+            Stage.CONTACTED: _("when the person was first contacted"),
+            Stage.VISIT_BOOKED: _("when the initial visit was booked"),
+            Stage.VISIT_DONE: _("when the initial visit was done"),
+            Stage.APPLICATION: _("when the application was received"),
+            Stage.APPROVED: _("when the person was approved"),
+        }
+        earliest, why = None, ""
+        if since_received and self.created_at:
+            earliest, why = timezone.localdate(self.created_at), _("when the enquiry came in")
+        for milestone in self.milestones_kept(stage) if stage else []:
+            reached = getattr(self, MILESTONE_FIELDS[milestone])
+            if reached is not None and (earliest is None or reached >= earliest):
+                earliest, why = reached, whens[milestone]
+        reopening = stage and stage != Stage.CLOSED and self.stage == Stage.CLOSED
+        if reopening and self.closed_on and (earliest is None or self.closed_on >= earliest):
+            earliest, why = self.closed_on, _("when the enquiry was closed")
+        return earliest, str(why)
+
+    def check_stage_date(self, stage: str | None, on: date, *, since_received: bool = True) -> None:
+        """Refuse a date for a move to `stage` that is before `earliest_allowed_date`."""
+        earliest, why = self.earliest_allowed_date(stage, since_received=since_received)
+        if earliest is not None and on < earliest:
+            raise ValidationError(
+                _("The date must be on or after %(date)s, %(why)s"),
+                params={"date": date_format(earliest, "j F Y"), "why": why},
+                code="before_earlier_milestone",
+            )
+
     def move_to(
         self,
         stage: str,
@@ -300,15 +358,29 @@ class Enquiry(models.Model):
         note: str = "",
         source: str = "admin",
     ) -> EnquiryHistory:
-        """Change the stage, fill in the milestone dates it implies, and record who did it.
+        """Change the stage, keep the milestone dates consistent, and record who did it.
 
         Reaching a stage also fills any earlier milestone left empty (an application implies an
         initial visit), so the funnel never counts someone at a later step but not an earlier
-        one. Call inside a transaction; the caller saves nothing else.
+        one. Moving back along the journey is a correction: the later milestones are cleared
+        and the history row says which. Closing or "keep in touch" keeps the milestones;
+        reopening clears the closed date and reason. A date before a milestone that stays
+        raises ValidationError (forms check it first with `check_stage_date`, which also
+        refuses a date before the enquiry came in). Call inside a transaction on a locked row;
+        only the stage and its dates are saved.
         """
         stage = Stage(stage)
         on = on or timezone.localdate()
+        self.check_stage_date(stage, on, since_received=False)
         previous = self.stage
+        kept = self.milestones_kept(stage)
+        cleared = [
+            milestone
+            for milestone in JOURNEY[1:]
+            if milestone not in kept and getattr(self, MILESTONE_FIELDS[milestone]) is not None
+        ]
+        for milestone in cleared:
+            setattr(self, MILESTONE_FIELDS[milestone], None)
         self.stage = stage
         self.closed_reason = closed_reason if stage == Stage.CLOSED else ""
         if stage in JOURNEY:
@@ -320,7 +392,16 @@ class Enquiry(models.Model):
             self.closed_on = on
         elif self.closed_on is not None:
             self.closed_on = None  # reopened
-        self.save()
+        self.save(update_fields=["stage", "closed_reason", *MILESTONE_FIELDS.values()])
+        parts = []
+        if stage == Stage.CLOSED and closed_reason:
+            parts.append(f"{ClosedReason(closed_reason).label}.")
+        if cleared:
+            parts.append(
+                gettext("Corrected: cleared %(milestones)s.")
+                % {"milestones": ", ".join(str(milestone.label) for milestone in cleared)}
+            )
+        parts.append(note)
         return EnquiryHistory.objects.create(
             enquiry=self,
             by=by,
@@ -329,20 +410,22 @@ class Enquiry(models.Model):
             from_value=previous,
             to_value=stage,
             effective_on=on,
-            note=note
-            if not closed_reason
-            else f"{ClosedReason(closed_reason).label}. {note}".strip(),
+            note=" ".join(part for part in parts if part).strip(),
         )
 
     def hand_over(
         self, council: Council, *, by=None, on: date | None = None, note: str = ""
     ) -> EnquiryHistory:
-        """Record that the hub passed the enquiry to a council's fostering team."""
+        """Record that the hub passed the enquiry to a council's fostering team.
+
+        Only the council and the handover date are saved, so a stale copy of the enquiry cannot
+        put back details changed (or removed) meanwhile.
+        """
         on = on or timezone.localdate()
         previous = self.council.name if self.council_id else ""
         self.council = council
         self.handed_over_on = on
-        self.save()
+        self.save(update_fields=["council", "handed_over_on"])
         return EnquiryHistory.objects.create(
             enquiry=self,
             by=by,

@@ -9,6 +9,8 @@ tests/enquiry_admin_support.py.
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enquiry.admin_forms import KEEP_IN_TOUCH_SCRIPT
+from enquiry.admin_forms import KEEP_IN_TOUCH_SCRIPT, EnquiryAnonymised, EnquiryDetailsEditForm
 from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.forms import EnquiryDetailsForm
 from enquiry.models import (
@@ -289,13 +291,14 @@ def test_a_reason_is_not_kept_when_the_stage_is_not_closed(people, enquiries, cl
     ("days", "error"),
     [
         (-1, "The date must be today or in the past"),
-        (10, "The date must be on or after the day the enquiry came in"),
+        (10, "The date must be on or after {received}, when the enquiry came in"),
     ],
 )
 def test_a_stage_date_cannot_be_in_the_future_or_before_the_enquiry(
     days, error, people, enquiries, client
 ):
     enquiry = enquiries["derby"]  # received three days ago
+    error = error.format(received=timezone.localdate(enquiry.created_at).strftime("%-d %B %Y"))
     client.force_login(people["hub"])
     response = client.post(
         reverse("enquiries:stage", args=[enquiry.pk]),
@@ -464,11 +467,95 @@ def test_editing_details_uses_the_public_forms_validation(people, enquiries, cli
     assert enquiry.email == "dana@example.org"
 
 
+def anonymise(enquiry: Enquiry) -> None:
+    """What the retention schedule and an erasure do to the row (see enquiry.data_protection)."""
+    Enquiry.objects.filter(pk=enquiry.pk).update(
+        anonymised_at=timezone.now(),
+        first_name="",
+        last_name="",
+        email="",
+        phone="",
+        postcode="",
+        question="",
+    )
+
+
+def test_an_edit_sent_after_the_enquiry_was_anonymised_restores_nothing(people, enquiries, client):
+    enquiry = enquiries["derby"]
+    client.force_login(people["hub"])
+    url = reverse("enquiries:edit", args=[enquiry.pk])
+    assert client.get(url).status_code == 200  # the form is open in a browser tab...
+    anonymise(enquiry)  # ...while the retention schedule runs
+
+    response = client.post(url, details_of(enquiry, phone="07700 900999"))
+    assert response.status_code == 302
+    assert response.url == reverse("enquiries:inspect", args=[enquiry.pk])
+    page = parse(client.get(response.url))
+    assert page.has_text("personal data was removed: it cannot be edited")
+    fresh = Enquiry.objects.get(pk=enquiry.pk)
+    assert fresh.is_anonymised
+    assert (fresh.first_name, fresh.email, fresh.phone, fresh.postcode) == ("", "", "", "")
+    assert not fresh.history.filter(action=EnquiryHistory.Action.NOTE).exists()
+
+
+def test_saving_an_edit_reads_the_enquiry_again_and_refuses_an_anonymised_one(people, enquiries):
+    """The enquiry is anonymised after the edit view loaded it, just before the save."""
+    loaded = Enquiry.objects.get(pk=enquiries["derby"].pk)
+    form = EnquiryDetailsEditForm(data=details_of(loaded, phone="07700 900999"), instance=loaded)
+    assert form.is_valid(), form.errors
+    anonymise(loaded)
+
+    with pytest.raises(EnquiryAnonymised):
+        form.save(by=people["hub"])
+    fresh = Enquiry.objects.get(pk=loaded.pk)
+    assert fresh.is_anonymised
+    assert (fresh.first_name, fresh.last_name, fresh.phone) == ("", "", "")
+
+
+def test_a_stage_change_or_handover_made_meanwhile_survives_an_edit(
+    people, enquiries, councils, client
+):
+    enquiry = enquiries["unsure"]
+    client.force_login(people["hub"])
+    url = reverse("enquiries:edit", args=[enquiry.pk])
+    assert client.get(url).status_code == 200
+    Enquiry.objects.get(pk=enquiry.pk).move_to(Stage.CONTACTED, by=people["hub"])
+
+    response = client.post(url, details_of(enquiry, phone="07700 900111"))
+    assert response.status_code == 302
+    fresh = Enquiry.objects.get(pk=enquiry.pk)
+    assert (fresh.stage, fresh.contacted_on, fresh.phone) == (
+        Stage.CONTACTED,
+        timezone.localdate(),
+        "07700 900111",
+    )
+
+    # Between the edit view loading the enquiry and saving it: only the details are written.
+    loaded = Enquiry.objects.get(pk=enquiry.pk)
+    form = EnquiryDetailsEditForm(data=details_of(loaded, postcode="NG1 1AA"), instance=loaded)
+    assert form.is_valid(), form.errors
+    other = Enquiry.objects.get(pk=enquiry.pk)
+    other.move_to(Stage.VISIT_BOOKED, by=people["hub"])
+    other.hand_over(councils["nottingham"], by=people["hub"])
+    form.save(by=people["hub"])
+
+    fresh = Enquiry.objects.get(pk=enquiry.pk)
+    assert (fresh.stage, fresh.visit_booked_on) == (Stage.VISIT_BOOKED, timezone.localdate())
+    assert (fresh.council, fresh.handed_over_on) == (councils["nottingham"], timezone.localdate())
+    assert (fresh.postcode, fresh.postcode_district, fresh.phone) == (
+        "NG1 1AA",
+        "NG1",
+        "07700 900111",
+    )
+
+
 # --- Recording an enquiry that came by phone, email or in person ---------------------------------
 
 
 def staff_enquiry(**changes) -> dict:
+    """A filled-in "Record an enquiry" form, as first shown (each call: a new form token)."""
     data = {
+        "submission_token": str(uuid.uuid4()),
         "received_via": "phone",
         "first_name": "Jo",
         "last_name": "Bloggs",
@@ -563,6 +650,98 @@ def test_council_staff_record_enquiries_only_for_their_council(people, councils,
     )
 
 
+def hidden_token(response) -> str:
+    """The submission token the "Record an enquiry" form was shown with."""
+    match = re.search(
+        r'<input type="hidden" name="submission_token" value="([^"]*)"', response.content.decode()
+    )
+    assert match, "no submission token in the form"
+    return match.group(1)
+
+
+def test_recording_the_same_form_twice_records_one_enquiry(people, councils, client):
+    client.force_login(people["hub"])
+    token = hidden_token(client.get(reverse("enquiries:add")))
+    assert uuid.UUID(token)
+    data = staff_enquiry(submission_token=token)
+
+    first = client.post(reverse("enquiries:add"), data)
+    assert first.status_code == 302
+    enquiry = Enquiry.objects.get()
+    messages_sent = OutboxMessage.objects.count()
+
+    again = client.post(reverse("enquiries:add"), data)  # a double click, or Back and resubmit
+    assert again.status_code == 302
+    assert again.url == reverse("enquiries:inspect", args=[enquiry.pk])
+    assert Enquiry.objects.count() == 1
+    assert enquiry.history.filter(action=EnquiryHistory.Action.CREATED).count() == 1
+    assert OutboxMessage.objects.count() == messages_sent
+    page = parse(client.get(again.url))
+    assert page.has_text(f"This enquiry was already recorded as {enquiry.reference}.")
+
+    # A new form is a new enquiry, even with the same details.
+    other = hidden_token(client.get(reverse("enquiries:add")))
+    assert other != token
+    assert (
+        client.post(reverse("enquiries:add"), staff_enquiry(submission_token=other)).status_code
+        == 302
+    )
+    assert Enquiry.objects.count() == 2
+
+
+def test_a_repeated_form_does_not_name_an_enquiry_the_person_can_no_longer_see(
+    people, councils, client
+):
+    client.force_login(people["derby"])
+    data = staff_enquiry(submission_token=hidden_token(client.get(reverse("enquiries:add"))))
+    first = client.post(reverse("enquiries:add"), data)
+    assert first.status_code == 302
+    client.get(first.url)  # the enquiry page, with the "recorded" message
+    enquiry = Enquiry.objects.get()
+    enquiry.hand_over(councils["nottingham"], by=people["hub"])
+
+    again = client.post(reverse("enquiries:add"), data)
+    assert again.status_code == 302
+    assert again.url == reverse("enquiries:index")
+    page = parse(client.get(again.url))
+    assert page.has_text("This enquiry was already recorded.")
+    assert not page.has_text(enquiry.reference)
+    assert Enquiry.objects.count() == 1
+
+
+def test_the_token_is_kept_when_the_form_is_shown_again_with_errors(people, councils, client):
+    client.force_login(people["hub"])
+    token = hidden_token(client.get(reverse("enquiries:add")))
+    response = client.post(
+        reverse("enquiries:add"), staff_enquiry(submission_token=token, phone="12")
+    )
+    assert response.status_code == 200
+    assert hidden_token(response) == token
+
+    fixed = staff_enquiry(submission_token=hidden_token(response))
+    assert client.post(reverse("enquiries:add"), fixed).status_code == 302
+    assert client.post(reverse("enquiries:add"), fixed).status_code == 302
+    assert Enquiry.objects.count() == 1
+    assert Enquiry.objects.get().submission_token == uuid.UUID(token)
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-uuid", "1234"])
+def test_a_missing_or_altered_token_records_nothing(token, people, councils, client):
+    client.force_login(people["hub"])
+    response = client.post(reverse("enquiries:add"), staff_enquiry(submission_token=token))
+    assert response.status_code == 200
+    assert parse(response).has_text("The form could not be checked.")
+    assert not Enquiry.objects.exists()
+    # The form comes back with a good token, so sending it again works.
+    fresh = hidden_token(response)
+    assert uuid.UUID(fresh)
+    assert (
+        client.post(reverse("enquiries:add"), staff_enquiry(submission_token=fresh)).status_code
+        == 302
+    )
+    assert Enquiry.objects.count() == 1
+
+
 # --- No deleting, and the small admin pieces -----------------------------------------------------
 
 
@@ -574,7 +753,11 @@ def test_nobody_deletes_an_enquiry_in_the_admin(people, enquiries, client, make_
     for person in (admin, people["hub"]):
         client.force_login(person)
         assert client.post(f"/admin/enquiries/delete/{enquiry.pk}/").status_code == 404
-        assert "bin" not in str(client.get(reverse("enquiries:inspect", args=[enquiry.pk])).content)
+        # No delete button on the enquiry (the sidebar's "Erase a person's data" is a separate,
+        # recorded data-protection action).
+        page = parse(client.get(reverse("enquiries:inspect", args=[enquiry.pk])))
+        assert not [link for link in page.links if "/delete/" in link.href]
+        assert not page.has_text("Delete")
     assert Enquiry.objects.filter(pk=enquiry.pk).exists()
 
 

@@ -176,7 +176,12 @@ def test_every_row_is_checked_and_reported(people, derby_enquiries, enquiries, c
         (7, "Leave the closed reason empty unless the stage is closed"),
         (8, "The closed reason must be one of: withdrawn, not_eligible, not_proceeding"),
         (9, "Enter the enquiry reference"),
-        (10, "The date is before the enquiry came in"),
+        (
+            10,
+            "The date must be on or after "
+            + timezone.localdate(enquiries["unsure"].created_at).strftime("%-d %B %Y")
+            + ", when the enquiry came in",
+        ),
         (11, "There is no enquiry with this reference"),
         (11, "Enter the date, like 2026-11-23 or 23/11/2026"),
         (12, "The row must have 5 columns, like the column names"),
