@@ -31,10 +31,26 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def restore_migrated_content() -> None:
+    """Put back what the migrations created (the root page, the default site and home page).
+
+    Tests marked `transaction=True, serialized_rollback=True` restore it when they start and
+    flush the tables when they end, so the last of them leaves an empty database behind.
+    """
+    from django.db import connections
+    from wagtail.models import Site
+
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    connection = connections["default"]
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
 @pytest.fixture(scope="session")
 def demo_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """Load the demo content (committed) and serve the site on a free loopback port."""
     with django_db_blocker.unblock():
+        restore_migrated_content()
         call_command("load_demo_content", verbosity=0)
         thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
         thread.daemon = True
