@@ -167,6 +167,9 @@ OUTBOX_FIRST_RETRY_SECONDS = 60
 OUTBOX_MAX_BACKOFF_SECONDS = 60 * 60
 OUTBOX_MAX_ATTEMPTS = 55
 EMAIL_TIMEOUT = 15
+# Webhooks go only to public internet addresses (never loopback, private or link-local ones),
+# so a mistyped or malicious council address cannot reach internal services.
+OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
 # Enquiries.
 ENQUIRY_REFERENCE_PREFIX = "HUB"
