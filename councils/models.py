@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PagePermissionTester
@@ -75,6 +76,27 @@ def outward_code(postcode: str) -> str:
         return ""
     district = compact[:-3]
     return district if DISTRICT_RE.match(district) else ""
+
+
+class CouncilForm(WagtailAdminModelForm):
+    """The council form: the webhook secret can be replaced but never read back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        secret = self.fields.get("webhook_secret")
+        if secret is not None:
+            secret.widget = forms.PasswordInput(
+                render_value=False, attrs={"autocomplete": "new-password"}
+            )
+            if self.instance.pk and self.instance.webhook_secret:
+                secret.help_text = _(
+                    "A secret is set. Leave this empty to keep it, or type a new one to replace it."
+                )
+
+    def clean_webhook_secret(self) -> str:
+        return self.cleaned_data.get("webhook_secret") or (
+            self.instance.webhook_secret if self.instance.pk else ""
+        )
 
 
 class CouncilQuerySet(models.QuerySet):
@@ -162,6 +184,7 @@ class Council(index.Indexed, models.Model):
     )
 
     objects = CouncilQuerySet.as_manager()
+    base_form_class = CouncilForm
 
     panels = [
         MultiFieldPanel(
@@ -179,8 +202,13 @@ class Council(index.Indexed, models.Model):
         MultiFieldPanel(
             [FieldPanel("handover_email"), FieldPanel("is_active")], heading=_("Partnership")
         ),
+        # Where enquiries' personal data is sent: only people trusted with the integration
+        # (superusers, or a group given the permission) see or change these.
         MultiFieldPanel(
-            [FieldPanel("webhook_url"), FieldPanel("webhook_secret")],
+            [
+                FieldPanel("webhook_url", permission="councils.manage_council_integrations"),
+                FieldPanel("webhook_secret", permission="councils.manage_council_integrations"),
+            ],
             heading=_("Case-management system"),
         ),
     ]
@@ -195,6 +223,9 @@ class Council(index.Indexed, models.Model):
         ordering = ["name"]
         verbose_name = _("partner council")
         verbose_name_plural = _("partner councils")
+        permissions = [
+            ("manage_council_integrations", "Can set where a council's system receives enquiries")
+        ]
 
     def __str__(self) -> str:
         return self.name

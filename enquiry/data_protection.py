@@ -209,12 +209,14 @@ class RetentionPlan:
         ).values("reference")
 
     def messages_to_delete(self) -> QuerySet:
-        """Sent or cancelled long enough ago, and anything sent about an anonymised enquiry."""
+        """Sent, cancelled or failed long enough ago, and anything sent about an anonymised
+        enquiry. (Failed messages hold an address; staff have had the retention period to act.)"""
         return OutboxMessage.objects.filter(
             Q(
                 status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED],
                 created_at__lt=self.finished_before,
             )
+            | Q(status=OutboxMessage.Status.FAILED, last_attempt_at__lt=self.finished_before)
             | Q(status=OutboxMessage.Status.SENT, reference__in=self._anonymous_references())
         )
 
@@ -551,8 +553,10 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
         for enquiry in enquiries:
             _anonymise(enquiry, now=now, by=by, note="Erased at the person's request.")
         messages = _messages_of(email, references)
-        messages.filter(status=OutboxMessage.Status.SENT).delete()
+        # Blank first: a message a worker is sending right now is locked, so this waits for it;
+        # if it was sent meanwhile, the delete below then removes it.
         messages.filter(BLANKABLE).update(**BLANKED)
+        messages.filter(status=OutboxMessage.Status.SENT).delete()
         return ErasureRecord.objects.create(
             at=now,
             by=by,

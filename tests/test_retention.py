@@ -256,3 +256,21 @@ def test_months_before_handles_month_ends_and_years():
     assert months_before(date(2028, 3, 31), 1) == date(2028, 2, 29)
     assert months_before(date(2026, 1, 15), 24) == date(2024, 1, 15)
     assert months_before(date(2026, 1, 15), 1) == date(2025, 12, 15)
+
+
+def test_failed_messages_are_deleted_once_the_retention_period_has_passed(home):
+    """A message that gave up holds an address; staff have the retention period to act on it."""
+    set_hub_inbox()
+    stale = EnquiryFactory(email="stale@example.org")
+    recent = EnquiryFactory(email="recent@example.org")
+    OutboxMessage.objects.filter(reference=stale.reference).update(
+        status="failed", last_attempt_at=timezone.now() - timedelta(days=31)
+    )
+    OutboxMessage.objects.filter(reference=recent.reference).update(
+        status="failed", last_attempt_at=timezone.now() - timedelta(days=29)
+    )
+
+    apply_retention()
+
+    assert not OutboxMessage.objects.filter(reference=stale.reference).exists()
+    assert OutboxMessage.objects.filter(reference=recent.reference, status="failed").count() == 2
