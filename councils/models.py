@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
