@@ -189,9 +189,16 @@ class RetentionPlan:
         )
 
     def enquiries(self) -> QuerySet:
-        """Closed before the cut-off and still holding personal data."""
+        """Still holding personal data, and either closed before the cut-off or left with no
+        recorded activity (no history entry) since it: storage limitation applies to enquiries
+        nobody closed, and to "keep in touch" ones whose permission has lapsed, too."""
+        inactive_since = timezone.make_aware(
+            datetime.combine(self.closed_before, datetime.min.time())
+        )
+        recently_active = EnquiryHistory.objects.filter(at__gte=inactive_since).values("enquiry")
         return Enquiry.objects.personal().filter(
-            stage=Stage.CLOSED, closed_on__lt=self.closed_before
+            Q(stage=Stage.CLOSED, closed_on__lt=self.closed_before)
+            | (Q(created_at__lt=inactive_since) & ~Q(pk__in=recently_active))
         )
 
     def consents(self) -> QuerySet:

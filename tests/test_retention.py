@@ -274,3 +274,23 @@ def test_failed_messages_are_deleted_once_the_retention_period_has_passed(home):
 
     assert not OutboxMessage.objects.filter(reference=stale.reference).exists()
     assert OutboxMessage.objects.filter(reference=recent.reference, status="failed").count() == 2
+
+
+def test_enquiries_nobody_has_touched_for_the_retention_period_are_anonymised(home):
+    """An enquiry left open (or in "keep in touch" after its permission lapsed) with no recorded
+    activity for the retention period loses its personal data too; any recent activity keeps it."""
+    forgotten = EnquiryFactory(email="forgotten@example.org")
+    waiting = EnquiryFactory(email="waiting@example.org")
+    long_ago = timezone.now() - timedelta(days=31 * 25)
+    for enquiry in (forgotten, waiting):
+        Enquiry.objects.filter(pk=enquiry.pk).update(created_at=long_ago)
+        enquiry.history.update(at=long_ago)
+    waiting.refresh_from_db()
+    waiting.move_to(Stage.KEEP_IN_TOUCH, note="Asked us to call again next spring")
+
+    apply_retention()
+
+    forgotten.refresh_from_db()
+    waiting.refresh_from_db()
+    assert forgotten.is_anonymised and forgotten.email == ""
+    assert not waiting.is_anonymised and waiting.email == "waiting@example.org"
