@@ -97,6 +97,14 @@ class OutboxMessage(models.Model):
 
     @staticmethod
     def backoff(attempts: int) -> timedelta:
-        """Wait 1, 2, 4, 8... minutes between tries, never more than OUTBOX_MAX_BACKOFF."""
-        delay = timedelta(seconds=settings.OUTBOX_FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
-        return min(delay, timedelta(seconds=settings.OUTBOX_MAX_BACKOFF_SECONDS))
+        """Wait 1, 2, 4, 8... minutes between tries, never more than OUTBOX_MAX_BACKOFF.
+
+        Clamped in whole seconds before a timedelta is made: 60 * 2**41 seconds is beyond what
+        a timedelta can hold, and an OverflowError here would stop a message ever failing.
+        """
+        first = max(settings.OUTBOX_FIRST_RETRY_SECONDS, 0)
+        cap = max(settings.OUTBOX_MAX_BACKOFF_SECONDS, 0)
+        # Past this many doublings any first delay of a second or more is beyond the cap, so
+        # the exponent stays small however many attempts there were.
+        doublings = min(max(attempts - 1, 0), int(cap).bit_length() + 1)
+        return timedelta(seconds=min(first * 2**doublings, cap))

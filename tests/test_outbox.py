@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
+import smtplib
 import socket
 import threading
+import time
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
@@ -34,7 +38,7 @@ from enquiry.models import Enquiry
 from enquiry.services import admin_url
 from home.models import HubSettings
 from outbox.models import OutboxMessage
-from outbox.tasks import deliver, enqueue_delivery
+from outbox.tasks import deliver, describe_error, enqueue_delivery, retry
 
 HUB_INBOX = "enquiries@hub.example"
 
@@ -494,3 +498,164 @@ def test_a_rolled_back_enquiry_leaves_no_message_and_no_task():
     assert not Enquiry.objects.exists()
     assert not OutboxMessage.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+# --- backoff with the real settings: no overflow, the last attempt gives up ---------------------
+
+
+def test_backoff_with_the_default_settings_stays_at_the_hour_however_many_attempts():
+    """60 * 2**41 seconds is too long for a timedelta: the delay is clamped before one is made."""
+    assert settings.OUTBOX_MAX_ATTEMPTS == 55  # the default these attempts are about
+    assert [OutboxMessage.backoff(n) for n in (1, 2, 3, 7)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+        timedelta(hours=1),
+    ]
+    for attempts in range(41, 55):
+        assert OutboxMessage.backoff(attempts) == timedelta(hours=1), attempts
+    assert OutboxMessage.backoff(10**6) == timedelta(hours=1)
+
+
+@transactional
+def test_late_attempts_are_rescheduled_and_the_55th_failure_gives_up_visibly():
+    set_hub_inbox("")
+    port = free_port()  # nothing listens: every attempt fails
+    with smtp_settings(port):
+        enquiry = EnquiryFactory(email="late.attempts@example.org")
+        message = OutboxMessage.objects.get(reference=enquiry.reference)
+        for attempts in range(41, settings.OUTBOX_MAX_ATTEMPTS):
+            OutboxMessage.objects.filter(pk=message.pk).update(attempts=attempts - 1)
+            make_retries_due()
+            run_worker()
+            message.refresh_from_db()
+            assert (message.status, message.attempts) == ("pending", attempts)
+            assert message.next_attempt_at - message.last_attempt_at == timedelta(hours=1)
+
+        make_retries_due()
+        run_worker()  # attempt 55 fails: the message gives up and says so
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == ("failed", 55)
+        assert "refused" in message.last_error.lower()
+        assert not DBTaskResult.objects.filter(status="READY").exists()
+        # No task crashed (a crash would roll the attempt back and store a traceback).
+        assert not DBTaskResult.objects.filter(status="FAILED").exists()
+        assert set(DBTaskResult.objects.values_list("return_value", flat=True)) == {"failed"}
+
+
+# --- no address in last_error or the logs ---------------------------------------------------------
+
+
+class RefusingInbox(Inbox):
+    """A mail server that refuses every recipient, repeating the address as real servers do."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+
+@transactional
+def test_a_refused_recipient_leaves_no_address_in_last_error_or_the_logs(caplog, make_user):
+    caplog.set_level(logging.DEBUG)
+    set_hub_inbox("")
+    port = free_port()
+    address = "refused.person@example.org"
+    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with smtp_settings(port), override_settings(OUTBOX_MAX_ATTEMPTS=2):
+            enquiry = EnquiryFactory(email=address)
+            message = OutboxMessage.objects.get(reference=enquiry.reference)
+            run_worker()
+            make_retries_due()
+            run_worker()
+    finally:
+        controller.stop()
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 2)
+    assert message.last_error.startswith("SMTPRecipientsRefused: 550 5.1.1")
+    assert "Recipient address rejected" in message.last_error
+    assert "[address removed]" in message.last_error
+    assert "refused.person" not in message.last_error
+    assert "@" not in message.last_error
+    # Our logs (and the worker's) say what failed and which message, never whom it was for.
+    # (The test mail server's own log, "mail.log", is not ours and records every recipient.)
+    ours = [record for record in caplog.records if record.name != "mail.log"]
+    assert any(
+        record.getMessage() == f"Outbox message {message.pk} failed for good "
+        "(SMTPRecipientsRefused)"
+        for record in ours
+    )
+    for record in ours:
+        text = record.getMessage() + (record.exc_text or "")
+        assert "refused.person" not in text, record.name
+    # Nor does the staff list, which shows last_error.
+    client = Client()
+    admin_user(client, make_user)
+    html = client.get("/admin/outbox/", {"status": "failed"}).content.decode()
+    assert enquiry.reference in html
+    assert "refused.person" not in html
+
+
+def test_addresses_are_removed_from_any_error_text():
+    refused = smtplib.SMTPRecipientsRefused(
+        {
+            "a.person@example.org": (550, b"5.1.1 <a.person@example.org>: unknown"),
+            "b@example.org": (451, b"try later"),
+        }
+    )
+    assert describe_error(refused) == (
+        "SMTPRecipientsRefused: 550 5.1.1 <[address removed]>: unknown; 451 try later"
+    )
+    other = smtplib.SMTPSenderRefused(553, b"bad <x@y.example>", "hub@hub.example")
+    assert "@" not in describe_error(other)
+    assert describe_error(ValueError('"Jo Bloggs"@example.org, jo+x@mail.example')) == (
+        "ValueError: [address removed], [address removed]"
+    )
+    assert describe_error(ConnectionRefusedError(111, "Connection refused")) == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+
+
+# --- "Retry now" while a worker holds the row ---------------------------------------------------
+
+
+@transactional
+def test_retry_now_does_not_wait_for_a_row_a_worker_is_sending():
+    set_hub_inbox("")
+    enquiry = EnquiryFactory()
+    message = OutboxMessage.objects.get(reference=enquiry.reference)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="failed", attempts=55)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:  # as deliver() does while it sends
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.select_for_update().get(pk=message.pk)
+                locked.set()
+                release.wait(timeout=20)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        message.refresh_from_db()
+        started = time.monotonic()
+        assert retry(message) is False
+        assert time.monotonic() - started < 2  # no waiting for the lock
+        assert message.status == "failed"
+    finally:
+        release.set()
+        holder.join(timeout=10)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 55)  # untouched
+
+    # Once the row is free, Retry now works.
+    assert retry(message) is True
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    run_worker()
+    message.refresh_from_db()
+    assert message.status == "sent"
