@@ -181,6 +181,13 @@ def retry_view(request, pk: int):
             request,
             _("%(message)s will be sent again in a moment.") % {"message": message},
         )
+    elif message.status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED):
+        # Still retryable, but its row is locked: a worker is sending it at this moment.
+        messages.warning(
+            request,
+            _("%(message)s is being sent right now. Look again in a moment.")
+            % {"message": message},
+        )
     else:
         messages.warning(
             request,
