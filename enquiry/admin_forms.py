@@ -441,3 +441,81 @@ class OutcomeImportForm(forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class KeepInTouchForm(forms.Form):
+    """Record what the person said about keeping in touch: renewed (the expiry clock restarts)
+    or withdrawn, channel by channel. Only current permissions can change."""
+
+    renew = forms.MultipleChoiceField(
+        label=_("Renewed today"),
+        help_text=_("The person confirmed they still want to hear from us this way."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    withdraw = forms.MultipleChoiceField(
+        label=_("Withdrawn today"),
+        help_text=_("The person asked us to stop contacting them this way."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enquiry = enquiry
+        choices = [
+            (str(consent.pk), consent.get_channel_display())
+            for consent in enquiry.consents.filter(ended_at__isnull=True)
+        ]
+        self.fields["renew"].choices = choices
+        self.fields["withdraw"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        renew, withdraw = set(cleaned.get("renew", [])), set(cleaned.get("withdraw", []))
+        if renew & withdraw:
+            raise ValidationError(_("A permission cannot be renewed and withdrawn at once."))
+        if not renew and not withdraw:
+            raise ValidationError(_("Select a permission to renew or withdraw."))
+        return cleaned
+
+    def save(self, by) -> EnquiryHistory:
+        """Apply the changes to the permissions still current, and note them in the history."""
+        now = timezone.now()
+        with transaction.atomic():
+            current = {
+                str(consent.pk): consent
+                for consent in self.enquiry.consents.select_for_update().filter(
+                    ended_at__isnull=True
+                )
+            }
+            renewed = [current[pk] for pk in self.cleaned_data["renew"] if pk in current]
+            withdrawn = [current[pk] for pk in self.cleaned_data["withdraw"] if pk in current]
+            for consent in renewed:
+                consent.renewed_at = now
+                consent.save(update_fields=["renewed_at"])
+            for consent in withdrawn:
+                consent.ended_at = now
+                consent.end_reason = "withdrawn"
+                consent.save(update_fields=["ended_at", "end_reason"])
+            parts = []
+            if renewed:
+                parts.append(
+                    gettext("renewed: %(ways)s")
+                    % {"ways": ", ".join(str(c.get_channel_display()) for c in renewed)}
+                )
+            if withdrawn:
+                parts.append(
+                    gettext("withdrawn: %(ways)s")
+                    % {"ways": ", ".join(str(c.get_channel_display()) for c in withdrawn)}
+                )
+            return EnquiryHistory.objects.create(
+                enquiry=self.enquiry,
+                at=now,
+                by=by,
+                by_name=by.get_full_name() or by.get_username(),
+                action=EnquiryHistory.Action.NOTE,
+                effective_on=timezone.localdate(now),
+                note=gettext("Keep-in-touch permission %(changes)s.")
+                % {"changes": "; ".join(parts)},
+            )

@@ -46,6 +46,7 @@ from .admin_forms import (
     EnquiryAnonymised,
     EnquiryDetailsEditForm,
     HandoverForm,
+    KeepInTouchForm,
     OutcomeImportForm,
     StaffEnquiryForm,
     StageChangeForm,
@@ -325,13 +326,22 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
             .select_related("signing_council")
             .order_by("created_at", "pk")
         )
+        consents = list(enquiry.consents.all())
+        can_change = self.request.user.has_perm("enquiry.change_enquiry")
         context.update(
             enquiry=enquiry,
+            keep_in_touch_url=(
+                reverse("enquiries:keep_in_touch", args=[enquiry.pk])
+                if can_change
+                and not enquiry.is_anonymised
+                and any(consent.is_current for consent in consents)
+                else ""
+            ),
             person=self.person_rows(enquiry),
             answers=self.answer_rows(enquiry),
             arrival=self.arrival_rows(enquiry),
             milestones=self.milestone_rows(enquiry),
-            consents=list(enquiry.consents.all()),
+            consents=consents,
             history=list(enquiry.history.select_related("by")),
             outgoing=outgoing,
             has_failed_message=any(m.status == OutboxMessage.Status.FAILED for m in outgoing),
@@ -648,6 +658,29 @@ class StageChangeView(EnquiryActionView):
             % {"reference": self.object.reference, "stage": entry.to_label},
         )
         return redirect(self.get_success_url())
+
+
+class KeepInTouchView(EnquiryActionView):
+    """Staff record that the person renewed or withdrew their keep-in-touch permission."""
+
+    form_class = KeepInTouchForm
+    action_label = gettext_lazy("Keep-in-touch permission")
+    submit_button_label = gettext_lazy("Save")
+    error_message = gettext_lazy("The permission could not be changed because of errors.")
+
+    def refuse(self) -> HttpResponseRedirect | None:
+        if (
+            self.object.is_anonymised
+            or not self.object.consents.filter(ended_at__isnull=True).exists()
+        ):
+            messages.error(self.request, _("This enquiry has no current keep-in-touch permission."))
+            return redirect(inspect_url(self.object))
+        return None
+
+    def form_valid(self, form: KeepInTouchForm):
+        entry = form.save(by=self.request.user)
+        messages.success(self.request, entry.note)
+        return redirect(inspect_url(self.object))
 
 
 class HandoverView(EnquiryActionView):

@@ -18,6 +18,7 @@ from .admin_views import (
     EnquiryIndexView,
     EnquiryInspectView,
     HandoverView,
+    KeepInTouchView,
     OutcomeImportView,
     StageChangeView,
 )
@@ -48,6 +49,7 @@ class EnquiryViewSet(ModelViewSet):
     inspect_view_class = EnquiryInspectView
     stage_view_class = StageChangeView
     handover_view_class = HandoverView
+    keep_in_touch_view_class = KeepInTouchView
     import_view_class = OutcomeImportView
 
     def get_common_view_kwargs(self, **kwargs):
@@ -78,6 +80,10 @@ class EnquiryViewSet(ModelViewSet):
         return self.construct_view(self.handover_view_class)
 
     @property
+    def keep_in_touch_view(self):
+        return self.construct_view(self.keep_in_touch_view_class)
+
+    @property
     def import_view(self):
         return self.construct_view(self.import_view_class)
 
@@ -91,6 +97,7 @@ class EnquiryViewSet(ModelViewSet):
             path("edit/<int:pk>/", self.edit_view, name="edit"),
             path("stage/<int:pk>/", self.stage_view, name="stage"),
             path("handover/<int:pk>/", self.handover_view, name="handover"),
+            path("keep-in-touch/<int:pk>/", self.keep_in_touch_view, name="keep_in_touch"),
         ]
 
 
