@@ -239,6 +239,37 @@ class Enquiry(models.Model):
         _("how they heard about us (as shown)"), max_length=80, blank=True
     )
 
+    # Where they came from (attribution: see attribution/). A touch is a dict of the campaign tags,
+    # the referrer's domain, the landing path, flags and the time: never an address or a click id.
+    first_touch = models.JSONField(_("first touch"), default=dict, blank=True)
+    last_touch = models.JSONField(_("last non-direct touch"), default=dict, blank=True)
+    campaign = models.ForeignKey(
+        "attribution.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+    )
+    owner = models.CharField(
+        _("campaign owner"),
+        max_length=10,
+        blank=True,
+        choices=[("regional", _("The hub (regional)")), ("local", _("A council (local)"))],
+        help_text=_("Empty when no campaign brought the enquiry."),
+    )
+    owner_council = models.ForeignKey(
+        Council,
+        verbose_name=_("owning council"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=30, blank=True, db_index=True)
+    channel_rule = models.CharField(_("channel rule"), max_length=40, blank=True)
+    ruleset_version = models.CharField(_("classification ruleset"), max_length=20, blank=True)
+
     # Progress.
     stage = models.CharField(
         _("stage"), max_length=15, choices=Stage.choices, default=Stage.NEW, db_index=True

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "fostering_types",
     "outbox",
     "enquiry",
+    "attribution",
     # Wagtail and its contrib apps.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -185,6 +186,14 @@ ENQUIRY_RETENTION_MONTHS = 24
 KEEP_IN_TOUCH_MONTHS = 24
 # Sent outgoing messages (which hold email addresses) are deleted after this many days.
 OUTBOX_RETENTION_DAYS = 30
+
+# Attribution privacy, decided by the hub's data protection officer:
+# "session" (default): without analytics consent, a visit's campaign touches live only in the
+#   first-party session for that visit (statistical-purposes exemption; people can object on the
+#   cookies page); "nothing": nothing is written to the device without consent. In both, the
+#   enquiry form carries the landing tags in hidden fields. With consent touches last 90 days.
+ATTRIBUTION_WITHOUT_CONSENT = "session"
+ATTRIBUTION_CONSENTED_DAYS = 90
 
 # django-ratelimit counts posts in the default cache, which must be shared by every web process
 # (Redis in production). The client address comes from enquiry.spam.client_address: with
