@@ -70,11 +70,46 @@ def django_db_keepdb(request, postgres_server):
     return postgres_server is not None or bool(request.config.getvalue("reuse_db"))
 
 
+# What the migrations created (Wagtail's root page, the default site and home page), serialised
+# once per session. Tests marked `transaction=True, serialized_rollback=True` restore it after an
+# earlier transactional test flushed the tables, and so do the browser tests before they load the
+# demo. (Django keeps it on the connection object, which is not always the one a later test gets,
+# and then skips the restore silently; keeping it here makes the restore dependable.)
+MIGRATED_CONTENT: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, migrated_db_cache):
+def django_db_setup(django_db_setup, migrated_db_cache, django_db_blocker):
     """pytest-django's set-up, then a dump of the freshly migrated database for the next run."""
+    from django.db import connections
+
     if migrated_db_cache is not None:
         migrated_db_cache.save()
+    connection = connections["default"]
+    with django_db_blocker.unblock():
+        MIGRATED_CONTENT["default"] = (
+            getattr(connection, "_test_serialized_contents", None)
+            or connection.creation.serialize_db_to_string()
+        )
+
+
+@pytest.fixture(autouse=True)
+def _serialized_content_on_the_connection(request):
+    """Give the current connection the migrated content, for `serialized_rollback` to use."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("serialized_rollback") and MIGRATED_CONTENT:
+        from django.db import connections
+
+        connections["default"]._test_serialized_contents = MIGRATED_CONTENT["default"]
+
+
+def restore_migrated_content() -> None:
+    """Put back what the migrations created, if an earlier transactional test flushed it."""
+    from django.db import connections
+    from wagtail.models import Site
+
+    if not Site.objects.filter(is_default_site=True).exists():
+        connections["default"].creation.deserialize_db_from_string(MIGRATED_CONTENT["default"])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,14 +7,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from attribution import consent_views
 from home import views as home_views
 
 urlpatterns = [
+    path("cookie-choices/", consent_views.cookie_choices, name="cookie_choices"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("health/", home_views.health, name="health"),
+    # Short links for print, outdoor, radio and events: one URL whatever the language.
+    path("", include("attribution.urls")),
 ]
 
 if settings.SERVE_MEDIA:

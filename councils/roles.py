@@ -7,6 +7,7 @@ itself when a council or a council page is created, so a new partner's teams exi
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -30,6 +31,19 @@ MEDIA_USING = ["add_image", "choose_image", "add_document", "choose_document"]
 
 # Model-level permissions, as "app_label.codename".
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+# Campaigns: a council's comms officers manage their own council's local campaigns only (the
+# row-level rule in `attribution.views.visible_campaigns`); "view_all_campaigns" lifts that rule.
+CAMPAIGN_MANAGING = [
+    "attribution.add_campaign",
+    "attribution.change_campaign",
+    "attribution.delete_campaign",
+    "attribution.view_campaign",
+]
+VIEW_ALL_CAMPAIGNS = "attribution.view_all_campaigns"
+# Permissions no model declares in its Meta: (app_label, model, codename, name).
+EXTRA_PERMISSIONS = [
+    ("attribution", "campaign", "view_all_campaigns", "Can see every council's campaigns"),
+]
 HUB_COMMS_MODEL_PERMISSIONS = [
     *ADMIN_ACCESS,
     "councils.add_council",
@@ -43,7 +57,12 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     "enquiry.add_hearaboutoption",
     "enquiry.change_hearaboutoption",
     "enquiry.view_hearaboutoption",
+    *CAMPAIGN_MANAGING,
+    VIEW_ALL_CAMPAIGNS,
 ]
+# Marketing leads read every campaign (and the reports); they change none.
+MARKETING_LEAD_MODEL_PERMISSIONS = [*ADMIN_ACCESS, "attribution.view_campaign", VIEW_ALL_CAMPAIGNS]
+COUNCIL_COMMS_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *CAMPAIGN_MANAGING]
 # Nobody deletes enquiries in the admin: erasure is its own recorded data-protection action.
 ENQUIRY_HANDLING = [
     "enquiry.view_enquiry",
@@ -95,9 +114,18 @@ def _collection_permissions(group: Group, codenames: list[str]) -> None:
         )
 
 
+def _ensure_extra_permissions() -> None:
+    for app_label, model, codename, name in EXTRA_PERMISSIONS:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+        Permission.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+
+
 @transaction.atomic
 def sync_roles() -> None:
     """Create or update every hub and council group and its permissions."""
+    _ensure_extra_permissions()
     hub_comms, _created = Group.objects.get_or_create(name=HUB_COMMS)
     hub_comms.permissions.add(*_model_permissions(HUB_COMMS_MODEL_PERMISSIONS))
     for site in Site.objects.select_related("root_page"):
@@ -108,7 +136,7 @@ def sync_roles() -> None:
     hub_enquiry.permissions.add(*_model_permissions(HUB_ENQUIRY_MODEL_PERMISSIONS))
 
     marketing, _created = Group.objects.get_or_create(name=MARKETING_LEADS)
-    marketing.permissions.add(*_model_permissions(ADMIN_ACCESS))
+    marketing.permissions.add(*_model_permissions(MARKETING_LEAD_MODEL_PERMISSIONS))
 
     for council in Council.objects.all():
         sync_council_teams(council)
@@ -117,7 +145,8 @@ def sync_roles() -> None:
 def sync_council_teams(council: Council) -> dict[str, Group]:
     """Make sure the council's comms and fostering teams exist with the right permissions.
 
-    Comms officers edit and publish their own council's page and its children, nothing else.
+    Comms officers edit and publish their own council's page and its children, and manage their
+    council's local campaigns (which ones is the row-level rule in `attribution.views`).
     Fostering staff handle enquiries; which ones (their council's only) is the row-level rule in
     `Enquiry.objects.for_user`, not a permission.
     """
@@ -141,6 +170,7 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
     )
 
     comms = groups[CouncilTeam.Role.COMMS]
+    comms.permissions.add(*_model_permissions(COUNCIL_COMMS_MODEL_PERMISSIONS))
     for page in CouncilPage.objects.filter(council=council):
         _page_permissions(comms, page, PAGE_EDITING)
     _collection_permissions(comms, MEDIA_USING)

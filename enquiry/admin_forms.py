@@ -19,6 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
+from attribution.classification import CHANNEL_LABELS, Channel
+from attribution.models import Campaign
 from councils.models import Council, outward_code
 from fostering_types.models import FosteringTypePage
 
@@ -110,6 +112,27 @@ class StaffEnquiryForm(EnquiryDetailsForm):
         error_messages={"invalid_choice": _("Select ways of keeping in touch from the list")},
     )
 
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign (optional)"),
+        help_text=_("The campaign the person mentioned, if any."),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("None or not known"),
+        error_messages={"invalid_choice": _("Select a campaign from the list")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        help_text=_("Where the person heard about fostering with us, if they said."),
+        choices=[
+            (channel.value, label)
+            for channel, label in CHANNEL_LABELS.items()
+            if channel not in (Channel.DIRECT, Channel.UNASSIGNED)
+        ],
+        initial=Channel.STAFF_ENTERED.value,
+        required=False,
+        error_messages={"invalid_choice": _("Select a channel from the list")},
+    )
+
     # One per form shown, kept through error re-displays: posting the same form twice (a double
     # click, a resubmitted page) finds the enquiry the first post recorded.
     submission_token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -144,6 +167,13 @@ class StaffEnquiryForm(EnquiryDetailsForm):
             (channel, f"{label}: “{KEEP_IN_TOUCH_SCRIPT[channel]}”")
             for channel, label in KeepInTouchConsent.Channel.choices
         ]
+        # The hub's campaigns, and for council staff their own council's too.
+        campaigns = Campaign.objects.select_related("council").order_by("name")
+        if not hub_sees_all(user):
+            campaigns = campaigns.filter(
+                Q(council__isnull=True) | Q(council__in=list(self.councils.values()))
+            )
+        self.fields["campaign"].queryset = campaigns
 
     def clean_submission_token(self) -> uuid.UUID | None:
         """The token the form was shown with; a missing or altered one gets a fresh token."""

@@ -528,6 +528,8 @@ class EnquiryCreateView(generic.CreateView):
             submission_token=form.cleaned_data["submission_token"],
             received_via=form.cleaned_data["received_via"],
             entered_by=self.request.user,
+            staff_campaign=form.cleaned_data.get("campaign"),
+            staff_channel=form.cleaned_data.get("channel") or "",
         )
         self.object = enquiry
         if created:

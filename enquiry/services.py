@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Site
 
+from attribution.attribute import attribution_fields
 from councils.models import Council, outward_code
 from outbox.queue import queue_email, queue_webhook
 
@@ -53,17 +54,32 @@ def record_enquiry(
     received_via: str = ReceivedVia.WEBSITE,
     entered_by=None,
     language: str | None = None,
+    touches: tuple[dict | None, dict | None] | None = None,
+    staff_campaign=None,
+    staff_channel: str = "",
 ) -> tuple[Enquiry, bool]:
     """Save an enquiry with its consents, history and notifications; return (enquiry, created).
 
     The same submission token twice (a double click, a resubmitted page) returns the enquiry the
     first post saved, with created=False, and sends nothing more.
+
+    Attribution (see attribution.attribute): `touches` is the (first, last non-direct) pair a
+    website visit left; enquiries staff enter are "staff-entered" unless they picked a channel
+    (`staff_channel`), with the campaign they picked (`staff_campaign`).
     """
     token = submission_token or uuid.uuid4()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     now = timezone.now()
+    first, last = touches or (None, None)
     try:
         with transaction.atomic():
+            attribution = attribution_fields(
+                first,
+                last,
+                entered_by_staff=received_via != ReceivedVia.WEBSITE or entered_by is not None,
+                staff_channel=staff_channel,
+                staff_campaign=staff_campaign,
+            )
             enquiry = Enquiry.objects.create(
                 reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
                 submission_token=token,
@@ -84,6 +100,7 @@ def record_enquiry(
                 contact_time=details.contact_time,
                 heard_about=details.heard_about,
                 heard_about_label=details.heard_about.label if details.heard_about else "",
+                **attribution,
             )
             enquiry.fostering_types.set(details.fostering_types)
             KeepInTouchConsent.objects.bulk_create(

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from attribution import capture
+
 from . import spam
 from .forms import NOT_SURE
 from .models import Enquiry, EnquiryPage, ReceivedVia
@@ -69,6 +71,7 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
             submission_token=form.token.submission,
             received_via=ReceivedVia.WEBSITE,
             language=translation.get_language(),
+            touches=capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD)),
         )
         request.session[SESSION_KEY] = enquiry.pk
         return HttpResponseSeeOther(thank_you_url(page, request))
@@ -80,6 +83,15 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     return render_form(page, request, form)
 
 
+def landing_value(request: HttpRequest) -> str:
+    """The signed hidden landing for the form: this visit's tags when it landed on the form with
+    them, or the one posted back (when genuine) on a form shown again with errors."""
+    if request.method == "POST":
+        posted = request.POST.get(capture.LANDING_FIELD, "")
+        return posted if capture.read_landing(posted) else ""
+    return capture.landing_token(request)
+
+
 def render_form(page: EnquiryPage, request: HttpRequest, form: EnquiryForm) -> TemplateResponse:
     return page.render(
         request,
@@ -89,6 +101,8 @@ def render_form(page: EnquiryPage, request: HttpRequest, form: EnquiryForm) -> T
             "error_summary": form.error_summary() if form.is_bound else [],
             "council_script_data": form.script_data(),
             "not_sure": NOT_SURE,
+            "landing_field": capture.LANDING_FIELD,
+            "landing_value": landing_value(request),
         },
     )
 

@@ -184,7 +184,7 @@ def test_form_page_shows_the_editors_words_and_every_question(client, form_page)
     assert privacy and "privacy notice" in privacy[0].text.lower()
     assert page.links_to("tel:03001234567"), "the hub's phone number beside the form"
 
-    form = html.find("form", attrs={"method": "post"})
+    form = html.find("main").find("form", attrs={"method": "post"})
     assert form["action"] == URL, "the form posts to a clean address"
     for label in [
         "First name",
@@ -265,7 +265,9 @@ def test_inputs_help_browsers_and_people(client, form_page):
     honeypot = html.find("input", attrs={"name": "website"})
     assert honeypot["tabindex"] == "-1" and honeypot["autocomplete"] == "off"
     assert honeypot.find_parent(attrs={"hidden": True}) is not None, "hidden from everyone"
-    assert html.find("form").has_attr("novalidate"), "our error messages, not the browser's"
+    assert html.find("main").find("form").has_attr("novalidate"), (
+        "our error messages, not the browser's"
+    )
     assert not html.find(class_="error-summary")
 
 

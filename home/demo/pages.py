@@ -1630,6 +1630,9 @@ PRIVACY = {
                     "Who lives with you and whether you have a spare bedroom.",
                     "The type of fostering you are interested in.",
                     "How you heard about us, so we know which adverts and events work.",
+                    "Which advert or link brought you to our website (for example the campaign "
+                    "name in the link, or the name of the website you came from), and when. "
+                    "We never keep your IP address or details of your device.",
                     "Notes of our conversations with you.",
                 )
                 + p(
@@ -1649,6 +1652,16 @@ PRIVACY = {
                     "Data Protection Act 2018).",
                     "If you are not ready yet and you agree that we may keep in touch, we rely "
                     "on your consent (Article 6(1)(a)). You can withdraw it at any time.",
+                )
+                + h2("Where your visit came from")
+                + p(
+                    "We record which campaign, advert or website brought you to us, and save "
+                    "it with your enquiry. We use it only to count which of our adverts work, "
+                    "in figures that never name anyone, and so that the councils spend public "
+                    "money where it helps most. Our lawful basis is the same public task.",
+                    "You can object: on our cookies page, choose not to let us keep a note of "
+                    "where your visit came from, or email our data protection officer and we "
+                    "will remove it from your enquiry.",
                 )
                 + h2("Who we share it with")
                 + p(
@@ -1699,29 +1712,54 @@ COOKIES = {
     "fields": {
         "intro": (
             "Cookies are small files saved on your phone, tablet or computer when you visit a "
-            "website. This page explains the cookies we use."
+            "website. This page explains the cookies we use and lets you change your choices."
         ),
-        "last_updated": datetime.date(2026, 10, 1),
-        "listing_summary": "The cookies this website uses and why.",
-        "search_description": f"How {HUB_NAME} uses cookies.",
+        "last_updated": datetime.date(2026, 11, 23),
+        "listing_summary": "The cookies this website uses and why, and your cookie settings.",
+        "search_description": f"How {HUB_NAME} uses cookies, and how to change your settings.",
         "body": [
             rich_text(
                 h2("Essential cookies")
                 + p(
-                    "We only use cookies that the website needs to work. They do not track you "
-                    "and you do not need to agree to them."
+                    "These cookies make the website work. They do not track you and you do not "
+                    "need to agree to them."
                 )
                 + ul(
                     "<b>csrftoken</b>: keeps forms safe from misuse when you send us a message. "
                     "It expires after one year.",
-                    "<b>sessionid</b>: keeps staff signed in to the editing area. Visitors do "
-                    "not get this cookie. It expires after two weeks.",
+                    "<b>hub_cookie_choices</b>: remembers your cookie choices, including a no. "
+                    "It expires after one year, and then we ask again.",
+                    "<b>sessionid</b>: keeps staff signed in to the editing area (for two "
+                    "weeks). For visitors it remembers the enquiry you have just sent, so we "
+                    "can show you its reference, and the note described below. For visitors it "
+                    "is deleted when you close your browser.",
                 )
-                + h2("Analytics cookies")
+                + h2("Where your visit came from")
                 + p(
-                    "We do not use analytics cookies yet. In future we may use them to count "
-                    "visits and see which pages are useful. We will only set them if you say "
-                    "yes, and you will be able to change your mind at any time on this page."
+                    "To count which of our adverts and links lead people to ask about "
+                    "fostering, we keep a note of how your visit started: the campaign "
+                    "details in the link you followed (such as utm_source or utm_campaign), "
+                    "whether the link came from an advert (yes or no only), the website you "
+                    "came from (its name only, not the page), the first page you saw and the "
+                    "time.",
+                    "Unless you accept analytics cookies, this note is kept for this visit only, "
+                    "in the sessionid cookie. If you send us an enquiry, it is saved with your "
+                    "enquiry and used only for counting, in figures that never name anyone. We "
+                    "never keep your IP address or details of your device.",
+                    "You can object to this at any time: choose \u201cDo not keep a note of "
+                    "where my visit came from\u201d below and save. We delete the note at "
+                    "once.",
+                )
+                + h2("Analytics cookies (optional)")
+                + p(
+                    "With your permission, we use analytics cookies to count visits and see "
+                    "which pages are useful. We only set them if you say yes. No analytics "
+                    "service ever receives your name, contact details or enquiry reference, and "
+                    "nothing is sent to one from the page that shows your reference.",
+                    "If you accept, we also keep the note of where your visit came from in a "
+                    "cookie called <b>hub_attribution</b> for 90 days, so we can tell which "
+                    "advert brought you if you come back later to ask about fostering. If you "
+                    "change your mind, choose no below: the cookie is deleted straight away.",
                 )
                 + h2("Videos")
                 + p(

@@ -17,6 +17,8 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.test.testcases import LiveServerThread
 
+from conftest import restore_migrated_content
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,21 +31,6 @@ CHROMIUM_ARGS = [
 ]
 # WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def restore_migrated_content() -> None:
-    """Put back what the migrations created (the root page, the default site and home page).
-
-    Tests marked `transaction=True, serialized_rollback=True` restore it when they start and
-    flush the tables when they end, so the last of them leaves an empty database behind.
-    """
-    from django.db import connections
-    from wagtail.models import Site
-
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    connection = connections["default"]
-    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,283 @@
+"""Capturing where visitors came from, on every public page, within the person's choices.
+
+`AttributionMiddleware` reads a page view's campaign tags (utm_*, mtm_*, pk_*), whether an ad
+click id was present (yes/no only), whether it came through a /go/ short link, the referrer's
+domain (not our own) and the landing path, and keeps two touches: the FIRST, and the LAST
+NON-DIRECT one (a later bookmark visit never overwrites the campaign that brought the person).
+
+Where they are kept follows `attribution.consent`:
+- analytics consent: a signed first-party cookie for ATTRIBUTION_CONSENTED_DAYS (90 days);
+- no consent, ATTRIBUTION_WITHOUT_CONSENT = "session" and no objection: the session only, for
+  the visit (it ends when the browser closes); a visit with nothing to record creates nothing;
+- "nothing", or an objection: nothing at all is written to the device.
+In every case the enquiry form carries a tagged landing in a signed hidden field
+(`landing_token`), so a tagged visit that lands on the form is attributed with no storage.
+
+Capture never blocks a page: any failure is logged (without personal data) and the page served.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from . import consent, touches
+from .classification import Context, Touch, is_direct, referrer_domain
+
+logger = logging.getLogger(__name__)
+
+COOKIE_NAME = "hub_attribution"
+COOKIE_SALT = "attribution.cookie"
+SESSION_KEY = "attribution"
+LANDING_SALT = "attribution.landing"
+LANDING_FIELD = "landing"
+# Longest hidden-field value accepted back (a signed touch is a few hundred characters).
+LANDING_MAX_LENGTH = 2000
+# How long a form's hidden landing stays good: as long as the form itself may be open.
+LANDING_MAX_AGE = 60 * 60 * 24
+
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/", "/go/")
+# Extensions of pages that are still pages; any other "name.ext" is a file, not a visit.
+PAGE_EXTENSIONS = (".html", ".htm")
+
+Pair = tuple[dict | None, dict | None]
+
+
+# --- Reading a visit ---------------------------------------------------------------------------
+
+
+def own_host(request: HttpRequest) -> str:
+    """The host this request came to, as a domain ("" if it is not a domain, e.g. an IP)."""
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost: not ours to judge here
+        return ""
+    return referrer_domain(host)
+
+
+def is_page_path(path: str) -> bool:
+    """Whether the path is a public page worth capturing (not admin, files or short links)."""
+    if path.startswith(SKIPPED_PREFIXES) or path in {"/admin", "/go"}:
+        return False
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return "." not in last or last.lower().endswith(PAGE_EXTENSIONS)
+
+
+def touch_from_request(request: HttpRequest) -> Touch:
+    """This page view as a touch: tags, click id flag, short link, outside referrer, path."""
+    referrer = referrer_domain(request.META.get("HTTP_REFERER", ""))
+    host = own_host(request)
+    if referrer and host and (referrer == host or referrer.endswith("." + host)):
+        referrer = ""
+    return Touch.from_query(
+        request.GET,
+        referrer=referrer,
+        landing_path=request.path,
+        via_short_link=request.GET.get("hub_link") == "short",
+    )
+
+
+def capture_context(request: HttpRequest) -> Context:
+    """What `is_direct` needs to tell a self-referral: our own host. (Council domains make
+    no difference to whether a visit is direct, so capture reads no database.)"""
+    return Context(own_domains=frozenset({own_host(request)} - {""}))
+
+
+def is_direct_visit(request: HttpRequest, touch: Touch) -> bool:
+    return is_direct(touch, capture_context(request))
+
+
+# --- Storage -----------------------------------------------------------------------------------
+
+
+def storage_for(request: HttpRequest) -> str:
+    """ "cookie", "session" or "" (nothing may be written) for this person's choices."""
+    if consent.analytics_consent(request):
+        return "cookie"
+    if consent.session_attribution_allowed(request):
+        return "session"
+    return ""
+
+
+def _valid_pair(data: Any) -> Pair:
+    """(first, last) from stored data, each cleaned and inside the 90-day window. A first touch
+    that has aged out leaves the last touch as the earliest one still known."""
+    if not isinstance(data, dict):
+        return None, None
+    now = timezone.now()
+    first, last = (touches.clean(data.get(key)) for key in ("first", "last"))
+    first = first if touches.within_window(first, now) else None
+    last = last if touches.within_window(last, now) else None
+    if first is None and last is not None:
+        first = last
+    return first, last
+
+
+def _read_cookie(request: HttpRequest) -> Pair:
+    raw = request.COOKIES.get(COOKIE_NAME)
+    if not raw:
+        return None, None
+    try:
+        data = signing.loads(
+            raw, salt=COOKIE_SALT, max_age=settings.ATTRIBUTION_CONSENTED_DAYS * 24 * 60 * 60
+        )
+    except signing.BadSignature:  # forged, altered or older than the window
+        return None, None
+    return _valid_pair(data)
+
+
+def _read_session(request: HttpRequest) -> Pair:
+    session = getattr(request, "session", None)
+    if session is None:
+        return None, None
+    return _valid_pair(session.get(SESSION_KEY))
+
+
+def touches_for(request: HttpRequest) -> Pair:
+    """(first touch, last non-direct touch) kept for this person, as stored dicts (or None).
+
+    Only storage the person's current choices allow is read: a cookie after consent, the
+    visit's session without it (unless they objected or the hub chose "nothing").
+    """
+    mode = storage_for(request)
+    if mode == "cookie":
+        first, last = _read_cookie(request)
+        if first is None:
+            first, last = _read_session(request)
+        return first, last
+    if mode == "session":
+        return _read_session(request)
+    return None, None
+
+
+def updated_pair(stored: Pair, touch: dict, direct: bool) -> Pair | None:
+    """The pair after a visit, or None when nothing changes: a direct visit never overwrites
+    (and on its own never starts) the record; any other visit becomes the last touch, and the
+    first touch too when there is none."""
+    if direct:
+        return None
+    first, _last = stored
+    return (first or touch), touch
+
+
+def _write_cookie(response: HttpResponse, pair: Pair) -> None:
+    """Signed (and URL-safe, so no browser mangles it); the person cannot edit a campaign in."""
+    first, last = pair
+    response.set_cookie(
+        COOKIE_NAME,
+        signing.dumps({"first": first, "last": last}, salt=COOKIE_SALT, compress=True),
+        max_age=settings.ATTRIBUTION_CONSENTED_DAYS * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _write_session(request: HttpRequest, pair: Pair) -> None:
+    first, last = pair
+    session = request.session
+    session[SESSION_KEY] = {"first": first, "last": last}
+    others = set(session.keys()) - {SESSION_KEY, "_session_expiry"}
+    if not others:
+        # Only attribution in it: a visit-only record, gone when the browser closes.
+        session.set_expiry(0)
+
+
+def _forget(request: HttpRequest, response: HttpResponse, mode: str) -> None:
+    """Remove what the person's current choices no longer allow."""
+    if mode != "cookie" and COOKIE_NAME in request.COOKIES:
+        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+    session = getattr(request, "session", None)
+    if not mode and session is not None and SESSION_KEY in session:
+        session.pop(SESSION_KEY, None)
+
+
+def capture(request: HttpRequest, response: HttpResponse) -> None:
+    """Record this page view's touch where the person's choices allow."""
+    mode = storage_for(request)
+    _forget(request, response, mode)
+    if not mode:
+        return
+    touch = touch_from_request(request)
+    if is_direct_visit(request, touch):
+        return  # nothing to record: no session or cookie is started for a direct visit
+    if mode == "cookie":
+        stored = _read_cookie(request)
+        if stored[0] is None:  # touches kept in the session before consent carry over
+            stored = _read_session(request)
+            request.session.pop(SESSION_KEY, None)
+    else:
+        stored = _read_session(request)
+    pair = updated_pair(stored, touches.to_dict(touch), direct=False)
+    if pair is None:
+        return
+    if mode == "cookie":
+        _write_cookie(response, pair)
+    else:
+        _write_session(request, pair)
+
+
+def should_capture(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and is_page_path(request.path)
+        and response.status_code == 200
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+class AttributionMiddleware:
+    """Capture campaign touches on public pages (after SessionMiddleware; see module doc)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        try:
+            if should_capture(request, response):
+                capture(request, response)
+        except Exception:
+            logger.exception("Attribution capture failed; the page was served without it.")
+        return response
+
+
+# --- The enquiry form's hidden landing ----------------------------------------------------------
+
+
+def landing_token(request: HttpRequest) -> str:
+    """A signed hidden-field value with this visit's touch, when it says where the person came
+    from (tags, short link, click id flag or an outside referrer); "" for a direct visit."""
+    touch = touch_from_request(request)
+    if is_direct_visit(request, touch):
+        return ""
+    return signing.dumps(touches.to_dict(touch), salt=LANDING_SALT, compress=True)
+
+
+def read_landing(value: object) -> dict | None:
+    """The touch a form's hidden landing field carries, or None when missing, too long, forged
+    or older than a form may be open."""
+    if not isinstance(value, str) or not value or len(value) > LANDING_MAX_LENGTH:
+        return None
+    try:
+        data = signing.loads(value, salt=LANDING_SALT, max_age=LANDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return touches.clean(data)
+
+
+def touches_for_enquiry(request: HttpRequest, landing_value: object = None) -> Pair:
+    """The touches to attribute an enquiry posted now: what storage kept, else the form's
+    hidden landing (a tagged visit that landed on the form itself)."""
+    first, last = touches_for(request)
+    if first is None and last is None:
+        landing = read_landing(landing_value)
+        if landing is not None:
+            return landing, landing
+    return first, last

@@ -1,0 +1,131 @@
+"""The one endpoint that records cookie choices, from the banner or from the cookies page.
+
+Both are plain POST forms (with a CSRF token), so choosing works without JavaScript: the choice
+is written by `consent.set_choices` and the browser goes back to the page it came from, with
+`hub_cookies=accepted|rejected|saved` in the address so that page can confirm the choice. A GET
+(the banner's "View cookies" link) goes to the cookies page, so no page has to look that page up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from . import consent
+
+# The query parameter a page reads to confirm a choice just made (never anything personal).
+CONFIRMATION_PARAM = "hub_cookies"
+COOKIES_PAGE_SLUG = "cookies"
+# Set on the request by the template tags when a page's content depends on the choices cookie.
+DEPENDS_ON_CHOICES = "_hub_depends_on_cookie_choices"
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """303: after the POST, the browser fetches the page again with GET."""
+
+    status_code = 303
+
+
+def cookies_page_url(request: HttpRequest) -> str | None:
+    """The live cookies page of this site (a PolicyPage with the slug "cookies"), if any."""
+    from home.models import PolicyPage
+
+    site = Site.find_for_request(request)
+    pages = PolicyPage.objects.live().filter(slug=COOKIES_PAGE_SLUG)
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    page = pages.first()
+    return page.get_url(request=request) if page else None
+
+
+def safe_next_url(request: HttpRequest, url: str | None) -> str:
+    """The page to go back to: only a path on this site, never another host (open redirect)."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(url)
+        # Back to the same site, as a path: drop any scheme and host the form carried.
+        return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    return "/"
+
+
+def with_confirmation(url: str, outcome: str) -> str:
+    """`url` with `hub_cookies=<outcome>` (replacing an earlier one)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [(k, v) for k, v in query if k != CONFIRMATION_PARAM] + [(CONFIRMATION_PARAM, outcome)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cookie_choices(request: HttpRequest) -> HttpResponse:
+    """Save the choices posted by the banner or the cookies page form, then go back."""
+    if request.method == "GET":
+        url = cookies_page_url(request)
+        if url is None:
+            raise Http404("No cookies page")
+        return HttpResponseRedirect(url)
+
+    next_url = safe_next_url(request, request.POST.get("next"))
+    analytics = _yes_no(request.POST.get("analytics"))
+    if analytics is None:
+        # Nothing chosen (not possible from our forms): change nothing, go back.
+        return HttpResponseSeeOther(next_url)
+    if request.POST.get("form") == "cookies-page":
+        statistics = _yes_no(request.POST.get("statistics"))
+        if statistics is None:
+            statistics = not consent.objects_to_statistics(request)
+        outcome = "saved"
+    else:
+        # The banner asks about analytics only; an earlier objection stays in force.
+        statistics = not consent.objects_to_statistics(request)
+        outcome = "accepted" if analytics else "rejected"
+    response = HttpResponseSeeOther(with_confirmation(next_url, outcome))
+    consent.set_choices(response, analytics=analytics, statistics=statistics)
+    forget_what_is_no_longer_allowed(request, response, analytics=analytics, statistics=statistics)
+    return response
+
+
+def forget_what_is_no_longer_allowed(
+    request: HttpRequest, response: HttpResponse, *, analytics: bool, statistics: bool
+) -> None:
+    """A refusal takes effect at once: without consent the 90-day attribution cookie goes, and
+    an objection also clears this visit's record from the session."""
+    from . import capture
+
+    if not analytics:
+        if capture.COOKIE_NAME in request.COOKIES:
+            response.delete_cookie(capture.COOKIE_NAME, samesite="Lax")
+        if not statistics and hasattr(request, "session"):
+            request.session.pop(capture.SESSION_KEY, None)
+
+
+class ConsentVaryMiddleware:
+    """Add `Vary: Cookie` to responses whose content depends on the cookie choices.
+
+    The banner, the confirmation and the analytics snippets differ by visitor, so a shared cache
+    must never serve one person's version to another. The template tags mark the request; this
+    marks the response. (A page showing the banner already varies, through its CSRF token; a
+    page rendered after a choice would not without this.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, DEPENDS_ON_CHOICES, False):
+            patch_vary_headers(response, ["Cookie"])
+        return response
