@@ -139,7 +139,7 @@ def is_rate_limited(request) -> bool:
         return False
 
 
-def silent_rejection(request, data, token: FormToken | None) -> str | None:
+def silent_rejection(request, data) -> str | None:
     """The reason to turn this post away while answering as if it succeeded, or None.
 
     Every post counts against the rate limit, so it is checked first.
@@ -148,9 +148,13 @@ def silent_rejection(request, data, token: FormToken | None) -> str | None:
         return Reason.RATE_LIMITED
     if honeypot_filled(data):
         return Reason.HONEYPOT
-    if token is not None and is_too_fast(token):
-        return Reason.TOO_FAST
     return None
+
+
+def too_fast_to_save(token: FormToken | None) -> bool:
+    """Checked only once the answers are valid: a person who presses Send on an unfinished form
+    straight away must see what is missing, not a thank-you page."""
+    return token is not None and is_too_fast(token)
 
 
 def count_rejection(reason: str) -> None:

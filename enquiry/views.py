@@ -60,12 +60,15 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     # A new post: the thank-you page must never show the reference of an earlier enquiry.
     request.session.pop(SESSION_KEY, None)
     form = EnquiryForm(request.POST)
-    reason = spam.silent_rejection(request, request.POST, form.token)
+    reason = spam.silent_rejection(request, request.POST)
     if reason:
         spam.count_rejection(reason)
         return HttpResponseSeeOther(thank_you_url(page, request))
 
     if form.is_valid():
+        if spam.too_fast_to_save(form.token):
+            spam.count_rejection(spam.Reason.TOO_FAST)
+            return HttpResponseSeeOther(thank_you_url(page, request))
         enquiry, _created = record_enquiry(
             form.to_details(consents=form.consents()),
             submission_token=form.token.submission,

@@ -372,3 +372,13 @@ def test_a_form_sent_without_its_security_cookie_explains_what_to_do(form_page):
     assert "Your form was not sent" in text
     assert "Nothing you typed has been saved or sent" in text
     assert Enquiry.objects.count() == 0
+
+
+@override_settings(ENQUIRY_MIN_FILL_SECONDS=3)
+def test_an_unfinished_form_sent_at_once_shows_what_is_missing(client, form_page):
+    """Pressing Send straight away on an empty form is a person's slip, not a bot's speed: they
+    see the errors, not a thank-you page, and nothing is counted as spam."""
+    response = client.post(URL, {"form_token": shown_token(client), "website": ""})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert rejected(Reason.TOO_FAST) == 0
