@@ -34,6 +34,7 @@ from .models import (
     ReceivedVia,
     Stage,
     councils_of,
+    history_author,
 )
 
 NOTE_MAX_LENGTH = 2000
@@ -60,13 +61,6 @@ def staff_consent_wording(channel: str, received_via: str) -> str:
         "script": KEEP_IN_TOUCH_SCRIPT[channel],
         "how": ReceivedVia(received_via).label.lower(),
     }
-
-
-def person_name(user) -> str:
-    """How a member of staff is named in an enquiry's history."""
-    if user is None:
-        return "System"
-    return user.get_full_name() or user.get_username()
 
 
 def hub_sees_all(user) -> bool:
@@ -298,7 +292,7 @@ class EnquiryDetailsEditForm(EnquiryDetailsForm):
         EnquiryHistory.objects.create(
             enquiry=enquiry,
             by=by,
-            by_name=person_name(by),
+            by_name=history_author(by),
             action=EnquiryHistory.Action.NOTE,
             effective_on=timezone.localdate(),
             note=gettext("Details changed: %(fields)s.") % {"fields": ", ".join(changed)},
@@ -543,7 +537,7 @@ class KeepInTouchForm(forms.Form):
                 enquiry=self.enquiry,
                 at=now,
                 by=by,
-                by_name=by.get_full_name() or by.get_username(),
+                by_name=history_author(by),
                 action=EnquiryHistory.Action.NOTE,
                 effective_on=timezone.localdate(now),
                 note=gettext("Keep-in-touch permission %(changes)s.")

@@ -46,6 +46,7 @@ from .models import (
     ReceivedVia,
     SpareBedroom,
     Stage,
+    history_author,
 )
 
 BATCH_SIZE = 200
@@ -75,9 +76,7 @@ def _in_batches(queryset: QuerySet, size: int = BATCH_SIZE) -> Iterable[list[int
 
 
 def _person_label(user) -> str:
-    if user is None:
-        return RETENTION_BY
-    return user.get_full_name() or user.get_username()
+    return history_author(user, RETENTION_BY)
 
 
 # --- the building blocks retention and erasure share ---------------------------------------------
@@ -567,7 +566,7 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
         return ErasureRecord.objects.create(
             at=now,
             by=by,
-            by_name=_person_label(by) if by is not None else "System",
+            by_name=history_author(by),
             references=", ".join(references) or "No enquiries held",
             reason=reason.strip()[:200],
         )

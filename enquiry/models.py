@@ -436,7 +436,9 @@ class Enquiry(models.Model):
         return EnquiryHistory.objects.create(
             enquiry=self,
             by=by,
-            by_name=_person_name(by, source),
+            by_name=history_author(
+                by, {"import": "Outcome import", "website": "Website form"}.get(source, "")
+            ),
             action=EnquiryHistory.Action.STAGE,
             from_value=previous,
             to_value=stage,
@@ -460,7 +462,7 @@ class Enquiry(models.Model):
         return EnquiryHistory.objects.create(
             enquiry=self,
             by=by,
-            by_name=_person_name(by, "admin"),
+            by_name=history_author(by),
             action=EnquiryHistory.Action.HANDOVER,
             from_value=previous,
             to_value=council.name,
@@ -469,10 +471,12 @@ class Enquiry(models.Model):
         )
 
 
-def _person_name(user, source: str) -> str:
+def history_author(user, source: str = "") -> str:
+    """How an enquiry's history names who made a change: the member of staff, or what did it
+    ("Website form", "Outcome import", …) when nobody signed in did."""
     if user is not None:
         return user.get_full_name() or user.get_username()
-    return {"import": "Outcome import", "website": "Website form"}.get(source, "System")
+    return source or "System"
 
 
 class EnquiryHistory(models.Model):

@@ -24,6 +24,7 @@ from .models import (
     KeepInTouchConsent,
     ReceivedVia,
     ReferenceCounter,
+    history_author,
 )
 
 
@@ -117,11 +118,7 @@ def record_enquiry(
                 enquiry=enquiry,
                 at=now,
                 by=entered_by,
-                by_name=(
-                    (entered_by.get_full_name() or entered_by.get_username())
-                    if entered_by
-                    else "Website form"
-                ),
+                by_name=history_author(entered_by, "Website form"),
                 action=EnquiryHistory.Action.CREATED,
                 to_value=ReceivedVia(received_via).label,
                 effective_on=timezone.localdate(now),
