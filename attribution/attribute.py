@@ -27,6 +27,8 @@ ATTRIBUTION_FIELDS = (
     "channel",
     "channel_rule",
     "ruleset_version",
+    "first_channel",
+    "first_campaign",
 )
 STAFF_PICKED_RULE = "staff_picked"
 
@@ -50,6 +52,14 @@ def classify_touches(
         if channel is not None and channel is not Channel.STAFF_ENTERED:
             return Classification(channel=channel, rule=STAFF_PICKED_RULE)
     return classify(touch, context)
+
+
+def first_touch_channel(
+    first: Mapping | None, last: Mapping | None, context: Context
+) -> Classification:
+    """The channel group of the first touch on its own (the last one when there is no first),
+    for the first-versus-last-touch report."""
+    return classify_touches(first or last, None, context)
 
 
 def match_campaign(code: str) -> Campaign | None:
@@ -76,10 +86,14 @@ def attribution_fields(
         first = last = to_dict(staff_touch, timezone.now())
     context = context or classification_context()
     result = classify_touches(first, last, context)
+    first_result = first_touch_channel(first, last, context)
     if entered_by_staff:
-        campaign = staff_campaign
+        campaign = first_campaign = staff_campaign
     else:
         campaign = match_campaign(deciding_touch(first, last).utm_campaign)
+        first_campaign = match_campaign(
+            (from_dict(first) or deciding_touch(None, last)).utm_campaign
+        )
     return {
         "first_touch": dict(first or {}),
         "last_touch": dict(last or {}),
@@ -89,6 +103,8 @@ def attribution_fields(
         "channel": result.channel.value,
         "channel_rule": result.rule,
         "ruleset_version": result.ruleset_version or RULESET_VERSION,
+        "first_channel": first_result.channel.value,
+        "first_campaign": first_campaign,
     }
 
 

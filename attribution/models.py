@@ -130,7 +130,10 @@ class Campaign(ClusterableModel):
         ordering = ["-start_date", "name"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
-        permissions = [("view_all_campaigns", "Can see every council's campaigns")]
+        permissions = [
+            ("view_all_campaigns", "Can see every council's campaigns"),
+            ("view_attribution_reports", "Can see the attribution reports (aggregates only)"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

@@ -40,6 +40,8 @@ CAMPAIGN_MANAGING = [
     "attribution.view_campaign",
 ]
 VIEW_ALL_CAMPAIGNS = "attribution.view_all_campaigns"
+# The attribution reports: aggregates of every council's enquiries, never personal data.
+VIEW_REPORTS = "attribution.view_attribution_reports"
 # Permissions no model declares in its Meta: (app_label, model, codename, name).
 EXTRA_PERMISSIONS = [
     ("attribution", "campaign", "view_all_campaigns", "Can see every council's campaigns"),
@@ -59,9 +61,15 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     "enquiry.view_hearaboutoption",
     *CAMPAIGN_MANAGING,
     VIEW_ALL_CAMPAIGNS,
+    VIEW_REPORTS,
 ]
 # Marketing leads read every campaign (and the reports); they change none.
-MARKETING_LEAD_MODEL_PERMISSIONS = [*ADMIN_ACCESS, "attribution.view_campaign", VIEW_ALL_CAMPAIGNS]
+MARKETING_LEAD_MODEL_PERMISSIONS = [
+    *ADMIN_ACCESS,
+    "attribution.view_campaign",
+    VIEW_ALL_CAMPAIGNS,
+    VIEW_REPORTS,
+]
 COUNCIL_COMMS_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *CAMPAIGN_MANAGING]
 # Nobody deletes enquiries in the admin: erasure is its own recorded data-protection action.
 ENQUIRY_HANDLING = [
@@ -80,6 +88,7 @@ HUB_ENQUIRY_MODEL_PERMISSIONS = [
     "enquiry.view_hearaboutoption",
     "enquiry.view_rejectedsubmission",
     "outbox.view_outboxmessage",
+    VIEW_REPORTS,
 ]
 # A council's fostering team handles its own council's enquiries (Enquiry.objects.for_user).
 COUNCIL_FOSTERING_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *ENQUIRY_HANDLING]

@@ -36,8 +36,17 @@ class HearAboutOption(Orderable):
         default=True,
         help_text=_("Untick to stop offering it; enquiries that chose it keep the answer."),
     )
+    matching_channels = models.JSONField(
+        _("matching channels"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The tracked channel groups this answer agrees with, for the tracked versus "
+            "self-reported report (e.g. “Social media” agrees with paid and organic social)."
+        ),
+    )
 
-    panels = [FieldPanel("label"), FieldPanel("is_active")]
+    panels = [FieldPanel("label"), FieldPanel("is_active"), FieldPanel("matching_channels")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("“How did you hear about us?” answer")
@@ -267,6 +276,16 @@ class Enquiry(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=30, blank=True, db_index=True)
+    # The first touch classified on its own, for the first-versus-last-touch report.
+    first_channel = models.CharField(_("first-touch channel"), max_length=30, blank=True)
+    first_campaign = models.ForeignKey(
+        "attribution.Campaign",
+        verbose_name=_("first-touch campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_touch_enquiries",
+    )
     channel_rule = models.CharField(_("channel rule"), max_length=40, blank=True)
     ruleset_version = models.CharField(_("classification ruleset"), max_length=20, blank=True)
 

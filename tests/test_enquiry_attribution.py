@@ -341,3 +341,77 @@ def test_reclassify_runs_the_current_rules_over_stored_touches(councils):
     call_command("reclassify_enquiries", "--all", stdout=out)
     assert "email -> direct: 1" in out.getvalue()
     assert "Changed 1 of 2" in out.getvalue()
+
+
+# --- First touch on its own (for the first-versus-last-touch report) ----------------------------
+
+
+def _touch(**tags) -> dict:
+    from attribution.classification import Touch
+    from attribution.touches import to_dict
+
+    referrer = tags.pop("referrer", "")
+    short = tags.pop("short", False)
+    return to_dict(
+        Touch.from_query(tags, referrer=referrer, landing_path="/", via_short_link=short)
+    )
+
+
+def test_the_first_touch_keeps_its_own_channel_and_campaign(local_campaign, regional_campaign):
+    """Derby's Facebook advert introduced the person; the hub's bus poster brought them back."""
+    from attribution.attribute import attribution_fields
+
+    first = _touch(utm_source="facebook", utm_medium="paid-social", utm_campaign="derby-teens-2026")
+    last = _touch(
+        utm_source="bus-side", utm_medium="outdoor", utm_campaign="hub-bus-2026", short=True
+    )
+    fields = attribution_fields(first, last)
+    assert (fields["channel"], fields["campaign"], fields["owner"]) == (
+        "offline",
+        regional_campaign,
+        "regional",
+    )
+    assert (fields["first_channel"], fields["first_campaign"]) == ("paid-social", local_campaign)
+
+
+def test_a_single_touch_is_both_first_and_last(local_campaign):
+    from attribution.attribute import attribution_fields
+
+    first = _touch(utm_source="facebook", utm_medium="paid-social", utm_campaign="derby-teens-2026")
+    fields = attribution_fields(first, None)
+    assert fields["first_channel"] == fields["channel"] == "paid-social"
+    assert fields["first_campaign"] == fields["campaign"] == local_campaign
+
+    nothing = attribution_fields(None, None)
+    assert (nothing["first_channel"], nothing["first_campaign"]) == ("direct", None)
+
+
+def test_a_staff_entered_enquiry_uses_the_picked_campaign_for_both_touches(regional_campaign):
+    from attribution.attribute import attribution_fields
+
+    fields = attribution_fields(
+        None, None, entered_by_staff=True, staff_channel="offline", staff_campaign=regional_campaign
+    )
+    assert fields["first_channel"] == fields["channel"] == "offline"
+    assert fields["first_campaign"] == fields["campaign"] == regional_campaign
+
+
+def test_reclassify_fills_the_first_touch_channel_of_older_enquiries(councils):
+    searched = {
+        "referrer_domain": "google.co.uk",
+        "landing_path": "/",
+        "at": "2026-11-01T10:00:00+00:00",
+    }
+    emailed = {
+        "utm_source": "newsletter",
+        "utm_medium": "email",
+        "landing_path": "/",
+        "at": "2026-11-02T10:00:00+00:00",
+    }
+    enquiry = EnquiryFactory(email="c@example.org")
+    Enquiry.objects.filter(pk=enquiry.pk).update(
+        first_touch=searched, last_touch=emailed, first_channel="", ruleset_version="2020-01.1"
+    )
+    call_command("reclassify_enquiries", stdout=StringIO())
+    enquiry.refresh_from_db()
+    assert (enquiry.first_channel, enquiry.channel) == ("organic-search", "email")

@@ -140,11 +140,13 @@ def load_demo_enquiries(loader) -> None:
     from outbox.models import OutboxMessage
 
     from . import content
+    from .campaigns import demo_touches, load_demo_campaigns
 
     for position, label in enumerate(content.HEAR_ABOUT):
         if not HearAboutOption.objects.filter(label=label).exists():
             HearAboutOption.objects.create(label=label, sort_order=position)
             loader.created("answer", label)
+    load_demo_campaigns(loader)
     answers = list(HearAboutOption.objects.order_by("sort_order"))
     types = {page.slug: page for page in FosteringTypePage.objects.all()}
     councils = {council.short_name: council for council in Council.objects.all()}
@@ -173,6 +175,7 @@ def load_demo_enquiries(loader) -> None:
             ),
             submission_token=token,
             received_via=via,
+            touches=demo_touches(first) if via == "website" else None,
         )
         received = timezone.now() - timedelta(days=days_ago)
         Enquiry.objects.filter(pk=enquiry.pk).update(created_at=received)

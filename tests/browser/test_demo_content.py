@@ -14,7 +14,9 @@ from django.test import override_settings
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
+from attribution.models import Campaign, SpendEntry
 from councils.models import Council, CouncilPage
+from enquiry.models import Enquiry
 from fostering_types.models import FosteringTypePage
 from home.models import HubSettings, NavigationSettings
 
@@ -31,6 +33,9 @@ def inventory() -> dict[str, object]:
         "users": sorted(get_user_model().objects.values_list("pk", "username", "password")),
         "groups": Group.objects.count(),
         "settings": (HubSettings.objects.count(), NavigationSettings.objects.count()),
+        "campaigns": sorted(Campaign.objects.values_list("pk", "code", "council_id")),
+        "spend": SpendEntry.objects.count(),
+        "enquiries": sorted(Enquiry.objects.values_list("pk", "reference", "channel")),
     }
 
 
@@ -50,6 +55,12 @@ def test_the_demo_fills_every_part_of_the_site(demo_server, django_db_blocker):
         assert FosteringTypePage.objects.live().count() >= 8
         derby = Council.objects.get(short_name="derby")
         assert Council.objects.for_postcode("DE1 2AB") == derby
+        # Regional and local campaigns with spend, and enquiries they brought in.
+        assert Campaign.objects.regional().count() >= 2
+        assert Campaign.objects.local().count() >= 3
+        assert SpendEntry.objects.exists()
+        assert Enquiry.objects.filter(owner="regional").exists()
+        assert Enquiry.objects.filter(owner="local").exists()
         hub = HubSettings.objects.get()
         assert hub.phone_number and hub.enquiry_page and hub.logo
         usernames = set(get_user_model().objects.values_list("username", flat=True))

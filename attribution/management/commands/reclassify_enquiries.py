@@ -12,12 +12,12 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from attribution.attribute import classify_touches
+from attribution.attribute import classify_touches, first_touch_channel
 from attribution.classification import RULESET_VERSION, Touch
 from attribution.touches import classification_context, to_dict
 from enquiry.models import Enquiry, ReceivedVia
 
-FIELDS = ["channel", "channel_rule", "ruleset_version"]
+FIELDS = ["channel", "channel_rule", "ruleset_version", "first_channel"]
 
 
 class Command(BaseCommand):
@@ -58,11 +58,22 @@ class Command(BaseCommand):
                     # Entered by staff before touches were stored.
                     first = last = to_dict(Touch.for_staff())
                 result = classify_touches(first, last, context)
-                new = (result.channel.value, result.rule, result.ruleset_version)
-                if new == (enquiry.channel, enquiry.channel_rule, enquiry.ruleset_version):
+                first_result = first_touch_channel(first, last, context)
+                new = (
+                    result.channel.value,
+                    result.rule,
+                    result.ruleset_version,
+                    first_result.channel.value,
+                )
+                if new == tuple(getattr(enquiry, name) for name in FIELDS):
                     continue
                 moves[(enquiry.channel or "(none)", new[0])] += 1
-                enquiry.channel, enquiry.channel_rule, enquiry.ruleset_version = new
+                (
+                    enquiry.channel,
+                    enquiry.channel_rule,
+                    enquiry.ruleset_version,
+                    enquiry.first_channel,
+                ) = new
                 changed.append(enquiry)
             if changed and not dry_run:
                 with transaction.atomic():

@@ -1,0 +1,240 @@
+"""Regional versus local: for each campaign owner (or council, campaign or channel) the
+enquiries, how far those enquirers got, the spend and the cost per enquiry and application.
+
+This is the report the hub board reads to decide where the next pound goes, and the one
+`manage.py attribution_report` prints for scheduled reporting.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from councils.models import Council
+
+from ..models import Campaign
+from .base import (
+    NOT_SURE_YET,
+    OWNER_LOCAL,
+    OWNER_NONE,
+    OWNER_REGIONAL,
+    Chart,
+    Column,
+    Kind,
+    ReportFilters,
+    Table,
+    add_conversions,
+    channel_label,
+    channel_order,
+    conversion_columns,
+    cost_per,
+    funnel_columns,
+    funnel_counts,
+    money,
+)
+
+GROUPINGS = ["owner", "council", "campaign", "channel"]
+
+# For each grouping: the enquiry fields that make the group, and the spend entry fields that
+# give the same group (None: spend is not split that way).
+ENQUIRY_GROUP_FIELDS = {
+    "owner": ["owner", "owner_council_id"],
+    "council": ["council_id"],
+    "campaign": ["campaign_id"],
+    "channel": ["channel"],
+}
+SPEND_GROUP_FIELDS = {
+    "owner": ["campaign__council_id"],
+    "council": ["campaign__council_id"],
+    "campaign": ["campaign_id"],
+    "channel": ["campaign__channel"],
+}
+
+
+def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
+    """One row per group with its funnel, conversion rates, spend and costs, plus a total.
+
+    `by` is "owner" (the hub's regional campaigns, each council's local campaigns, and no
+    campaign), "council" (the council the enquiry is for; spend is that council's local
+    campaigns' spend, since regional spend is not split between councils), "campaign" or
+    "channel" (the tracked channel group; spend is that of campaigns run on the channel).
+    Groups with spend but no enquiries are shown: money that brought nobody matters most.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    counts = (
+        filters.enquiries().order_by().values(*ENQUIRY_GROUP_FIELDS[by]).annotate(**funnel_counts())
+    )
+    rows: dict[Any, dict[str, Any]] = {}
+    for aggregate in counts:
+        key = _enquiry_group_key(by, aggregate)
+        row = rows.setdefault(key, _empty_row(key))
+        for name in ("enquiries", "initial_visits", "applications", "approvals"):
+            row[name] += aggregate[name]
+
+    spend_by_key: dict[Any, Decimal] = {}
+    for entry in (
+        filters.spend().order_by().values(*SPEND_GROUP_FIELDS[by]).annotate(total=Sum("amount"))
+    ):
+        key = _spend_group_key(by, entry)
+        if key is None:
+            continue
+        spend_by_key[key] = spend_by_key.get(key, Decimal("0")) + entry["total"]
+        rows.setdefault(key, _empty_row(key))
+
+    labels = _labels(by, rows.keys())
+    total = _empty_row("total")
+    for key, row in rows.items():
+        row["group"] = labels.get(key, str(key))
+        row["spend"] = spend_by_key.get(key, Decimal("0")) if _has_spend(by, key, filters) else None
+        for name in ("enquiries", "initial_visits", "applications", "approvals"):
+            total[name] += row[name]
+    total["group"] = _("All enquiries")
+    total["spend"] = None
+    if _spend_possible(filters):
+        total_spend = filters.spend().aggregate(total=Sum("amount"))["total"]
+        total["spend"] = money(total_spend or Decimal("0"))
+
+    ordered = sorted(rows.values(), key=lambda row: _sort_key(by, row))
+    for row in [*ordered, total]:
+        add_conversions(row)
+        row["cost_per_enquiry"] = cost_per(row["spend"], row["enquiries"])
+        row["cost_per_application"] = cost_per(row["spend"], row["applications"])
+        row.pop("key", None)
+
+    group_label = {
+        "owner": _("Owner"),
+        "council": _("Council"),
+        "campaign": _("Campaign"),
+        "channel": _("Channel"),
+    }[by]
+    columns = [
+        Column("group", group_label),
+        *funnel_columns(),
+        *conversion_columns(),
+        Column("spend", _("Spend"), Kind.MONEY),
+        Column("cost_per_enquiry", _("Cost per enquiry"), Kind.MONEY),
+        Column("cost_per_application", _("Cost per application"), Kind.MONEY),
+    ]
+    notes = [
+        _(
+            "Enquiries received in the period, and every step those enquirers have reached "
+            "since. Spend is counted by the date it was spent."
+        )
+    ]
+    if by == "council" or (filters.council_id and filters.council_id != NOT_SURE_YET):
+        notes.append(
+            _(
+                "Regional spend is not split between councils: a council's spend is its own local campaigns'."
+            )
+        )
+    return Table(
+        title=_("Regional and local campaigns"),
+        columns=columns,
+        rows=ordered,
+        totals=total,
+        chart=Chart(
+            label_key="group",
+            series=["enquiries", "initial_visits", "applications", "approvals"],
+            kind="bar",
+            title=_("Enquiries and how far they got, by %(group)s")
+            % {"group": group_label.lower()},
+        ),
+        notes=notes,
+    )
+
+
+def _empty_row(key: Any) -> dict[str, Any]:
+    return {"key": key, "enquiries": 0, "initial_visits": 0, "applications": 0, "approvals": 0}
+
+
+def _enquiry_group_key(by: str, aggregate: dict[str, Any]) -> Any:
+    if by == "owner":
+        if aggregate["owner"] == OWNER_REGIONAL:
+            return OWNER_REGIONAL
+        if aggregate["owner"] == OWNER_LOCAL:
+            return (OWNER_LOCAL, aggregate["owner_council_id"])
+        return OWNER_NONE
+    if by == "council":
+        return aggregate["council_id"] or NOT_SURE_YET
+    if by == "campaign":
+        return aggregate["campaign_id"] or OWNER_NONE
+    return aggregate["channel"]
+
+
+def _spend_group_key(by: str, entry: dict[str, Any]) -> Any:
+    if by == "owner":
+        council_id = entry["campaign__council_id"]
+        return (OWNER_LOCAL, council_id) if council_id else OWNER_REGIONAL
+    if by == "council":
+        # Regional spend is not split between councils.
+        return entry["campaign__council_id"]
+    if by == "campaign":
+        return entry["campaign_id"]
+    return entry["campaign__channel"]
+
+
+def _spend_possible(filters: ReportFilters) -> bool:
+    return filters.owner != OWNER_NONE and filters.council_id != NOT_SURE_YET
+
+
+def _has_spend(by: str, key: Any, filters: ReportFilters) -> bool:
+    """Whether a row can carry spend at all (no campaign, or not sure yet, cannot)."""
+    if not _spend_possible(filters):
+        return False
+    if by == "owner":
+        if key == OWNER_NONE:
+            return False
+        # With a council chosen, the hub's regional spend is not split onto it.
+        return not (key == OWNER_REGIONAL and filters.council_id)
+    if by == "council":
+        return key != NOT_SURE_YET
+    if by == "campaign":
+        return key != OWNER_NONE
+    return True
+
+
+def _labels(by: str, keys) -> dict[Any, str]:
+    keys = list(keys)
+    if by in ("owner", "council"):
+        council_ids = {
+            key[1] if isinstance(key, tuple) else key for key in keys if key not in _SPECIAL
+        }
+        names = dict(Council.objects.filter(pk__in=council_ids).values_list("pk", "name"))
+        labels = {
+            OWNER_REGIONAL: _("The hub (regional)"),
+            OWNER_NONE: _("No campaign"),
+            NOT_SURE_YET: _("Not sure yet"),
+        }
+        for key in keys:
+            if isinstance(key, tuple):
+                labels[key] = _("%(council)s (local)") % {"council": names.get(key[1], "?")}
+            elif key not in _SPECIAL:
+                labels[key] = names.get(key, "?")
+        return labels
+    if by == "campaign":
+        names = dict(
+            Campaign.objects.filter(pk__in=[k for k in keys if k != OWNER_NONE]).values_list(
+                "pk", "name"
+            )
+        )
+        return {key: names.get(key, _("No campaign")) for key in keys}
+    return {key: channel_label(key) for key in keys}
+
+
+_SPECIAL = {OWNER_REGIONAL, OWNER_NONE, NOT_SURE_YET}
+
+
+def _sort_key(by: str, row: dict[str, Any]) -> tuple:
+    key = row["key"]
+    if by == "owner":
+        rank = 0 if key == OWNER_REGIONAL else 2 if key == OWNER_NONE else 1
+        return (rank, row["group"])
+    if by == "council":
+        return (key == NOT_SURE_YET, row["group"])
+    if by == "campaign":
+        return (key == OWNER_NONE, -row["enquiries"], row["group"])
+    return (channel_order(key), row["group"])
