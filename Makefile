@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker bench serve migrate demo test test-fast test-browser lint format lock clean
+.PHONY: help install run worker bench bench-reports serve migrate demo test test-fast test-browser lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,8 +48,12 @@ test-fast: install ## Run the suite without the browser tests
 test-browser: install ## Run only the browser tests (headless Chromium, axe-core)
 	$(PY) -m pytest -m browser
 
-bench: install ## Run the benchmarks (bench/): enquiries under load, with mail failing and working
+bench: install ## Run the benchmarks (bench/): enquiries under load, reports at 1,000,000 enquiries
 	$(PY) bench/enquiry_load.py
+	$(PY) bench/attribution_reports.py
+
+bench-reports: install ## Time every attribution report and attribution_report at 1,000,000 enquiries
+	$(PY) bench/attribution_reports.py
 
 lint: install ## Check code style (ruff)
 	$(VENV)/bin/ruff check .

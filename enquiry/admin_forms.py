@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from attribution.classification import CHANNEL_LABELS, Channel
-from attribution.models import Campaign
+from attribution.models import CHANNEL_CHOICES, Campaign
 from councils.models import Council, outward_code
 from fostering_types.models import FosteringTypePage
 
@@ -543,3 +544,28 @@ class KeepInTouchForm(forms.Form):
                 note=gettext("Keep-in-touch permission %(changes)s.")
                 % {"changes": "; ".join(parts)},
             )
+
+
+class HearAboutOptionForm(WagtailAdminModelForm):
+    """A "How did you hear about us?" answer, with the channels it agrees with as tick boxes.
+
+    The channels are stored as a list of channel values, in the order the channels are listed,
+    for the tracked versus self-reported report.
+    """
+
+    matching_channels = forms.MultipleChoiceField(
+        label=_("Matching channels"),
+        help_text=HearAboutOption._meta.get_field("matching_channels").help_text,
+        choices=CHANNEL_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Select channels from the list")},
+    )
+
+    class Meta:
+        model = HearAboutOption
+        fields = ["label", "is_active", "matching_channels"]
+
+    def clean_matching_channels(self) -> list[str]:
+        chosen = set(self.cleaned_data["matching_channels"])
+        return [value for value, _label in CHANNEL_CHOICES if value in chosen]

@@ -186,6 +186,9 @@ class Enquiry(models.Model):
         help_text="One per form shown: a repeated post of the same form finds this enquiry.",
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # The UK date it came in, kept beside the moment so reports group and count days by plain
+    # dates instead of converting a million timestamps to London time (set by save()).
+    received_on = models.DateField(_("received on"), editable=False, db_index=True)
     received_via = models.CharField(
         _("how it came in"),
         max_length=12,
@@ -325,6 +328,13 @@ class Enquiry(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        self.received_on = timezone.localdate(self.created_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "created_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "received_on"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -9,9 +9,13 @@ from __future__ import annotations
 from django.contrib.auth import get_permission_codename
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .admin_forms import EnquiryDetailsEditForm, StaffEnquiryForm
+from attribution.models import CHANNEL_CHOICES
+
+from .admin_forms import EnquiryDetailsEditForm, HearAboutOptionForm, StaffEnquiryForm
 from .admin_views import (
     EnquiryCreateView,
     EnquiryEditView,
@@ -101,6 +105,13 @@ class EnquiryViewSet(ModelViewSet):
         ]
 
 
+def matching_channel_labels(option: HearAboutOption) -> str:
+    """The channels an answer agrees with, in words, for the listing."""
+    labels = dict(CHANNEL_CHOICES)
+    channels = option.matching_channels if isinstance(option.matching_channels, list) else []
+    return ", ".join(str(labels.get(value, value)) for value in channels) or "–"
+
+
 class HearAboutOptionViewSet(ModelViewSet):
     """The answers to "How did you hear about us?", in the order the form offers them."""
 
@@ -112,10 +123,22 @@ class HearAboutOptionViewSet(ModelViewSet):
     add_to_settings_menu = True
     add_to_reference_index = False
     copy_view_enabled = False
-    list_display = ["label", "is_active"]
+    list_display = [
+        "label",
+        Column(
+            "matching_channels",
+            label=_("Matching channels"),
+            accessor=matching_channel_labels,
+        ),
+        "is_active",
+    ]
     list_filter = ["is_active"]
     search_fields = ["label"]
-    form_fields = ["label", "is_active"]
+    # The channels the answer agrees with are tick boxes (stored as a list of channel values).
+    edit_handler = ObjectList(
+        [FieldPanel("label"), FieldPanel("is_active"), FieldPanel("matching_channels")],
+        base_form_class=HearAboutOptionForm,
+    )
 
 
 enquiry_viewset = EnquiryViewSet("enquiries")

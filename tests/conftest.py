@@ -105,6 +105,9 @@ def enquiries(councils):
     # Spread them over three days so the order and the date filter mean something.
     now = timezone.now()
     for days_ago, key in ((3, "derby"), (2, "nottingham"), (1, "unsure")):
-        Enquiry.objects.filter(pk=made[key].pk).update(created_at=now - timedelta(days=days_ago))
+        received = now - timedelta(days=days_ago)
+        Enquiry.objects.filter(pk=made[key].pk).update(
+            created_at=received, received_on=timezone.localdate(received)
+        )
         made[key].refresh_from_db()
     return made

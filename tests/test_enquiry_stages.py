@@ -65,7 +65,10 @@ def milestones(enquiry: Enquiry) -> dict[str, date | None]:
 def enquiry(councils) -> Enquiry:
     """A Derby enquiry that came in thirty days ago."""
     made = EnquiryFactory(council=councils["derby"])
-    Enquiry.objects.filter(pk=made.pk).update(created_at=timezone.now() - timedelta(days=30))
+    received = timezone.now() - timedelta(days=30)
+    Enquiry.objects.filter(pk=made.pk).update(
+        created_at=received, received_on=timezone.localdate(received)
+    )
     made.refresh_from_db()
     return made
 

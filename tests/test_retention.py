@@ -283,7 +283,9 @@ def test_enquiries_nobody_has_touched_for_the_retention_period_are_anonymised(ho
     waiting = EnquiryFactory(email="waiting@example.org")
     long_ago = timezone.now() - timedelta(days=31 * 25)
     for enquiry in (forgotten, waiting):
-        Enquiry.objects.filter(pk=enquiry.pk).update(created_at=long_ago)
+        Enquiry.objects.filter(pk=enquiry.pk).update(
+            created_at=long_ago, received_on=timezone.localdate(long_ago)
+        )
         enquiry.history.update(at=long_ago)
     waiting.refresh_from_db()
     waiting.move_to(Stage.KEEP_IN_TOUCH, note="Asked us to call again next spring")

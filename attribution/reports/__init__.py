@@ -5,7 +5,10 @@ spreadsheet exports and `manage.py attribution_report` render the same `Table`.
 """
 
 from .base import Chart, Column, Kind, ReportFilters, Table
+from .campaigns import campaign_breakdown, campaign_performance
+from .journey import first_vs_last, self_reported_agreement, timeliness
 from .regional import GROUPINGS, regional_vs_local
+from .trends import channels_over_time, funnel_cohorts
 
 __all__ = [
     "GROUPINGS",
@@ -14,5 +17,12 @@ __all__ = [
     "Kind",
     "ReportFilters",
     "Table",
+    "campaign_breakdown",
+    "campaign_performance",
+    "channels_over_time",
+    "first_vs_last",
+    "funnel_cohorts",
     "regional_vs_local",
+    "self_reported_agreement",
+    "timeliness",
 ]

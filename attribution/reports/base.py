@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from councils.models import Council
 from enquiry.models import Enquiry
 
 from ..classification import CHANNEL_LABELS, Channel
-from ..models import SpendEntry
+from ..models import Campaign, SpendEntry
 
 OWNER_REGIONAL = "regional"
 OWNER_LOCAL = "local"
@@ -137,13 +138,12 @@ class ReportFilters:
     # --- What the filters select ------------------------------------------------------------
 
     def received_range(self) -> Q:
-        """Enquiries received in the date range (local dates, both ends included), written as
-        a range on the indexed timestamp."""
+        """Enquiries received in the date range (UK dates, both ends included)."""
         condition = Q()
         if self.date_from:
-            condition &= Q(created_at__gte=start_of(self.date_from))
+            condition &= Q(received_on__gte=self.date_from)
         if self.date_to:
-            condition &= Q(created_at__lt=start_of(self.date_to + timedelta(days=1)))
+            condition &= Q(received_on__lte=self.date_to)
         return condition
 
     def enquiries(self) -> QuerySet[Enquiry]:
@@ -192,11 +192,6 @@ class ReportFilters:
         start = self.date_from.isoformat() if self.date_from else "start"
         end = self.date_to.isoformat() if self.date_to else timezone.localdate().isoformat()
         return f"{start} to {end}"
-
-
-def start_of(day: date) -> datetime:
-    """Midnight at the start of a local (Europe/London) day, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- Building blocks ---------------------------------------------------------------------------
@@ -276,3 +271,60 @@ def channel_order(value: str) -> int:
         return order.index(Channel(value))
     except ValueError:
         return len(order)
+
+
+# --- Groups: the rows reports are split into ---------------------------------------------------
+# A group key is OWNER_REGIONAL, (OWNER_LOCAL, council id) or OWNER_NONE when grouping by owner;
+# a council id or NOT_SURE_YET by council; a campaign id or OWNER_NONE by campaign; a channel
+# value by channel.
+
+SPECIAL_KEYS = {OWNER_REGIONAL, OWNER_NONE, NOT_SURE_YET}
+
+
+def owner_key(owner: str, owner_council_id: int | None) -> Any:
+    """The owner group of an enquiry's stored owner and owning council."""
+    if owner == OWNER_REGIONAL:
+        return OWNER_REGIONAL
+    if owner == OWNER_LOCAL:
+        return (OWNER_LOCAL, owner_council_id)
+    return OWNER_NONE
+
+
+def group_labels(by: str, keys) -> dict[Any, str]:
+    """Labels for group keys, with one query for the councils or campaigns they name."""
+    keys = list(keys)
+    if by in ("owner", "council"):
+        council_ids = {
+            key[1] if isinstance(key, tuple) else key for key in keys if key not in SPECIAL_KEYS
+        }
+        names = dict(Council.objects.filter(pk__in=council_ids).values_list("pk", "name"))
+        labels: dict[Any, str] = {
+            OWNER_REGIONAL: str(_("The hub (regional)")),
+            OWNER_NONE: str(_("No campaign")),
+            NOT_SURE_YET: str(_("Not sure yet")),
+        }
+        for key in keys:
+            if isinstance(key, tuple):
+                labels[key] = str(_("%(council)s (local)")) % {"council": names.get(key[1], "?")}
+            elif key not in SPECIAL_KEYS:
+                labels[key] = names.get(key, "?")
+        return labels
+    if by == "campaign":
+        ids = [key for key in keys if key != OWNER_NONE]
+        names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return {key: names.get(key, str(_("No campaign"))) for key in keys}
+    return {key: channel_label(key) for key in keys}
+
+
+def group_sort_key(by: str, key: Any, label: str, enquiries: int = 0) -> tuple:
+    """Rows in a stable, meaningful order: the hub first, then councils by name, then "no
+    campaign"; councils by name with "not sure yet" last; campaigns by enquiries; channels in
+    classification order."""
+    if by == "owner":
+        rank = 0 if key == OWNER_REGIONAL else 2 if key == OWNER_NONE else 1
+        return (rank, label)
+    if by == "council":
+        return (key == NOT_SURE_YET, label)
+    if by == "campaign":
+        return (key == OWNER_NONE, -enquiries, label)
+    return (channel_order(key), label)

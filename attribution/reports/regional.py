@@ -13,9 +13,6 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from councils.models import Council
-
-from ..models import Campaign
 from .base import (
     NOT_SURE_YET,
     OWNER_LOCAL,
@@ -27,13 +24,14 @@ from .base import (
     ReportFilters,
     Table,
     add_conversions,
-    channel_label,
-    channel_order,
     conversion_columns,
     cost_per,
     funnel_columns,
     funnel_counts,
+    group_labels,
+    group_sort_key,
     money,
+    owner_key,
 )
 
 GROUPINGS = ["owner", "council", "campaign", "channel"]
@@ -85,7 +83,7 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
         spend_by_key[key] = spend_by_key.get(key, Decimal("0")) + entry["total"]
         rows.setdefault(key, _empty_row(key))
 
-    labels = _labels(by, rows.keys())
+    labels = group_labels(by, rows.keys())
     total = _empty_row("total")
     for key, row in rows.items():
         row["group"] = labels.get(key, str(key))
@@ -98,7 +96,10 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
         total_spend = filters.spend().aggregate(total=Sum("amount"))["total"]
         total["spend"] = money(total_spend or Decimal("0"))
 
-    ordered = sorted(rows.values(), key=lambda row: _sort_key(by, row))
+    ordered = sorted(
+        rows.values(),
+        key=lambda row: group_sort_key(by, row["key"], row["group"], row["enquiries"]),
+    )
     for row in [*ordered, total]:
         add_conversions(row)
         row["cost_per_enquiry"] = cost_per(row["spend"], row["enquiries"])
@@ -153,11 +154,7 @@ def _empty_row(key: Any) -> dict[str, Any]:
 
 def _enquiry_group_key(by: str, aggregate: dict[str, Any]) -> Any:
     if by == "owner":
-        if aggregate["owner"] == OWNER_REGIONAL:
-            return OWNER_REGIONAL
-        if aggregate["owner"] == OWNER_LOCAL:
-            return (OWNER_LOCAL, aggregate["owner_council_id"])
-        return OWNER_NONE
+        return owner_key(aggregate["owner"], aggregate["owner_council_id"])
     if by == "council":
         return aggregate["council_id"] or NOT_SURE_YET
     if by == "campaign":
@@ -195,46 +192,3 @@ def _has_spend(by: str, key: Any, filters: ReportFilters) -> bool:
     if by == "campaign":
         return key != OWNER_NONE
     return True
-
-
-def _labels(by: str, keys) -> dict[Any, str]:
-    keys = list(keys)
-    if by in ("owner", "council"):
-        council_ids = {
-            key[1] if isinstance(key, tuple) else key for key in keys if key not in _SPECIAL
-        }
-        names = dict(Council.objects.filter(pk__in=council_ids).values_list("pk", "name"))
-        labels = {
-            OWNER_REGIONAL: _("The hub (regional)"),
-            OWNER_NONE: _("No campaign"),
-            NOT_SURE_YET: _("Not sure yet"),
-        }
-        for key in keys:
-            if isinstance(key, tuple):
-                labels[key] = _("%(council)s (local)") % {"council": names.get(key[1], "?")}
-            elif key not in _SPECIAL:
-                labels[key] = names.get(key, "?")
-        return labels
-    if by == "campaign":
-        names = dict(
-            Campaign.objects.filter(pk__in=[k for k in keys if k != OWNER_NONE]).values_list(
-                "pk", "name"
-            )
-        )
-        return {key: names.get(key, _("No campaign")) for key in keys}
-    return {key: channel_label(key) for key in keys}
-
-
-_SPECIAL = {OWNER_REGIONAL, OWNER_NONE, NOT_SURE_YET}
-
-
-def _sort_key(by: str, row: dict[str, Any]) -> tuple:
-    key = row["key"]
-    if by == "owner":
-        rank = 0 if key == OWNER_REGIONAL else 2 if key == OWNER_NONE else 1
-        return (rank, row["group"])
-    if by == "council":
-        return (key == NOT_SURE_YET, row["group"])
-    if by == "campaign":
-        return (key == OWNER_NONE, -row["enquiries"], row["group"])
-    return (channel_order(key), row["group"])

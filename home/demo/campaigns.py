@@ -79,6 +79,19 @@ CAMPAIGNS = [
         100,
         Decimal("400.00"),
     ),
+    (
+        "notts-county-newsletter",
+        "Nottinghamshire residents' newsletter",
+        "nottinghamshire",
+        "email",
+        "county-newsletter",
+        "email",
+        "/how-to-foster/",
+        None,
+        [],
+        240,
+        Decimal("80.00"),
+    ),
 ]
 
 # The demo enquirers (by first name) who came through a campaign or a tracked visit:

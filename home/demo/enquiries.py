@@ -131,6 +131,11 @@ ENQUIRIES = [
 ]
 
 
+# Synthetic enquiries (`manage.py seed_enquiries`) behind the named ones, so the reports and
+# lists show realistic volumes: "Synthetic Enquirer" people at @example.invalid addresses.
+SYNTHETIC_ENQUIRIES = 2000
+
+
 def load_demo_enquiries(loader) -> None:
     """Create the demo enquiries that do not exist yet (see the module docstring)."""
     from councils.models import Council
@@ -178,7 +183,9 @@ def load_demo_enquiries(loader) -> None:
             touches=demo_touches(first) if via == "website" else None,
         )
         received = timezone.now() - timedelta(days=days_ago)
-        Enquiry.objects.filter(pk=enquiry.pk).update(created_at=received)
+        Enquiry.objects.filter(pk=enquiry.pk).update(
+            created_at=received, received_on=timezone.localdate(received)
+        )
         enquiry.history.update(at=received, effective_on=received.date())
         enquiry.refresh_from_db()
         for step, after in path:
@@ -193,3 +200,21 @@ def load_demo_enquiries(loader) -> None:
             status=OutboxMessage.Status.CANCELLED, last_error="Demo content: never sent."
         )
         loader.created("enquiry", enquiry.reference)
+
+
+def load_synthetic_enquiries(loader) -> None:
+    """Seed the synthetic enquiries once (over the demo campaigns; never twice)."""
+    from django.core.management import call_command
+
+    from enquiry.models import Enquiry
+
+    if Enquiry.objects.filter(reference__startswith="SEED-").exists():
+        return
+    call_command(
+        "seed_enquiries",
+        count=SYNTHETIC_ENQUIRIES,
+        months=18,
+        seed=2026,
+        verbosity=0,
+    )
+    loader.created("synthetic enquiry", "Synthetic Enquirer", count=SYNTHETIC_ENQUIRIES)

@@ -34,7 +34,7 @@ from enquiry.models import EnquiryPage
 from home.models import HomePage, HubSettings, NavigationSettings, StandardPage
 
 from . import content, images, pages
-from .enquiries import load_demo_enquiries
+from .enquiries import load_demo_enquiries, load_synthetic_enquiries
 from .refs import CouncilRef, Img, PageRef
 
 COLLECTION_NAME = "Demo images"
@@ -109,10 +109,11 @@ class DemoLoader:
         sync_roles()
         self.load_users()
         load_demo_enquiries(self)
+        load_synthetic_enquiries(self)
         return self.result
 
-    def created(self, kind: str, label: str) -> None:
-        self.result.created[kind] += 1
+    def created(self, kind: str, label: str, count: int = 1) -> None:
+        self.result.created[kind] += count
         self.log(f"Created {kind}: {label}")
 
     # -- Images ------------------------------------------------------------------------------

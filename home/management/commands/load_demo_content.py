@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
         if result.created_anything:
             summary = ", ".join(
-                f"{count} {kind}{'' if count == 1 else 's'}"
+                f"{count:,} {kind if count == 1 else plural(kind)}"
                 for kind, count in result.created.items()
                 if count
             )
@@ -46,3 +46,8 @@ class Command(BaseCommand):
             line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             line = line.rstrip()
             self.stdout.write(self.style.MIGRATE_HEADING(line) if index == 0 else line)
+
+
+def plural(kind: str) -> str:
+    """ "enquiry" -> "enquiries", "page" -> "pages"."""
+    return f"{kind[:-1]}ies" if kind.endswith("y") else f"{kind}s"
