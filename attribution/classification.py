@@ -126,9 +126,17 @@ def _clean(value: object, limit: int) -> str:
     return text.strip()[:limit]
 
 
+# Tags are never personal data: an email address (email tools often put the subscriber's in
+# utm_content) or a phone-number-length run of digits is replaced before anything keeps it.
+REDACTED_TAG = "redacted"
+PERSONAL_LOOKING = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+|(?:\d[\s-]?){10,}")
+
+
 def clean_tag(value: object) -> str:
     """A tag value as compared and stored: trimmed, lower-case, "" for placeholder values."""
     tag = _clean(value, MAX_TAG_LENGTH).lower()[:MAX_TAG_LENGTH]
+    if PERSONAL_LOOKING.search(tag):
+        return REDACTED_TAG
     return "" if tag in sources.EMPTY_TAG_VALUES else tag
 
 

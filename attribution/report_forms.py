@@ -42,6 +42,9 @@ class DatePartsWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+EARLIEST_YEAR = 2000
+
+
 class DatePartsField(forms.Field):
     """A date typed as day, month and year, with GOV.UK error messages; empty means "any"."""
 
@@ -67,11 +70,20 @@ class DatePartsField(forms.Field):
                 _("%(label)s must be a real date") % {"label": label}, code="invalid"
             )
         try:
-            return date(int(year), int(month), int(day))
+            chosen = date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(
                 _("%(label)s must be a real date") % {"label": label}, code="invalid"
             ) from None
+        # Enquiries began with the site; a far-off year would only make an enormous report.
+        latest = timezone.localdate().year + 1
+        if not EARLIEST_YEAR <= chosen.year <= latest:
+            raise forms.ValidationError(
+                _("%(label)s must be between %(first)s and %(last)s")
+                % {"label": label, "first": EARLIEST_YEAR, "last": latest},
+                code="out_of_range",
+            )
+        return chosen
 
 
 def default_range(today: date | None = None) -> tuple[date, date]:
@@ -143,6 +155,13 @@ class ReportFilterForm(forms.Form):
             self.fields[option_name] = forms.ChoiceField(
                 label=option_label, choices=option_choices, required=False
             )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Tie each choice's error message to its select, as the date fieldsets do.
+        for name in ("council", "owner", "channel", "campaign", self.option_name):
+            if name in self.fields and name in self.errors:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{name}-error"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

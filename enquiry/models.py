@@ -330,7 +330,8 @@ class Enquiry(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs) -> None:
-        self.received_on = timezone.localdate(self.created_at)
+        # The UK date, whatever time zone the admin user who saves it has chosen.
+        self.received_on = timezone.localdate(self.created_at, timezone.get_default_timezone())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "created_at" in update_fields:
             kwargs["update_fields"] = {*update_fields, "received_on"}

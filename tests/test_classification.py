@@ -853,3 +853,22 @@ def test_source_lists_are_written_in_compared_form():
     assert set(sources.ANDROID_APP_REFERRERS.values()) == {
         referrer_domain(domain) for domain in sources.ANDROID_APP_REFERRERS.values()
     }
+
+
+@pytest.mark.parametrize(
+    ("content", "kept"),
+    [
+        ("jane.doe@example.org", "redacted"),
+        ("subscriber-jane@example.org-link2", "redacted"),
+        ("07700 900123", "redacted"),
+        ("447700900123", "redacted"),
+        ("bus-side-a", "bus-side-a"),
+        ("spring-2026-carousel-3", "spring-2026-carousel-3"),
+    ],
+)
+def test_tags_never_keep_an_email_address_or_phone_number(content, kept):
+    """Email tools put the subscriber's address in utm_content: it is never stored."""
+    touch = Touch.from_query(
+        {"utm_source": "newsletter", "utm_content": content, "utm_term": content}
+    )
+    assert (touch.utm_content, touch.utm_term, touch.utm_source) == (kept, kept, "newsletter")

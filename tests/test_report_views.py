@@ -273,7 +273,10 @@ def test_regional_report_shows_hand_computed_figures_chart_and_table(lead):
     assert text(figure.figcaption) == "Enquiries and how far they got, by owner"
     svg = figure.find("svg")
     assert svg["role"] == "img"
-    assert "Bar chart" in svg["aria-label"]
+    # Named by its title, described (once) by its summary.
+    assert svg["aria-labelledby"] == svg.title["id"]
+    assert svg["aria-describedby"] == svg.desc["id"]
+    assert "Bar chart" in text(svg.desc)
     assert text(svg.title) == "Enquiries and how far they got, by owner"
     assert "The hub (regional)" in text(svg)
     assert page.find("script", src=False, string=lambda s: s and "report-chart" in s) is None
@@ -500,7 +503,7 @@ def test_charts_have_no_inline_styles_and_scroll_in_a_named_region(report, lead)
 def test_channels_over_time_draws_a_line_chart_with_a_key(lead):
     page = soup(lead.get(url("channels-over-time"), RANGE))
     svg = page.find("svg", attrs={"role": "img"})
-    assert "Line chart" in svg["aria-label"]
+    assert "Line chart" in text(svg.desc)
     polylines = svg.find_all("polyline")
     assert polylines
     # A key below the lines (not labels at the line ends, which collide): one dashed swatch
@@ -562,3 +565,21 @@ def test_campaign_drill_down_shows_source_medium_content(lead, data):
     assert "campaigns-breakdown-" in response["Content-Disposition"]
     rows = read_csv(response)
     assert any("'=HYPERLINK(1)" in row for row in rows)
+
+
+def test_far_off_years_are_refused_with_a_clear_error(lead):
+    """A typo like 9999 would otherwise ask for half a million weeks."""
+    page = soup(
+        lead.get(url("channels-over-time"), {**RANGE, "date_to_year": "9999", "period": "week"})
+    )
+    summary = page.find(class_="error-summary") or page.find(attrs={"role": "alert"})
+    assert summary is not None
+    assert "Date to must be between 2000 and" in text(summary)
+    assert page.find("table", class_="report-table") is None
+
+
+def test_a_choice_error_is_tied_to_its_select(lead):
+    page = soup(lead.get(url("regional-and-local"), {**RANGE, "campaign": "999999"}))
+    select = page.find("select", attrs={"name": "campaign"})
+    assert select["aria-describedby"] == "campaign-error"
+    assert page.find(id="campaign-error") is not None

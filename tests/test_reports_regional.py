@@ -201,6 +201,8 @@ def test_by_channel_spend_follows_the_campaigns_channel(data):
         ("Organic search", 1, Decimal("0.00")),
         ("Direct", 1, Decimal("0.00")),
     ]
+    # Money always carries its pence, also where nothing was spent (CSV shows 0.00, not 0).
+    assert [str(row["spend"]) for row in table.rows][-2:] == ["0.00", "0.00"]
 
 
 def test_filters_read_from_the_query_string_ignore_nonsense():
@@ -209,3 +211,30 @@ def test_filters_read_from_the_query_string_ignore_nonsense():
     )
     assert filters == ReportFilters(date_to=datetime.date(2026, 3, 1))
     assert ReportFilters.from_mapping({"council": "not-sure"}).council_id == "not-sure"
+
+
+def test_another_councils_campaign_shows_no_spend_when_one_council_is_chosen(data):
+    """A Nottingham enquiry from Derby's leaflets: with Nottingham chosen, Derby's spend is not
+    Nottingham's, so the row has no spend (not a misleading £0.00)."""
+    AttributedEnquiryFactory(
+        created_at=at("2026-07-07"),
+        council=data["nottingham"],
+        campaign=data["leaflets"],
+        channel="offline",
+    )
+    table = regional_vs_local(ReportFilters(**PERIOD, council_id=data["nottingham"].pk))
+    assert [(row["group"], row["enquiries"], row["spend"]) for row in table.rows] == [
+        ("The hub (regional)", 1, None),
+        ("Derby City Council (local)", 1, None),
+        ("Nottingham City Council (local)", 0, Decimal("120.00")),
+        ("No campaign", 1, None),
+    ]
+
+
+def test_the_uk_date_is_kept_whatever_time_zone_the_admin_user_chose(db):
+    """Wagtail runs admin views in the user's own time zone; reports count UK days."""
+    from django.utils import timezone as tz
+
+    with tz.override(ZoneInfo("America/New_York")):
+        enquiry = AttributedEnquiryFactory(created_at=at("2026-01-15", "00:30"))
+    assert enquiry.received_on == datetime.date(2026, 1, 15)

@@ -87,7 +87,7 @@ def campaign_performance(filters: ReportFilters) -> Table:
             end_date=campaign["end_date"],
             spend=(
                 spend_by_campaign.get(campaign_id, Decimal("0.00"))
-                if spend_possible and not (regional and filters.council_id)
+                if spend_possible and spend_in_scope(filters, campaign)
                 else None
             ),
         )
@@ -160,6 +160,15 @@ def campaign_performance(filters: ReportFilters) -> Table:
         ),
         notes=notes,
     )
+
+
+def spend_in_scope(filters: ReportFilters, campaign: dict[str, Any]) -> bool:
+    """Whether the filters count this campaign's spend: with a council chosen only that
+    council's own campaigns' (regional spend is not split between councils), and with a channel
+    chosen only campaigns run on that channel, so no row shows a misleading £0.00."""
+    if filters.council_id and campaign["council_id"] != filters.council_id:
+        return False
+    return not (filters.channel and campaign["channel"] != filters.channel)
 
 
 def deciding_tag(key: str) -> Case:

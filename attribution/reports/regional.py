@@ -87,7 +87,8 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
     total = _empty_row("total")
     for key, row in rows.items():
         row["group"] = labels.get(key, str(key))
-        row["spend"] = spend_by_key.get(key, Decimal("0")) if _has_spend(by, key, filters) else None
+        has_spend = _has_spend(by, key, filters)
+        row["spend"] = money(spend_by_key.get(key, Decimal("0"))) if has_spend else None
         for name in ("enquiries", "initial_visits", "applications", "approvals"):
             total[name] += row[name]
     total["group"] = _("All enquiries")
@@ -185,10 +186,13 @@ def _has_spend(by: str, key: Any, filters: ReportFilters) -> bool:
     if by == "owner":
         if key == OWNER_NONE:
             return False
-        # With a council chosen, the hub's regional spend is not split onto it.
-        return not (key == OWNER_REGIONAL and filters.council_id)
+        if filters.council_id:
+            # With a council chosen, only its own local spend is in scope: the hub's regional
+            # spend is not split onto it, and another council's campaigns are not its spend.
+            return key == (OWNER_LOCAL, filters.council_id)
+        return True
     if by == "council":
-        return key != NOT_SURE_YET
+        return key != NOT_SURE_YET and (not filters.council_id or key == filters.council_id)
     if by == "campaign":
         return key != OWNER_NONE
     return True

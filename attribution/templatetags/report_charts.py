@@ -581,8 +581,8 @@ def _svg(
     """The whole drawing: its viewBox is the size every part was laid out within."""
     summary = _summary(table, series)
     return format_html(
-        '<svg class="report-chart__svg" role="img" aria-labelledby="{id}-title {id}-desc" '
-        'aria-label="{summary}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        '<svg class="report-chart__svg" role="img" aria-labelledby="{id}-title" '
+        'aria-describedby="{id}-desc" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'xmlns="http://www.w3.org/2000/svg" focusable="false">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{summary}</desc>'
         "<defs>{defs}</defs>"
