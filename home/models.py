@@ -103,6 +103,8 @@ class HomePage(BasePage):
         "home.StoryIndexPage",
         "home.PolicyPage",
         "home.AccessibilityStatementPage",
+        "enquiry.EnquiryPage",
+        "events.EventIndexPage",
     ]
 
     class Meta:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "outbox",
     "enquiry",
     "attribution",
+    "events",
     # Wagtail and its contrib apps.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales

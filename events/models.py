@@ -1,0 +1,348 @@
+"""Information events people can find, book and attend, and the bookings (registrations).
+
+An event is a page under the events index, so comms officers draft, preview, schedule, publish
+and copy events with Wagtail's own tools. A registration is created only by
+`events.services.book`, which locks the event while it counts places, so capacity holds under
+concurrent bookings; cancelling goes through `events.services.cancel`, which offers freed places
+to the waiting list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from councils.models import Council
+from home.base import BasePage
+from home.blocks import BodyBlock
+
+
+class EventType(models.TextChoices):
+    INFORMATION_SESSION = "information_session", _("Information session")
+    COFFEE_MORNING = "coffee_morning", _("Coffee morning")
+    DROP_IN = "drop_in", _("Drop-in")
+    POP_UP = "pop_up", _("Pop-up stand")
+    ONLINE_QA = "online_qa", _("Online Q&A with foster carers")
+    TRAINING_TASTER = "training_taster", _("Training taster")
+
+
+class EventFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
+
+
+class EventPageQuerySet(PageQuerySet):
+    """Listing rules, used by the events index, council pages and the calendar feed."""
+
+    def upcoming(self, now: datetime | None = None) -> EventPageQuerySet:
+        """Events that have not ended yet, soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now: datetime | None = None) -> EventPageQuerySet:
+        """Events that have ended, most recent first (the archive)."""
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+    def hosted_by(self, council: Council) -> EventPageQuerySet:
+        return self.filter(hosts=council)
+
+
+class EventIndexPage(RoutablePageMixin, BasePage):
+    """The events listing (upcoming, with filters), its archive and its calendar feed."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("events index page")
+
+
+class EventPage(RoutablePageMixin, BasePage):
+    """One event. `listing_summary` (promote tab) is its summary on cards and in the feed."""
+
+    event_type = models.CharField(_("type of event"), max_length=30, choices=EventType.choices)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    format = models.CharField(
+        _("format"), max_length=12, choices=EventFormat.choices, default=EventFormat.IN_PERSON
+    )
+    venue_name = models.CharField(_("venue"), max_length=120, blank=True)
+    venue_address = models.TextField(_("address"), max_length=400, blank=True)
+    venue_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    access_information = models.TextField(
+        _("access information"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Step-free access, toilets, parking, hearing loop, quiet space…"),
+    )
+    joining_details = models.TextField(
+        _("online joining details"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "The link and any code for an online event. Only people who book receive it, in "
+            "their confirmation and reminder emails; it never appears on the page."
+        ),
+    )
+    hosts = ParentalManyToManyField(
+        Council,
+        verbose_name=_("hosting councils"),
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty when the hub hosts the event."),
+    )
+    fostering_types = ParentalManyToManyField(
+        "fostering_types.FosteringTypePage",
+        verbose_name=_("related types of fostering"),
+        blank=True,
+        related_name="+",
+    )
+    booking_required = models.BooleanField(
+        _("booking needed"),
+        default=True,
+        help_text=_("Untick for drop-ins that people can just turn up to."),
+    )
+    booking_open = models.BooleanField(
+        _("booking open"), default=True, help_text=_("Untick to stop taking bookings.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit. When it is full, people join a waiting list."),
+    )
+    max_places_per_booking = models.PositiveSmallIntegerField(
+        _("most places one person can book"), default=4
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("event_type"),
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("format"),
+            ],
+            heading=_("What and when"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("venue_postcode"),
+                FieldPanel("access_information"),
+                FieldPanel("joining_details"),
+            ],
+            heading=_("Where"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("hosts"), FieldPanel("fostering_types")], heading=_("Who and what for")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("booking_required"),
+                FieldPanel("booking_open"),
+                FieldPanel("capacity"),
+                FieldPanel("max_places_per_booking"),
+            ],
+            heading=_("Booking"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("venue_name"),
+        index.SearchField("body"),
+        index.FilterField("starts_at"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The event must end after it starts.")})
+        needs_venue = self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+        if needs_venue and not (self.venue_name and self.venue_address):
+            raise ValidationError(
+                {"venue_address": _("An event people attend in person needs a venue and address.")}
+            )
+        if self.format in (EventFormat.ONLINE, EventFormat.HYBRID) and not self.joining_details:
+            raise ValidationError(
+                {
+                    "joining_details": _(
+                        "An online event needs joining details for the people who book."
+                    )
+                }
+            )
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
+
+    @property
+    def in_person(self) -> bool:
+        return self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    def places_taken(self) -> int:
+        """Confirmed places (one query; `services.book` counts again under the lock)."""
+        return (
+            self.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
+                taken=Sum("places")
+            )["taken"]
+            or 0
+        )
+
+    def places_left(self) -> int | None:
+        """Places still free, or None when there is no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.places_taken(), 0)
+
+    @property
+    def can_book(self) -> bool:
+        """Whether the booking form is offered (a full event still takes waiting-list names)."""
+        return self.booking_required and self.booking_open and not self.has_ended
+
+
+class Registration(models.Model):
+    """A booking for an event: places, who, and where they came from (like an enquiry)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(EventPage, on_delete=models.PROTECT, related_name="registrations")
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # For the signed cancellation link (never the reference or an address in a URL).
+    cancel_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    places = models.PositiveSmallIntegerField(_("places"), default=1)
+    created_at = models.DateTimeField(_("booked"), default=timezone.now, db_index=True)
+    received_on = models.DateField(_("booked on"), editable=False, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+
+    # About the person (blanked when anonymised).
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email address"), max_length=254, db_index=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    access_needs = models.TextField(_("access needs"), max_length=1000, blank=True)
+    postcode_district = models.CharField(_("postcode district"), max_length=4, blank=True)
+    heard_about = models.ForeignKey(
+        "enquiry.HearAboutOption",
+        verbose_name=_("how they heard about us"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    heard_about_label = models.CharField(max_length=80, blank=True)
+    consents = models.JSONField(
+        _("keep-in-touch permissions"),
+        default=list,
+        blank=True,
+        help_text="[{channel, wording, language, given_at, ended_at}] as the person agreed.",
+    )
+
+    # Where they came from (the same fields and meaning as on Enquiry).
+    first_touch = models.JSONField(default=dict, blank=True)
+    last_touch = models.JSONField(default=dict, blank=True)
+    campaign = models.ForeignKey(
+        "attribution.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    owner = models.CharField(max_length=10, blank=True)
+    owner_council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=30, blank=True, db_index=True)
+    first_channel = models.CharField(max_length=30, blank=True)
+    first_campaign = models.ForeignKey(
+        "attribution.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_touch_registrations",
+    )
+    channel_rule = models.CharField(max_length=40, blank=True)
+    ruleset_version = models.CharField(max_length=20, blank=True)
+
+    # On the day and after.
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    enquiry = models.ForeignKey(
+        "enquiry.Enquiry",
+        verbose_name=_("later enquiry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+        help_text=_("The enquiry the same person made after booking, for event → enquiry reports."),
+    )
+    reminder_sent = models.BooleanField(default=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("event booking")
+        verbose_name_plural = _("event bookings")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="registration_has_places")
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        self.received_on = timezone.localdate(self.created_at, timezone.get_default_timezone())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "created_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "received_on"}
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """What the person and staff quote, e.g. EVT-000123 (no personal data)."""
+        return f"EVT-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
