@@ -118,6 +118,27 @@ REPORTS = [
         _("Timeliness"),
         "attribution.reports.journey.timeliness",
     ),
+    ReportDefinition(
+        "events",
+        _("Events"),
+        "attribution.reports.events.event_performance",
+        "by",
+        _("Group by"),
+        [
+            ("event", _("Event")),
+            ("type", _("Type of event")),
+            ("council", _("Hosting council")),
+            ("campaign", _("Campaign")),
+        ],
+    ),
+    ReportDefinition(
+        "event-bookings-by-source",
+        _("Event bookings by source"),
+        "attribution.reports.events.event_registrations_by_source",
+        "by",
+        _("By"),
+        [("owner", _("Campaign owner")), ("channel", _("Channel"))],
+    ),
 ]
 BREAKDOWN_FUNCTION = "attribution.reports.campaigns.campaign_breakdown"
 

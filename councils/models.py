@@ -412,6 +412,16 @@ class CouncilPage(BasePage):
         stories = stories.filter(council_id=self.council_id, locale_id=self.locale_id)
         return with_card_image(stories).order_by("-first_published_at")[:3]
 
+    @property
+    def upcoming_events(self) -> list:
+        """The next three live events this council runs or co-hosts, soonest first, as event
+        cards (three queries however many events: the events, their hosts, image renditions)."""
+        from events.listing import card_details, for_cards
+        from events.models import EventPage
+
+        events = EventPage.objects.live().public().upcoming().hosted_by(self.council)
+        return card_details(for_cards(events.filter(locale_id=self.locale_id))[:3])
+
     def serve(self, request, *args, **kwargs):
         """A council that has left the partnership has no public page (editors can still preview)."""
         if not self.council.is_active and not getattr(request, "is_preview", False):
@@ -426,6 +436,7 @@ class CouncilPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = self.stories
+        context["upcoming_events"] = self.upcoming_events
         context["enquire_url"] = HubSettings.for_request(request).enquire_url_for(self.council)
         return context
 

@@ -45,7 +45,13 @@ VIEW_REPORTS = "attribution.view_attribution_reports"
 # Permissions no model declares in its Meta: (app_label, model, codename, name).
 EXTRA_PERMISSIONS = [
     ("attribution", "campaign", "view_all_campaigns", "Can see every council's campaigns"),
+    ("events", "registration", "view_event_numbers", "Can see booking numbers per event"),
 ]
+# Event bookings: who booked and attendance. Which bookings is the row-level rule in
+# `events.querysets.RegistrationQuerySet.for_user` (the hub all, a council its hosted events').
+EVENT_BOOKINGS = ["events.view_registration", "events.change_registration"]
+# Counts per event (bookings, places, waiting, attended, no-shows): no personal data.
+EVENT_NUMBERS = "events.view_event_numbers"
 HUB_COMMS_MODEL_PERMISSIONS = [
     *ADMIN_ACCESS,
     "councils.add_council",
@@ -62,6 +68,7 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     *CAMPAIGN_MANAGING,
     VIEW_ALL_CAMPAIGNS,
     VIEW_REPORTS,
+    EVENT_NUMBERS,
 ]
 # Marketing leads read every campaign (and the reports); they change none.
 MARKETING_LEAD_MODEL_PERMISSIONS = [
@@ -69,6 +76,7 @@ MARKETING_LEAD_MODEL_PERMISSIONS = [
     "attribution.view_campaign",
     VIEW_ALL_CAMPAIGNS,
     VIEW_REPORTS,
+    EVENT_NUMBERS,
 ]
 COUNCIL_COMMS_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *CAMPAIGN_MANAGING]
 # Nobody deletes enquiries in the admin: erasure is its own recorded data-protection action.
@@ -89,9 +97,14 @@ HUB_ENQUIRY_MODEL_PERMISSIONS = [
     "enquiry.view_rejectedsubmission",
     "outbox.view_outboxmessage",
     VIEW_REPORTS,
+    *EVENT_BOOKINGS,
+    EVENT_NUMBERS,
 ]
 # A council's fostering team handles its own council's enquiries (Enquiry.objects.for_user).
-COUNCIL_FOSTERING_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *ENQUIRY_HANDLING]
+COUNCIL_FOSTERING_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *ENQUIRY_HANDLING, *EVENT_BOOKINGS]
+# Council comms officers draft events under the events index: "add" lets them create events and
+# edit their own drafts, and submit them for moderation; hub comms officers publish them.
+EVENT_DRAFTING = ["add_page"]
 
 
 def team_group_name(council: Council, role: str) -> str:
@@ -154,10 +167,11 @@ def sync_roles() -> None:
 def sync_council_teams(council: Council) -> dict[str, Group]:
     """Make sure the council's comms and fostering teams exist with the right permissions.
 
-    Comms officers edit and publish their own council's page and its children, and manage their
-    council's local campaigns (which ones is the row-level rule in `attribution.views`).
-    Fostering staff handle enquiries; which ones (their council's only) is the row-level rule in
-    `Enquiry.objects.for_user`, not a permission.
+    Comms officers edit and publish their own council's page and its children, draft events
+    under the events index (hub comms publish them), and manage their council's local campaigns (which ones is the row-level rule in `attribution.views`).
+    Fostering staff handle enquiries and their council's event bookings; which ones (their
+    council's only) is the row-level rule in `Enquiry.objects.for_user` and
+    `RegistrationQuerySet.for_user`, not a permission.
     """
     admin_access = _model_permissions(ADMIN_ACCESS)
     groups = {}
@@ -182,5 +196,9 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
     comms.permissions.add(*_model_permissions(COUNCIL_COMMS_MODEL_PERMISSIONS))
     for page in CouncilPage.objects.filter(council=council):
         _page_permissions(comms, page, PAGE_EDITING)
+    from events.models import EventIndexPage  # events depends on councils, not the reverse
+
+    for index in EventIndexPage.objects.all():
+        _page_permissions(comms, index, EVENT_DRAFTING)
     _collection_permissions(comms, MEDIA_USING)
     return groups

@@ -9,6 +9,12 @@
 - `erase_person(email, by, reason)` removes one person's data on request and records that it
   happened, without recording who the person was.
 
+Event bookings (events.Registration) follow the same rules: they are in the subject access
+export, erasure anonymises them, and retention anonymises them once their event ended
+ENQUIRY_RETENTION_MONTHS ago, or, when linked to a later enquiry, together with that enquiry.
+An anonymised booking keeps the event, places, status, attendance and attribution, so the
+events reports still count it.
+
 Anonymising keeps what the reports count: the council, the stages and their dates, the types of
 fostering, how they heard about us, the language and the postcode district. What identifies the
 person goes: names, email, phone, full postcode, their question, and the staff notes in the
@@ -28,11 +34,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from events.models import Registration
 from outbox.models import OutboxMessage
 
 from .models import (
@@ -51,6 +58,14 @@ from .models import (
 
 BATCH_SIZE = 200
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "question")
+REGISTRATION_PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "access_needs",
+)
 FINISHED_TASK_STATUSES = ("SUCCESSFUL", "FAILED")
 RETENTION_BY = "Retention schedule"
 
@@ -97,6 +112,31 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, by=None, note: str) -> None:
         action=EnquiryHistory.Action.ANONYMISED,
         effective_on=timezone.localdate(now),
         note=note,
+    )
+
+
+def _registration_reference() -> Case:
+    """`Registration.reference` (EVT-000123) in SQL, to find the messages about a booking."""
+    number = Cast("pk", output_field=CharField())
+    return Case(
+        When(pk__lt=1_000_000, then=Concat(Value("EVT-"), LPad(number, 6, Value("0")))),
+        default=Concat(Value("EVT-"), number),
+        output_field=CharField(),
+    )
+
+
+def registration_references(registrations: QuerySet) -> QuerySet:
+    """The references of some bookings, as a subquery for `reference__in`."""
+    return registrations.order_by().annotate(ref=_registration_reference()).values("ref")
+
+
+def _anonymise_registrations(registrations: QuerySet, *, now: datetime) -> int:
+    """Blank the person's details on bookings not anonymised yet; keep what reports count
+    (event, places, status, attendance, attribution, postcode district)."""
+    return registrations.filter(anonymised_at__isnull=True).update(
+        **dict.fromkeys(REGISTRATION_PERSONAL_FIELDS, ""),
+        consents=[],
+        anonymised_at=now,
     )
 
 
@@ -149,6 +189,7 @@ class RetentionReport:
 
     dry_run: bool = False
     enquiries_anonymised: int = 0
+    registrations_anonymised: int = 0
     consents_expired: int = 0
     messages_deleted: int = 0
     messages_blanked: int = 0
@@ -160,6 +201,7 @@ class RetentionReport:
         return any(
             (
                 self.enquiries_anonymised,
+                self.registrations_anonymised,
                 self.consents_expired,
                 self.messages_deleted,
                 self.messages_blanked,
@@ -209,10 +251,32 @@ class RetentionPlan:
             .filter(Q(confirmed_at__lt=self.confirmed_before) | Q(enquiry__in=self.enquiries()))
         )
 
-    def _anonymous_references(self) -> QuerySet:
-        return Enquiry.objects.filter(
+    def registrations(self) -> QuerySet:
+        """Event bookings still holding personal data whose event ended before the cut-off; a
+        booking linked to a later enquiry follows that enquiry instead (anonymised with it,
+        once its event is over)."""
+        ended_before = timezone.make_aware(
+            datetime.combine(self.closed_before, datetime.min.time())
+        )
+        anonymous_enquiries = Enquiry.objects.filter(
+            Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
+        ).values("pk")
+        return Registration.objects.filter(anonymised_at__isnull=True).filter(
+            Q(enquiry__isnull=True, event__ends_at__lt=ended_before)
+            | Q(enquiry__in=anonymous_enquiries, event__ends_at__lt=self.now)
+        )
+
+    def _anonymous_references(self) -> Q:
+        """Messages about enquiries and bookings that are, or are about to be, anonymised."""
+        enquiries = Enquiry.objects.filter(
             Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
         ).values("reference")
+        registrations = Registration.objects.filter(
+            Q(anonymised_at__isnull=False) | Q(pk__in=self.registrations().values("pk"))
+        )
+        return Q(reference__in=enquiries) | Q(
+            reference__startswith="EVT-", reference__in=registration_references(registrations)
+        )
 
     def messages_to_delete(self) -> QuerySet:
         """Sent, cancelled or failed long enough ago, and anything sent about an anonymised
@@ -223,14 +287,14 @@ class RetentionPlan:
                 created_at__lt=self.finished_before,
             )
             | Q(status=OutboxMessage.Status.FAILED, last_attempt_at__lt=self.finished_before)
-            | Q(status=OutboxMessage.Status.SENT, reference__in=self._anonymous_references())
+            | (Q(status=OutboxMessage.Status.SENT) & self._anonymous_references())
         )
 
     def messages_to_blank(self) -> QuerySet:
         """Still-waiting (or failed) messages about enquiries that are, or are about to be,
         anonymised."""
         return (
-            OutboxMessage.objects.filter(reference__in=self._anonymous_references())
+            OutboxMessage.objects.filter(self._anonymous_references())
             .filter(BLANKABLE)
             .exclude(pk__in=self.messages_to_delete().values("pk"))
         )
@@ -243,6 +307,7 @@ class RetentionPlan:
     def cutoffs(self) -> dict[str, datetime | date]:
         return {
             "enquiries closed before": self.closed_before,
+            "event bookings of events ended before": self.closed_before,
             "keep-in-touch permission given or renewed before": self.confirmed_before,
             "messages and task results finished before": self.finished_before,
         }
@@ -262,6 +327,7 @@ def apply_retention(
     if dry_run:
         report.consents_expired = plan.consents().count()
         report.enquiries_anonymised = plan.enquiries().count()
+        report.registrations_anonymised = plan.registrations().count()
         report.messages_deleted = plan.messages_to_delete().count()
         report.messages_blanked = plan.messages_to_blank().count()
         report.task_results_deleted = plan.task_results().count()
@@ -283,6 +349,14 @@ def apply_retention(
                     note=f"Closed more than {settings.ENQUIRY_RETENTION_MONTHS} months ago.",
                 )
                 report.enquiries_anonymised += 1
+
+    # After the enquiries, so that bookings linked to one anonymised just now follow it.
+    for batch in _in_batches(plan.registrations(), batch_size):
+        with transaction.atomic():
+            # Re-checked in the UPDATE itself: a booking linked to a reopened enquiry stays.
+            report.registrations_anonymised += _anonymise_registrations(
+                plan.registrations().filter(pk__in=batch), now=plan.now
+            )
 
     report.messages_deleted = _delete_messages(plan.messages_to_delete())
     report.messages_blanked = _blank_messages(plan.messages_to_blank())
@@ -408,6 +482,62 @@ def collect_history(email: str) -> list[Record]:
     ]
 
 
+def _registrations(email: str) -> QuerySet:
+    """The bookings made under the address, and those linked to the person's enquiries."""
+    email = normalise_email(email)
+    if not email:
+        return Registration.objects.none()
+    return Registration.objects.filter(
+        Q(email__iexact=email) | Q(enquiry__in=_enquiries(email).values("pk"))
+    )
+
+
+ATTENDED = {True: "Yes", False: "No", None: "Not recorded"}
+
+
+def _consent_text(consent: dict[str, Any]) -> str:
+    text = f"{consent.get('channel', '')}: {consent.get('wording', '')}"
+    if consent.get("given_at"):
+        text += f" (given {consent['given_at']}"
+        text += f", ended {consent['ended_at']})" if consent.get("ended_at") else ")"
+    return text
+
+
+def collect_registrations(email: str) -> list[Record]:
+    records = []
+    for registration in (
+        _registrations(email).select_related("event", "enquiry").order_by("created_at", "pk")
+    ):
+        event = registration.event
+        records.append(
+            {
+                "reference": registration.reference,
+                "event": event.title,
+                "event_starts_at": _iso(event.starts_at),
+                "event_ends_at": _iso(event.ends_at),
+                "booked_at": _iso(registration.created_at),
+                "status": _label(Registration.Status, registration.status),
+                "places": registration.places,
+                "confirmed_at": _iso(registration.confirmed_at),
+                "cancelled_at": _iso(registration.cancelled_at),
+                "language": registration.language,
+                "first_name": registration.first_name,
+                "last_name": registration.last_name,
+                "email": registration.email,
+                "phone": registration.phone,
+                "postcode": registration.postcode,
+                "postcode_district": registration.postcode_district,
+                "access_needs": registration.access_needs,
+                "heard_about": registration.heard_about_label,
+                "consents": [_consent_text(consent) for consent in registration.consents or []],
+                "attended": ATTENDED.get(registration.attended, "Not recorded"),
+                "later_enquiry": registration.enquiry.reference if registration.enquiry else "",
+                "anonymised_at": _iso(registration.anonymised_at),
+            }
+        )
+    return records
+
+
 RECIPIENT_DESCRIPTIONS = {
     "enquiry.hub_notification": "The hub's enquiry team (a notice without your details)",
     "enquiry.council_notification": "The council's fostering team (a notice without your details)",
@@ -420,7 +550,12 @@ def collect_messages(email: str) -> list[Record]:
     told about them: the hub team, the council's team, the council's system)."""
     references = _enquiries(email).values("reference")
     messages = OutboxMessage.objects.filter(
-        Q(recipient__iregex=_address_regex(email)) | Q(reference__in=references)
+        Q(recipient__iregex=_address_regex(email))
+        | Q(reference__in=references)
+        | Q(
+            reference__startswith="EVT-",
+            reference__in=registration_references(_registrations(email)),
+        )
     ).select_related("signing_council")
     records = []
     for message in messages.order_by("created_at", "pk"):
@@ -450,6 +585,7 @@ def collect_messages(email: str) -> list[Record]:
 register_section("enquiries", "enquiry", collect_enquiries)
 register_section("keep_in_touch_consents", "keep-in-touch permission", collect_consents)
 register_section("enquiry_history", "enquiry history", collect_history)
+register_section("event_bookings", "event booking", collect_registrations)
 register_section("outgoing_messages", "outgoing message", collect_messages)
 
 
@@ -510,10 +646,11 @@ class ErasurePreview:
     references: list[str]
     consents: int
     messages: int
+    registrations: list[str] = field(default_factory=list)  # event booking references
 
     @property
     def holds_anything(self) -> bool:
-        return bool(self.references or self.messages)
+        return bool(self.references or self.registrations or self.messages)
 
 
 def _messages_of(email: str, references: list[str]) -> QuerySet:
@@ -522,16 +659,24 @@ def _messages_of(email: str, references: list[str]) -> QuerySet:
     )
 
 
+def _registrations_to_erase(email: str) -> QuerySet:
+    """The person's bookings still holding personal data: under the address, or linked to one
+    of their enquiries."""
+    return _registrations(email).filter(anonymised_at__isnull=True).order_by("created_at", "pk")
+
+
 def preview_erasure(email: str) -> ErasurePreview:
     email = normalise_email(email)
     enquiries = Enquiry.objects.personal().matching_email(email).order_by("created_at")
     references = list(enquiries.values_list("reference", flat=True))
+    bookings = [registration.reference for registration in _registrations_to_erase(email)]
     return ErasurePreview(
         references=references,
         consents=KeepInTouchConsent.objects.filter(
             enquiry__in=enquiries, ended_at__isnull=True
         ).count(),
-        messages=_messages_of(email, references).filter(BLANKABLE | HAS_CONTENT).count(),
+        messages=_messages_of(email, references + bookings).filter(BLANKABLE | HAS_CONTENT).count(),
+        registrations=bookings,
     )
 
 
@@ -539,7 +684,8 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
     """Erase one person's data on request, in one transaction, and record that it happened.
 
     Every enquiry under the address is anonymised as retention would, their keep-in-touch
-    permissions end ("erased"), messages not yet sent are cancelled and blanked, and sent ones
+    permissions end ("erased"), their event bookings are anonymised (reports still count them),
+    messages not yet sent (a booking's reminder too) are cancelled and blanked, and sent ones
     deleted. The ErasureRecord keeps the references, who did it, when and why: never the
     address or the name.
     """
@@ -553,12 +699,19 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
             .order_by("created_at", "pk")
         )
         references = [enquiry.reference for enquiry in enquiries]
+        registrations = list(
+            _registrations_to_erase(email)
+            .select_for_update(of=("self",))
+            .values_list("pk", flat=True)
+        )
+        bookings = [Registration(pk=pk).reference for pk in registrations]
         KeepInTouchConsent.objects.filter(enquiry__in=enquiries, ended_at__isnull=True).update(
             ended_at=now, end_reason="erased"
         )
         for enquiry in enquiries:
             _anonymise(enquiry, now=now, by=by, note="Erased at the person's request.")
-        messages = _messages_of(email, references)
+        _anonymise_registrations(Registration.objects.filter(pk__in=registrations), now=now)
+        messages = _messages_of(email, references + bookings)
         # Blank first: a message a worker is sending right now is locked, so this waits for it;
         # if it was sent meanwhile, the delete below then removes it.
         messages.filter(BLANKABLE).update(**BLANKED)
@@ -567,6 +720,6 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
             at=now,
             by=by,
             by_name=history_author(by),
-            references=", ".join(references) or "No enquiries held",
+            references=", ".join(references + bookings) or "No enquiries held",
             reason=reason.strip()[:200],
         )

@@ -15,6 +15,7 @@ from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
 from councils.models import Council, outward_code
+from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 
 from .models import (
@@ -124,6 +125,7 @@ def record_enquiry(
                 effective_on=timezone.localdate(now),
             )
             queue_notifications(enquiry)
+            link_registrations(enquiry)
     except IntegrityError:
         existing = Enquiry.objects.filter(submission_token=token).first()
         if existing is None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
@@ -28,6 +28,8 @@ from wagtail.search import index
 from councils.models import Council
 from home.base import BasePage
 from home.blocks import BodyBlock
+
+from .querysets import RegistrationQuerySet
 
 
 class EventType(models.TextChoices):
@@ -73,6 +75,31 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("events index page")
+
+    # The views live in their own modules (imported when called, so models never depend on them).
+    @path("")
+    def upcoming_events(self, request):
+        from .listing import index_view
+
+        return index_view(self, request)
+
+    @path("past/")
+    def past_events(self, request):
+        from .listing import archive_view
+
+        return archive_view(self, request)
+
+    @path("calendar/")
+    def calendar_feed(self, request):
+        from .feeds import feed_view
+
+        return feed_view(self, request)
+
+    @path("cancel/<str:token>/")
+    def cancel_booking(self, request, token: str):
+        from .views import cancel_view
+
+        return cancel_view(self, request, token)
 
 
 class EventPage(RoutablePageMixin, BasePage):
@@ -182,6 +209,30 @@ class EventPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+    @path("")
+    def event(self, request):
+        from .listing import event_view
+
+        return event_view(self, request)
+
+    @path("book/")
+    def booking(self, request):
+        from .views import booking_view
+
+        return booking_view(self, request)
+
+    @path("book/confirmed/")
+    def booking_confirmed(self, request):
+        from .views import confirmation_view
+
+        return confirmation_view(self, request)
+
+    @path("add-to-calendar/")
+    def calendar_file(self, request):
+        from .ics import event_ics_view
+
+        return event_ics_view(self, request)
 
     def clean(self) -> None:
         super().clean()
@@ -319,6 +370,8 @@ class Registration(models.Model):
     )
     reminder_sent = models.BooleanField(default=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

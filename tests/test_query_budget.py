@@ -22,6 +22,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
+from events.factories import EventIndexPageFactory, EventPageFactory
+from events.models import EventFormat
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
 from home.factories import (
     FAQPageFactory,
@@ -42,13 +44,18 @@ pytestmark = pytest.mark.django_db
 
 BUDGET_HOME = 21
 BUDGET_COUNCIL_INDEX = 16
-BUDGET_COUNCIL_PAGE = 20
+# The council page's upcoming events add four: view restrictions, the events, their hosts and
+# their card images' renditions.
+BUDGET_COUNCIL_PAGE = 24
 BUDGET_FOSTERING_TYPE_INDEX = 16
 BUDGET_FOSTERING_TYPE_PAGE = 19
 BUDGET_STORY_INDEX = 17
 BUDGET_STORY_PAGE = 19
 BUDGET_STANDARD_PAGE = 14
 BUDGET_SEARCH = 11
+BUDGET_EVENT_INDEX = 19
+BUDGET_EVENT_ARCHIVE = 18
+BUDGET_EVENT_PAGE = 20
 
 MORE = 4  # how many of each thing to add before counting again
 
@@ -63,6 +70,9 @@ class Site_:
     stories: object
     story_pages: list
     standard: object
+    events: object = None
+    event_pages: list | None = None
+    past_events: list | None = None
 
 
 def count_queries(client, url: str, params: dict | None = None) -> int:
@@ -133,6 +143,11 @@ def site(home) -> Site_:
     for _ in range(2):
         add_story(built)
     add_search_results(built)
+    built.events = EventIndexPageFactory(parent=home)
+    built.event_pages, built.past_events = [], []
+    for _ in range(2):
+        add_event(built)
+        add_event(built, past=True)
     navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     navigation.main_menu = stream(
         *[
@@ -200,6 +215,40 @@ def grow_search_results(site: Site_) -> None:
         add_search_results(site)
 
 
+def add_event(site: Site_, past: bool = False) -> None:
+    """An event with an image, hosted by the first council (and another), for a type."""
+    n = len(site.past_events if past else site.event_pages)
+    starts = timezone.now() + datetime.timedelta(days=(-30 if past else 3) + n)
+    event = EventPageFactory(
+        parent=site.events,
+        starts_at=starts,
+        listing_image=ImageFactory(),
+        hosts=[site.council_pages[0].council, site.council_pages[1].council],
+    )
+    event.fostering_types = site.type_pages[:2]
+    event.save_revision().publish()
+    (site.past_events if past else site.event_pages).append(event)
+
+
+def grow_events(site: Site_) -> None:
+    for _ in range(MORE):
+        add_event(site)
+        add_event(site, past=True)
+
+
+def grow_event_details(site: Site_) -> None:
+    for _ in range(MORE):
+        add_type(site)
+        add_council(site)
+    event = site.event_pages[0]
+    event.format = EventFormat.HYBRID
+    event.joining_details = "https://meet.example.org/room"
+    event.hosts = [page.council for page in site.council_pages]
+    event.fostering_types = site.type_pages
+    event.body = stream(*[rich_text(f"<p>Paragraph {n}</p>") for n in range(MORE)])
+    event.save_revision().publish()
+
+
 CASES = {
     "home": Case(BUDGET_HOME, lambda s: s.home.url, grow_everything),
     "council index": Case(
@@ -227,6 +276,18 @@ CASES = {
     ),
     "story page": Case(BUDGET_STORY_PAGE, lambda s: s.story_pages[0].url, grow_story_types),
     "standard page": Case(BUDGET_STANDARD_PAGE, lambda s: s.standard.url, grow_standard_body),
+    "council page with events": Case(
+        BUDGET_COUNCIL_PAGE, lambda s: s.council_pages[0].url, grow_events
+    ),
+    "event index": Case(BUDGET_EVENT_INDEX, lambda s: s.events.url, grow_events),
+    "event index filtered": Case(
+        BUDGET_EVENT_INDEX,
+        lambda s: s.events.url,
+        grow_events,
+        params={"format": "in_person", "council": "northby-0"},
+    ),
+    "event archive": Case(BUDGET_EVENT_ARCHIVE, lambda s: s.events.url + "past/", grow_events),
+    "event page": Case(BUDGET_EVENT_PAGE, lambda s: s.event_pages[0].url, grow_event_details),
     "search results": Case(
         BUDGET_SEARCH, lambda s: "/search/", grow_search_results, params={"query": SEARCH_TERM}
     ),

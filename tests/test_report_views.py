@@ -30,6 +30,8 @@ from attribution.factories import AttributedEnquiryFactory, CampaignFactory, Spe
 from attribution.report_views import REPORTS
 from councils.factories import CouncilFactory
 from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
+from events.factories import EventPageFactory
+from events.models import Registration
 from tests.enquiry_admin_support import assert_refused, comms_group, fostering_group
 
 LONDON = ZoneInfo("Europe/London")
@@ -103,6 +105,19 @@ def data(db):
         council=derby,
         campaign=local,
         channel=Channel.PAID_SEARCH.value,
+    )
+    # One event booking, so that the events reports have a row too.
+    Registration.objects.create(
+        event=EventPageFactory(starts_at=at(2026, 2, 10, 18), hosts=[derby]),
+        created_at=at(2026, 1, 20, 10),
+        first_name="Report",
+        last_name="Fixture",
+        email="booker@example.org",
+        postcode="DE1 1AA",
+        campaign=hub,
+        owner="regional",
+        channel=Channel.PAID_SOCIAL.value,
+        attended=True,
     )
     return {"derby": derby, "nottingham": nottingham, "hub": hub, "local": local}
 

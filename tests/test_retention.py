@@ -228,6 +228,7 @@ def test_the_command_prints_what_it_did_and_the_dry_run_changes_nothing(home):
     assert dry.getvalue().splitlines() == [
         "Dry run: nothing was changed.",
         "Closed enquiries to anonymise: 1",
+        "Event bookings to anonymise: 0",
         "Keep-in-touch permissions to end: 1",
         "Outgoing messages to delete: 0",
         "Waiting messages of anonymised enquiries to cancel and blank: 2",
@@ -238,6 +239,7 @@ def test_the_command_prints_what_it_did_and_the_dry_run_changes_nothing(home):
     call_command("apply_retention", stdout=real)
     assert real.getvalue().splitlines() == [
         "Closed enquiries anonymised: 1",
+        "Event bookings anonymised: 0",
         "Keep-in-touch permissions ended: 1",
         "Outgoing messages deleted: 0",
         "Waiting messages of anonymised enquiries cancelled and blanked: 2",

@@ -35,6 +35,7 @@ from home.models import HomePage, HubSettings, NavigationSettings, StandardPage
 
 from . import content, images, pages
 from .enquiries import load_demo_enquiries, load_synthetic_enquiries
+from .events import load_demo_events
 from .refs import CouncilRef, Img, PageRef
 
 COLLECTION_NAME = "Demo images"
@@ -101,11 +102,13 @@ class DemoLoader:
         self.load_images()
         self.load_councils()
         self.retire_interim_enquiry_page(home)
+        self.retire_interim_events_page(home)
         for spec in pages.PAGES:
             self.ensure_page(home, spec)
         self.link_privacy_notice()
         self.fill_home_page(home)
         self.fill_settings(site)
+        load_demo_events(self)
         sync_roles()
         self.load_users()
         load_demo_enquiries(self)
@@ -213,38 +216,46 @@ class DemoLoader:
         return page
 
     def retire_interim_enquiry_page(self, home: HomePage) -> None:
-        """Swap the foundation's stand-in /enquire/ page for the real enquiry page.
+        """Swap the foundation's stand-in /enquire/ page for the real enquiry page."""
+        self.retire_interim_page(home, pages.ENQUIRE, "enquiry_page")
+
+    def retire_interim_events_page(self, home: HomePage) -> None:
+        """Swap the foundation's stand-in /events/ page for the events index."""
+        self.retire_interim_page(home, pages.EVENTS, "events_page")
+
+    def retire_interim_page(self, home: HomePage, spec: dict, setting: str) -> None:
+        """Replace a stand-in standard page at the spec's slug with the real page.
 
         Only the untouched stand-in (a standard page with the loader's single revision) goes;
-        the settings and menu links that pointed at it are moved to the new page.
+        the hub setting and menu links that pointed at it are moved to the new page.
         """
-        interim = home.get_children().filter(slug="enquire").first()
+        slug = spec["slug"]
+        interim = home.get_children().filter(slug=slug).first()
         if interim is None or not isinstance(interim.specific, StandardPage):
             return
         if interim.revisions.count() > 1:
             return
         old_id = interim.pk
         interim.delete()
-        new_page = self.ensure_page(home, pages.ENQUIRE)
+        new_page = self.ensure_page(home, spec)
         for site in Site.objects.all():
             hub = HubSettings.for_site(site)
-            if hub.enquiry_page_id in (None, old_id):
-                hub.enquiry_page = new_page
-                hub.save(update_fields=["enquiry_page"])
+            if getattr(hub, f"{setting}_id") in (None, old_id):
+                setattr(hub, setting, new_page)
+                hub.save(update_fields=[setting])
             navigation = NavigationSettings.for_site(site)
             for menu in ("main_menu", "footer_menu"):
                 data = getattr(navigation, menu).raw_data
                 changed = False
                 for item in data:
-                    if item.get("value", {}).get("page") in (None, old_id) and not item.get(
-                        "value", {}
-                    ).get("external_url"):
-                        item["value"]["page"] = new_page.pk
+                    value = item.get("value", {})
+                    if value.get("page") in (None, old_id) and not value.get("external_url"):
+                        value["page"] = new_page.pk
                         changed = True
                 if changed:
                     setattr(navigation, menu, list(data))
                     navigation.save()
-        self.log("Replaced the interim /enquire/ page with the enquiry form page")
+        self.log(f"Replaced the interim /{slug}/ page with the real one")
 
     def link_privacy_notice(self) -> None:
         """Point the new enquiry page at the privacy notice (created after it)."""

@@ -14,7 +14,6 @@ import datetime
 from .content import (
     ACCESSIBILITY_EMAIL,
     DPO_EMAIL,
-    EMAIL,
     HUB_NAME,
     PHONE_HOURS,
     PHONE_NUMBER,
@@ -50,7 +49,7 @@ EVENTS_CTA = call_to_action(
     "/events/",
 )
 
-# -- Interim pages for the enquiry and events routes ---------------------------------------------
+# -- The enquiry form and the events index ------------------------------------------------------
 
 ENQUIRE = {
     "model": "enquiry.EnquiryPage",
@@ -89,13 +88,16 @@ ENQUIRE = {
 }
 
 EVENTS = {
-    "model": "home.StandardPage",
+    "model": "events.EventIndexPage",
     "slug": "events",
     "title": "Information events",
     "fields": {
-        "intro": (
+        "intro": p(
             "Come and find out about fostering at a relaxed event. Meet our team and local foster "
-            "carers, ask questions and take your time. You do not need to book for drop-ins."
+            "carers, ask questions and take your time. Most events last about an hour, and you "
+            "can just sit and listen if you prefer.",
+            "Online evenings are on a video call and your camera can stay off. You do not need "
+            "to book for drop-ins.",
         ),
         "listing_summary": "Drop-in sessions, coffee mornings and online evenings across the region.",
         "search_description": (
@@ -103,36 +105,6 @@ EVENTS = {
             "in person and online."
         ),
         "listing_image": Img("garden"),
-        "body": [
-            rich_text(
-                h2("What happens at an event")
-                + p(
-                    "Most events last about an hour. A foster carer talks about their life, "
-                    "someone from our team explains how fostering works, and then there is time "
-                    "for your questions. You can stay quiet and just listen if you prefer."
-                )
-                + h2("Kinds of event")
-                + ul(
-                    "<b>Online evenings</b>: on a video call, on the first Tuesday of each "
-                    "month at 7pm. Your camera can stay off.",
-                    "<b>Coffee mornings</b>: in libraries and community centres in each council "
-                    "area.",
-                    "<b>Pop-up stands</b>: at shopping centres, fun days and markets in the "
-                    "summer.",
-                )
-                + p(
-                    "A full list of dates is coming to this page soon. To hear about the next "
-                    f"event near you, call us on {PHONE_NUMBER} or email "
-                    f'<a href="mailto:{EMAIL}">{EMAIL}</a>.'
-                )
-            ),
-            call_to_action(
-                "Cannot make an event?",
-                "Talk to us on the phone instead, whenever suits you.",
-                "Enquire about fostering",
-                "/enquire/",
-            ),
-        ],
     },
 }
 

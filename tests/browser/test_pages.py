@@ -24,6 +24,8 @@ PAGE_TYPES = [
     "PolicyPage",
     "AccessibilityStatementPage",
     "EnquiryPage",
+    "EventIndexPage",
+    "EventPage",
     "search results",
     "not found",
 ]

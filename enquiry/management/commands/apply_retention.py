@@ -7,7 +7,8 @@ from enquiry.data_protection import apply_retention
 
 class Command(BaseCommand):
     help = (
-        "Anonymise enquiries closed longer ago than ENQUIRY_RETENTION_MONTHS, end keep-in-touch "
+        "Anonymise enquiries closed longer ago than ENQUIRY_RETENTION_MONTHS (and event bookings "
+        "of events that ended longer ago), end keep-in-touch "
         "permission older than KEEP_IN_TOUCH_MONTHS, and delete outgoing messages and task "
         "results older than OUTBOX_RETENTION_DAYS. Safe to run daily; --dry-run changes nothing."
     )
@@ -25,6 +26,11 @@ class Command(BaseCommand):
                 "Closed enquiries anonymised",
                 "Closed enquiries to anonymise",
                 report.enquiries_anonymised,
+            ),
+            (
+                "Event bookings anonymised",
+                "Event bookings to anonymise",
+                report.registrations_anonymised,
             ),
             (
                 "Keep-in-touch permissions ended",

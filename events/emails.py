@@ -1,0 +1,204 @@
+"""The emails a booking sends, all through the outbox (call inside the booking's transaction).
+
+- confirmation (also when a waiting-list place is offered): the event, the `.ics` with the
+  joining details, and the signed cancellation link;
+- waiting list: the person is on it and will be told if a place comes up (no joining details);
+- reminder: the same details, due the day before the event. It is an outbox message whose first
+  attempt is scheduled for start minus 24 hours, so the background worker sends it then; cancelling
+  the booking cancels the message.
+
+The joining details of an online event appear only in the confirmation and reminder emails.
+Emails carry the reference, never the person's details (only their own address as recipient).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.crypto import constant_time_compare
+from wagtail.models import Site
+
+from outbox.models import OutboxMessage
+from outbox.tasks import enqueue_delivery
+
+from .ics import event_calendar, ics_filename
+
+LONDON = ZoneInfo("Europe/London")
+CANCEL_SALT = "events.cancel"
+REMINDER_BEFORE = timedelta(hours=24)
+
+CONFIRMATION_TOPIC = "events.confirmation"
+WAITING_TOPIC = "events.waiting_list"
+REMINDER_TOPIC = "events.reminder"
+
+
+def queue_email_at(
+    *,
+    topic: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    reference: str = "",
+    attachments: list[dict] | None = None,
+    send_after: datetime | None = None,
+) -> OutboxMessage | None:
+    """`outbox.queue.queue_email`, with a first attempt no sooner than `send_after`."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return None
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            kind=OutboxMessage.Kind.EMAIL,
+            topic=topic,
+            reference=reference,
+            recipient="\n".join(recipients),
+            subject=subject,
+            body=body,
+            attachments=attachments or [],
+            next_attempt_at=send_after or timezone.now(),
+        )
+        enqueue_delivery(message)
+    return message
+
+
+def cancel_token(registration) -> str:
+    """The signed value in a cancellation link: the registration's random cancel token (32 hex
+    digits) followed by its signature. Only letters, digits, "-" and "_": Wagtail serves page
+    paths made of those alone, so `signing.dumps` (with its ":" separators) cannot be used."""
+    value = registration.cancel_token.hex
+    return value + signing.Signer(salt=CANCEL_SALT).signature(value)
+
+
+def read_cancel_token(token: str) -> str | None:
+    """The cancel token (hex) a link carries, or None when it is forged or mangled."""
+    value, signature = token[:32], token[32:]
+    if len(value) != 32 or not signature:
+        return None
+    expected = signing.Signer(salt=CANCEL_SALT).signature(value)
+    return value if constant_time_compare(signature, expected) else None
+
+
+def cancel_url(registration) -> str:
+    index = registration.event.get_parent().specific
+    return index.get_full_url() + index.reverse_subpage(
+        "cancel_booking", kwargs={"token": cancel_token(registration)}
+    )
+
+
+def when(event) -> dict[str, str]:
+    """The event's date and times as words, in Europe/London and the active language."""
+    starts = timezone.localtime(event.starts_at, LONDON)
+    ends = timezone.localtime(event.ends_at, LONDON)
+    return {
+        "date": formats.date_format(starts, "l j F Y"),
+        "starts": formats.time_format(starts, "TIME_FORMAT"),
+        "ends": formats.time_format(ends, "TIME_FORMAT"),
+    }
+
+
+def _context(registration, **extra) -> dict:
+    from home.models import HubSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    event = registration.event
+    return {
+        "registration": registration,
+        "event": event,
+        "hub": HubSettings.for_site(site) if site else HubSettings(),
+        "when": when(event),
+        "event_url": event.get_full_url(),
+        "cancel_url": cancel_url(registration),
+        **extra,
+    }
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    subject = render_to_string(f"events/email/{name}_subject.txt", context).strip()
+    body = render_to_string(f"events/email/{name}.txt", context)
+    return subject, body
+
+
+def _calendar_attachment(event) -> dict:
+    return {
+        "filename": ics_filename(event),
+        "content": event_calendar(event, with_joining_details=True).decode("utf-8"),
+        "mimetype": "text/calendar",
+    }
+
+
+def queue_confirmation(registration, *, promoted: bool = False) -> None:
+    """Confirmation (with .ics) now, and the reminder for the day before."""
+    with translation.override(registration.language):
+        subject, body = _render(
+            "confirmation", _context(registration, promoted=promoted, with_joining=True)
+        )
+        queue_email_at(
+            topic=CONFIRMATION_TOPIC,
+            reference=registration.reference,
+            to=[registration.email],
+            subject=subject,
+            body=body,
+            attachments=[_calendar_attachment(registration.event)],
+        )
+    queue_reminder(registration)
+
+
+def queue_waiting(registration) -> None:
+    with translation.override(registration.language):
+        subject, body = _render("waiting_list", _context(registration))
+        queue_email_at(
+            topic=WAITING_TOPIC,
+            reference=registration.reference,
+            to=[registration.email],
+            subject=subject,
+            body=body,
+        )
+
+
+def reminder_due(event) -> datetime:
+    return event.starts_at - REMINDER_BEFORE
+
+
+def queue_reminder(registration) -> OutboxMessage | None:
+    """The reminder, due the day before; none when the event is less than a day away (the
+    confirmation has just told them everything)."""
+    due = reminder_due(registration.event)
+    if due <= timezone.now():
+        return None
+    return queue_email_at(
+        topic=REMINDER_TOPIC,
+        reference=registration.reference,
+        to=[registration.email],
+        send_after=due,
+        **reminder_content(registration),
+    )
+
+
+def reminder_content(registration) -> dict:
+    """The reminder's subject, body and `.ics` (with joining details) for the event as it is now:
+    used when it is queued and again when the event changes before it goes."""
+    with translation.override(registration.language):
+        subject, body = _render("reminder", _context(registration, with_joining=True))
+        return {
+            "subject": subject,
+            "body": body,
+            "attachments": [_calendar_attachment(registration.event)],
+        }
+
+
+def reminders(registration):
+    return OutboxMessage.objects.filter(topic=REMINDER_TOPIC, reference=registration.reference)
+
+
+def cancel_reminder(registration) -> int:
+    """Stop a booking's reminder that has not gone yet."""
+    return (
+        reminders(registration)
+        .filter(status=OutboxMessage.Status.PENDING)
+        .update(status=OutboxMessage.Status.CANCELLED)
+    )

@@ -1,0 +1,215 @@
+"""The public booking form for an event.
+
+It follows the enquiry form (`enquiry.public_forms`): the same field definitions and validation
+for a person's details, the same keep-in-touch boxes (their exact wording is recorded), the same
+spam checks (a honeypot, a signed form token carrying the submission's UUID, a rate limit) and
+the GOV.UK Design System's error summary, hints and ids.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from enquiry import spam
+from enquiry.forms import EnquiryDetailsForm, clean_text, is_name, normalise_phone
+from enquiry.models import HearAboutOption
+from enquiry.postcodes import normalise_postcode
+from enquiry.public_forms import CONSENT_WORDING, EnquiryForm, GovUKBoundField
+
+from .services import BookingDetails
+
+SUBMIT_ID = "book-place"
+TOKEN_MESSAGE = _(
+    "This form timed out before it was sent. Your answers are still here: check them and "
+    "select ‘Book’ again"
+)
+
+
+def _shared(name: str, form_class=EnquiryDetailsForm, **changes) -> forms.Field:
+    """A copy of the enquiry form's field (same label, widget and GOV.UK error texts)."""
+    field = copy.deepcopy(form_class.base_fields[name])
+    for attribute, value in changes.items():
+        setattr(field, attribute, value)
+    return field
+
+
+class BookingForm(forms.Form):
+    """Book places at one event (or join its waiting list when it is full)."""
+
+    bound_field_class = GovUKBoundField
+    use_required_attribute = False
+
+    first_name = _shared("first_name")
+    last_name = _shared("last_name")
+    email = _shared(
+        "email", help_text=_("We’ll send your booking confirmation and a reminder to this address.")
+    )
+    phone = _shared(
+        "phone",
+        required=False,
+        label=_("Phone number (optional)"),
+        help_text=_("In case we need to tell you about a change on the day."),
+    )
+    postcode = _shared("postcode")
+    places = forms.IntegerField(
+        label=_("How many places do you need?"),
+        help_text=_("Include yourself and anyone coming with you."),
+        error_messages={
+            "required": _("Enter how many places you need"),
+            "invalid": _("Number of places must be a number, like 2"),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "input--width-2", "autocomplete": "off"}
+        ),
+    )
+    access_needs = forms.CharField(
+        label=_("Do you have any access needs? (optional)"),
+        help_text=_(
+            "For example step-free access, a hearing loop or a British Sign Language interpreter."
+        ),
+        max_length=1000,
+        required=False,
+        error_messages={"max_length": _("Access needs must be 1000 characters or fewer")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    heard_about = _shared("heard_about")
+    keep_in_touch = _shared("keep_in_touch", form_class=EnquiryForm)
+    website = _shared("website", form_class=EnquiryForm)
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.max_places = max(event.max_places_per_booking or 1, 1)
+        self.fields["heard_about"].queryset = HearAboutOption.objects.filter(is_active=True)
+        if self.max_places > 1:
+            self.fields["places"].help_text = _(
+                "Include yourself and anyone coming with you. You can book up to %(most)s places."
+            ) % {"most": self.max_places}
+        for field in self.fields.values():
+            field.error_messages.setdefault(
+                "null_characters_not_allowed", _("Remove the unusual characters")
+            )
+            widget = field.widget
+            widget.attrs.pop("maxlength", None)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs["class"] = "textarea"
+            elif isinstance(widget, forms.TextInput | forms.EmailInput):
+                widget.attrs["class"] = " ".join(filter(None, ["input", widget.attrs.get("class")]))
+
+    # --- Cleaning (the enquiry form's rules) ------------------------------------------------
+
+    def _clean_name(self, name: str) -> str:
+        value = re.sub(r"\s+", " ", clean_text(self.cleaned_data[name]))
+        if not value:
+            raise ValidationError(self.fields[name].error_messages["required"], code="required")
+        if not is_name(value):
+            raise ValidationError(
+                _("%(label)s must only include letters, spaces, hyphens and apostrophes"),
+                params={"label": str(self.fields[name].label)},
+                code="invalid_name",
+            )
+        return value
+
+    def clean_first_name(self) -> str:
+        return self._clean_name("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._clean_name("last_name")
+
+    def clean_email(self) -> str:
+        return clean_text(self.cleaned_data["email"]).lower()
+
+    def clean_phone(self) -> str:
+        value = clean_text(self.cleaned_data.get("phone") or "")
+        return normalise_phone(value) if value else ""
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(clean_text(self.cleaned_data["postcode"]))
+
+    def clean_places(self) -> int:
+        places = self.cleaned_data["places"]
+        if places < 1 or places > self.max_places:
+            if self.max_places == 1:
+                message = _("You can book 1 place")
+            else:
+                message = _("Number of places must be between 1 and %(most)s") % {
+                    "most": self.max_places
+                }
+            raise ValidationError(message, code="places")
+        return places
+
+    def clean_access_needs(self) -> str:
+        return clean_text(self.cleaned_data.get("access_needs") or "")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.token is None:
+            raise ValidationError(TOKEN_MESSAGE, code="form_token")
+        return cleaned_data
+
+    # --- The form token (see enquiry.spam) --------------------------------------------------
+
+    @cached_property
+    def token(self) -> spam.FormToken | None:
+        if not self.is_bound:
+            return None
+        try:
+            return spam.read_token(self.data.get(spam.TOKEN_FIELD))
+        except spam.TokenError:
+            return None
+
+    @cached_property
+    def token_value(self) -> str:
+        """The same token through every re-display; a new one (dated back) when it was refused."""
+        if self.token is not None:
+            return self.data[spam.TOKEN_FIELD]
+        if self.is_bound:
+            return spam.issue_token(issued_at=time.time() - settings.ENQUIRY_MIN_FILL_SECONDS)
+        return spam.issue_token()
+
+    # --- What the service and the template need ---------------------------------------------
+
+    def consents(self) -> dict[str, str]:
+        ticked = self.cleaned_data.get("keep_in_touch") or []
+        return {
+            channel: str(wording)
+            for channel, wording in CONSENT_WORDING.items()
+            if channel in ticked
+        }
+
+    def to_details(self) -> BookingDetails:
+        data = self.cleaned_data
+        return BookingDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+            postcode=data["postcode"],
+            places=data["places"],
+            access_needs=data.get("access_needs", ""),
+            heard_about=data.get("heard_about"),
+            consents=self.consents(),
+        )
+
+    @property
+    def submit_id(self) -> str:
+        return SUBMIT_ID
+
+    def error_summary(self) -> list[dict[str, str]]:
+        items = [{"href": f"#{SUBMIT_ID}", "message": str(e)} for e in self.non_field_errors()]
+        for bound_field in self:
+            if bound_field.errors and not bound_field.is_hidden:
+                items.append(
+                    {"href": f"#{bound_field.anchor_id}", "message": str(bound_field.first_error)}
+                )
+        return items

@@ -1,0 +1,223 @@
+"""Booking an event, its confirmation page, and cancelling through the emailed link.
+
+Like the enquiry form: Post/Redirect/Get, the saved registration's id in the session (never in
+a URL), spam posts answered exactly like a success, and `no-store` on every page that holds what
+one person typed or their booking. A cancellation link carries only a signed random token;
+opening it never cancels anything (mail scanners open links): the person presses a button.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django_ratelimit.core import is_ratelimited
+
+from attribution import capture
+from enquiry import spam
+from enquiry.models import RejectedSubmission
+
+from . import emails
+from .forms import BookingForm
+from .models import EventIndexPage, EventPage, Registration
+from .services import BookingClosed, book, cancel
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "events.booking"
+FORM_TEMPLATE = "events/booking_page.html"
+CONFIRMATION_TEMPLATE = "events/booking_confirmation.html"
+CANCEL_TEMPLATE = "events/cancel_booking.html"
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def confirmation_url(page: EventPage, request: HttpRequest) -> str:
+    return page.get_url(request=request) + page.reverse_subpage("booking_confirmed")
+
+
+def is_rate_limited(request: HttpRequest) -> bool:
+    """The enquiry form's allowance per client address, counted separately for bookings."""
+    try:
+        return is_ratelimited(
+            request,
+            group="events.booking",
+            key="ip",
+            rate=settings.ENQUIRY_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+    except Exception as error:  # the shared cache is unreachable: let the post through
+        logger.warning("Rate limit skipped, the cache is unavailable: %s", type(error).__name__)
+        return False
+
+
+def count_rejection(reason: str) -> None:
+    RejectedSubmission.record(reason)
+    logger.info("Booking form post turned away: %s", reason)
+
+
+def places_context(page: EventPage) -> dict:
+    places_left = page.places_left()
+    return {"places_left": places_left, "is_full": places_left == 0}
+
+
+def booking_view(page: EventPage, request: HttpRequest) -> HttpResponse:
+    """Show the booking form (GET) or book (POST); a clear message when booking is closed."""
+    if not page.can_book:
+        response = render_closed(page, request)
+    elif request.method == "POST":
+        response = handle_post(page, request)
+    else:
+        response = render_form(page, request, BookingForm(event=page, initial={"places": 1}))
+    add_never_cache_headers(response)
+    return response
+
+
+def handle_post(page: EventPage, request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    form = BookingForm(request.POST, event=page)
+    if is_rate_limited(request):
+        count_rejection(RejectedSubmission.Reason.RATE_LIMITED)
+        return HttpResponseSeeOther(confirmation_url(page, request))
+    if spam.honeypot_filled(request.POST):
+        count_rejection(RejectedSubmission.Reason.HONEYPOT)
+        return HttpResponseSeeOther(confirmation_url(page, request))
+
+    if form.is_valid():
+        if spam.too_fast_to_save(form.token):
+            count_rejection(RejectedSubmission.Reason.TOO_FAST)
+            return HttpResponseSeeOther(confirmation_url(page, request))
+        try:
+            registration, _created = book(
+                page,
+                form.to_details(),
+                submission_token=form.token.submission,
+                language=translation.get_language(),
+                touches=capture.touches_for_enquiry(
+                    request, request.POST.get(capture.LANDING_FIELD)
+                ),
+            )
+        except BookingClosed:
+            return render_closed(page, request)
+        request.session[SESSION_KEY] = registration.pk
+        return HttpResponseSeeOther(confirmation_url(page, request))
+
+    if form.token is None:
+        count_rejection(RejectedSubmission.Reason.EXPIRED)
+    return render_form(page, request, form)
+
+
+def landing_value(request: HttpRequest) -> str:
+    if request.method == "POST":
+        posted = request.POST.get(capture.LANDING_FIELD, "")
+        return posted if capture.read_landing(posted) else ""
+    return capture.landing_token(request)
+
+
+def render_form(page: EventPage, request: HttpRequest, form: BookingForm) -> TemplateResponse:
+    return page.render(
+        request,
+        template=FORM_TEMPLATE,
+        context_overrides={
+            "form": form,
+            "error_summary": form.error_summary() if form.is_bound else [],
+            "when": emails.when(page),
+            "landing_field": capture.LANDING_FIELD,
+            "landing_value": landing_value(request),
+            "booking_url": page.get_url(request=request) + page.reverse_subpage("booking"),
+            **places_context(page),
+        },
+    )
+
+
+def render_closed(page: EventPage, request: HttpRequest) -> TemplateResponse:
+    if page.has_ended:
+        reason = "ended"
+    elif not page.booking_required:
+        reason = "not_required"
+    else:
+        reason = "closed"
+    return page.render(
+        request,
+        template=FORM_TEMPLATE,
+        context_overrides={"closed": reason, "when": emails.when(page)},
+    )
+
+
+def confirmation_view(page: EventPage, request: HttpRequest) -> HttpResponse:
+    """This browser's booking for this event; a neutral page otherwise."""
+    registration = None
+    registration_id = request.session.get(SESSION_KEY)
+    if isinstance(registration_id, int):
+        registration = Registration.objects.filter(
+            pk=registration_id, event_id=page.pk, anonymised_at__isnull=True
+        ).first()
+    response = page.render(
+        request,
+        template=CONFIRMATION_TEMPLATE,
+        context_overrides={
+            "registration": registration,
+            "when": emails.when(page),
+            "ics_url": page.get_url(request=request) + page.reverse_subpage("calendar_file"),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def cancel_view(index_page: EventIndexPage, request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel a booking from the emailed link: GET asks, POST cancels then shows the result."""
+    registration = None
+    value = emails.read_cancel_token(token)
+    if value:
+        registration = (
+            Registration.objects.select_related("event")
+            .filter(cancel_token=value, anonymised_at__isnull=True)
+            .first()
+            if _is_uuid(value)
+            else None
+        )
+    if registration is None or registration.event.get_parent().pk != index_page.pk:
+        state = "invalid"
+    elif registration.status == Registration.Status.CANCELLED:
+        state = "cancelled"
+    elif registration.event.has_ended:
+        state = "ended"
+    elif request.method == "POST":
+        cancel(registration)
+        response = HttpResponseSeeOther(request.path)
+        add_never_cache_headers(response)
+        return response
+    else:
+        state = "confirm"
+    event = registration.event if registration is not None else None
+    response = index_page.render(
+        request,
+        template=CANCEL_TEMPLATE,
+        context_overrides={
+            "state": state,
+            "registration": registration if state != "invalid" else None,
+            "event": event if state != "invalid" else None,
+            "when": emails.when(event) if event is not None and state != "invalid" else None,
+        },
+    )
+    if state == "invalid":
+        response.status_code = 404
+    add_never_cache_headers(response)
+    return response
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
