@@ -710,6 +710,15 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
         )
         for enquiry in enquiries:
             _anonymise(enquiry, now=now, by=by, note="Erased at the person's request.")
+        # Their places at events still to come go back to the waiting list first.
+        from events.services import cancel
+
+        for registration in Registration.objects.filter(
+            pk__in=registrations,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+            event__ends_at__gt=now,
+        ).select_related("event"):
+            cancel(registration)
         _anonymise_registrations(Registration.objects.filter(pk__in=registrations), now=now)
         messages = _messages_of(email, references + bookings)
         # Blank first: a message a worker is sending right now is locked, so this waits for it;

@@ -8,6 +8,8 @@ event's joining details, which only people who book receive.
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -28,6 +30,8 @@ def feed_view(index_page, request: HttpRequest) -> HttpResponse:
     uid = f"feed-{index_page.pk}@{UID_DOMAIN}"
     short_name = request.GET.get("council", "").strip()
     if short_name:
+        if not re.fullmatch(r"[-a-z0-9_]{1,60}", short_name):
+            raise Http404("No such council")
         council = Council.objects.filter(short_name=short_name, is_active=True).first()
         if council is None:
             raise Http404

@@ -24,7 +24,7 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import dateformat, formats, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -232,6 +232,14 @@ class EventFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        for name in ("from", "to"):
+            chosen = cleaned.get(name)
+            if chosen and not 2000 <= chosen.year <= timezone.localdate().year + 5:
+                self.add_error(
+                    name, _("Enter a date between the year 2000 and five years from now")
+                )
+                cleaned[name] = None
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and end < start:
             self.add_error("to", _("The ‘To’ date must be the same as or after the ‘From’ date"))

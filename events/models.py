@@ -266,6 +266,8 @@ class EventPage(RoutablePageMixin, BasePage):
 
     def places_taken(self) -> int:
         """Confirmed places (one query; `services.book` counts again under the lock)."""
+        if self.pk is None:  # previewing an event that is not saved yet
+            return 0
         return (
             self.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
                 taken=Sum("places")

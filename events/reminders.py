@@ -138,4 +138,8 @@ def refresh_reminders(event: EventPage) -> ReminderChanges:
 def event_published(sender, instance, **kwargs) -> None:
     """`page_published` receiver (connected in `EventsConfig.ready`)."""
     if isinstance(instance, EventPage):
+        # More places (or booking reopened): offer them to the waiting list first, in order.
+        from .services import offer_places
+
+        offer_places(instance)
         refresh_reminders(instance)

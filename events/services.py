@@ -177,7 +177,8 @@ def _offer(event: EventPage) -> list[Registration]:
     promoted = []
     waiting = (
         Registration.objects.select_for_update()
-        .filter(event_id=event.pk, status=Status.WAITING)
+        # An erased person's booking (anonymised) can never take up an offer.
+        .filter(event_id=event.pk, status=Status.WAITING, anonymised_at__isnull=True)
         .order_by("created_at", "pk")
     )
     for registration in waiting:

@@ -489,3 +489,27 @@ def test_text_with_commas_semicolons_and_long_lines_survives_the_round_trip(home
     vevent = only_event(parse_ics(body))
     assert vevent["SUMMARY"] == title
     assert vevent["LOCATION"] == "The Council House, 1 High Street,, Derby, DE1 3AA"
+
+
+def test_raising_the_capacity_offers_the_new_places_to_the_waiting_list_first(db):
+    """Review finding: publishing more places promotes people waiting before anyone new books."""
+    from events.services import BookingDetails, book
+
+    event = EventPageFactory(capacity=1)
+
+    def booking(email: str):
+        details = BookingDetails(first_name="Sam", last_name="Lee", email=email, postcode="DE1 2AB")
+        return book(event, details)[0]
+
+    booking("first@example.org")
+    waiting = booking("waiting@example.org")
+    assert waiting.status == "waiting"
+    event.capacity = 3
+    event.save_revision().publish()
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+
+
+def test_previewing_an_unsaved_event_with_places_works(db):
+    event = EventPageFactory.build(capacity=10)
+    assert (event.places_taken(), event.places_left()) == (0, 10)

@@ -163,9 +163,10 @@ def test_erasure_anonymises_the_bookings_keeps_what_reports_count_and_cancels_me
         "JO.BLOGGS@example.org", by=make_user("dp.lead"), reason="Email of 3 March"
     )
 
+    # The event is still to come: their places are given up (offered on) before erasure.
     for registration, status in (
-        (jo, Registration.Status.CONFIRMED),
-        (jo_work, Registration.Status.WAITING),
+        (jo, Registration.Status.CANCELLED),
+        (jo_work, Registration.Status.CANCELLED),
     ):
         registration.refresh_from_db()
         assert all(getattr(registration, name) == "" for name in PERSONAL)
@@ -263,3 +264,26 @@ def test_a_booking_for_an_event_still_to_come_is_not_touched_by_retention(home):
     apply_retention()
     upcoming.refresh_from_db()
     assert upcoming.anonymised_at is None and upcoming.email == "sam@example.org"
+
+
+def test_erasing_someone_on_the_waiting_list_gives_their_turn_to_the_next_person(people):
+    """Review finding: an erased booking must never take up a place nobody can be told about."""
+    from events.services import BookingDetails
+    from events.services import book as make_booking
+
+    event = EventPageFactory(capacity=1)
+
+    def booking(email: str) -> Registration:
+        details = BookingDetails(first_name="Sam", last_name="Lee", email=email, postcode="DE1 2AB")
+        return make_booking(event, details)[0]
+
+    ann = booking("ann@example.org")
+    wes = booking("wes@example.org")
+    val = booking("val@example.org")
+    assert [r.status for r in (ann, wes, val)] == ["confirmed", "waiting", "waiting"]
+
+    erase_person("ann@example.org", by=None, reason="Asked to be forgotten")
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert statuses[ann.pk] == "cancelled", "the erased person's place is freed"
+    assert statuses[wes.pk] == "confirmed", "and offered to the next in line"
+    assert statuses[val.pk] == "waiting"

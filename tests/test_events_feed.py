@@ -151,3 +151,12 @@ def _in_days(days: int) -> datetime.datetime:
 
     day = timezone.localdate() + datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18)))
+
+
+@pytest.mark.parametrize("council", ["%00", "derby;drop", "x" * 200])
+def test_a_nonsense_council_in_the_feed_is_not_found(client, council):
+    from events.factories import EventPageFactory
+
+    event = EventPageFactory()
+    response = client.get(event.get_parent().url + "calendar/?council=" + council)
+    assert response.status_code == 404

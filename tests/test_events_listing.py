@@ -241,3 +241,9 @@ def test_the_demo_replaces_the_interim_events_page_and_fills_the_listing(home, c
     assert past.has_heading("Spring information session in Beeston")
     assert past.has_heading("Online evening: fostering teenagers")
     # (Loading twice creating nothing is checked with the browser tests' demo site.)
+
+
+def test_a_far_off_date_is_refused_not_a_server_error(client, index):
+    response = client.get(index.url, {"to": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Enter a date between the year 2000" in response.content.decode()
