@@ -91,9 +91,29 @@ class GovUKBoundField(BoundField):
         return self.use_fieldset
 
 
-class EnquiryForm(EnquiryDetailsForm):
+class ErrorSummaryMixin:
+    """The GOV.UK error summary of a public form: each problem once, in the order of the page,
+    linking to its field (or to the send button for a problem with the whole form)."""
+
+    submit_id = ""
+
+    def error_summary(self) -> list[dict[str, str]]:
+        items = [
+            {"href": f"#{self.submit_id}", "message": str(error)}
+            for error in self.non_field_errors()
+        ]
+        for bound_field in self:
+            if bound_field.errors and not bound_field.is_hidden:
+                items.append(
+                    {"href": f"#{bound_field.anchor_id}", "message": str(bound_field.first_error)}
+                )
+        return items
+
+
+class EnquiryForm(ErrorSummaryMixin, EnquiryDetailsForm):
     """The form people fill in at /enquire/."""
 
+    submit_id = SUBMIT_ID
     bound_field_class = GovUKBoundField
     # Errors come from the server, in the error summary; browsers' own pop-ups are not
     # accessible and do not follow our wording, and `required` on every box is noise.
@@ -168,20 +188,6 @@ class EnquiryForm(EnquiryDetailsForm):
             for channel, wording in CONSENT_WORDING.items()
             if channel in ticked
         }
-
-    @property
-    def submit_id(self) -> str:
-        return SUBMIT_ID
-
-    def error_summary(self) -> list[dict[str, str]]:
-        """Each problem once, in the order of the page, with the id it links to."""
-        items = [{"href": f"#{SUBMIT_ID}", "message": str(e)} for e in self.non_field_errors()]
-        for bound_field in self:
-            if bound_field.errors and not bound_field.is_hidden:
-                items.append(
-                    {"href": f"#{bound_field.anchor_id}", "message": str(bound_field.first_error)}
-                )
-        return items
 
     def suggest_council(self) -> Council | None:
         """On a form shown again with errors: if the person left "I'm not sure yet" (or chose

@@ -22,7 +22,7 @@ from enquiry import spam
 from enquiry.forms import EnquiryDetailsForm, clean_text, is_name, normalise_phone
 from enquiry.models import HearAboutOption
 from enquiry.postcodes import normalise_postcode
-from enquiry.public_forms import CONSENT_WORDING, EnquiryForm, GovUKBoundField
+from enquiry.public_forms import CONSENT_WORDING, EnquiryForm, ErrorSummaryMixin, GovUKBoundField
 
 from .services import BookingDetails
 
@@ -41,9 +41,10 @@ def _shared(name: str, form_class=EnquiryDetailsForm, **changes) -> forms.Field:
     return field
 
 
-class BookingForm(forms.Form):
+class BookingForm(ErrorSummaryMixin, forms.Form):
     """Book places at one event (or join its waiting list when it is full)."""
 
+    submit_id = SUBMIT_ID
     bound_field_class = GovUKBoundField
     use_required_attribute = False
 
@@ -200,16 +201,3 @@ class BookingForm(forms.Form):
             heard_about=data.get("heard_about"),
             consents=self.consents(),
         )
-
-    @property
-    def submit_id(self) -> str:
-        return SUBMIT_ID
-
-    def error_summary(self) -> list[dict[str, str]]:
-        items = [{"href": f"#{SUBMIT_ID}", "message": str(e)} for e in self.non_field_errors()]
-        for bound_field in self:
-            if bound_field.errors and not bound_field.is_hidden:
-                items.append(
-                    {"href": f"#{bound_field.anchor_id}", "message": str(bound_field.first_error)}
-                )
-        return items
