@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker bench bench-reports serve migrate demo test test-fast test-browser lint format lock clean
+.PHONY: help install messages run worker bench bench-reports serve migrate demo test test-fast test-browser lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,18 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(UV) sync --frozen --python "$(UV_PYTHON)"
 	@touch $@
 
-install: $(VENV)/.installed ## Install the locked dependencies into .venv (uv)
+# The interface translations, compiled from locale/<language>/LC_MESSAGES/django.po.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+$(COMPILED): $(VENV)/.installed $(CATALOGUES)
+	$(MANAGE) compile_catalogues
+
+install: $(VENV)/.installed $(COMPILED) ## Install the locked dependencies into .venv (uv) and compile the translations
+
+messages: install ## Extract new interface strings into every language's catalogue (needs GNU gettext), then compile
+	$(MANAGE) makemessages --all --no-obsolete --add-location file --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) compile_catalogues
 
 migrate: install ## Apply database migrations (SQLite by default, or DATABASE_URL)
 	$(MANAGE) migrate --no-input -v0

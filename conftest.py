@@ -112,6 +112,15 @@ def restore_migrated_content() -> None:
         connections["default"].creation.deserialize_db_from_string(MIGRATED_CONTENT["default"])
 
 
+@pytest.fixture(autouse=True)
+def _fresh_site_roots():
+    """Wagtail caches each site's root pages (one per language) in the cache for an hour; a
+    test's database starts from the migrated one, so its roots must not come from the last."""
+    from wagtail.models import Site
+
+    Site.clear_site_root_paths_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_file_roots(tmp_path_factory):
     """Uploaded images and their renditions go to a temporary directory, not the checkout;

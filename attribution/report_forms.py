@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -62,7 +63,10 @@ class DatePartsField(forms.Field):
             names = {"day": _("a day"), "month": _("a month"), "year": _("a year")}
             raise forms.ValidationError(
                 _("%(label)s must include %(part)s")
-                % {"label": label, "part": " and ".join(str(names[name]) for name in missing)},
+                % {
+                    "label": label,
+                    "part": get_text_list([str(names[name]) for name in missing], _("and")),
+                },
                 code="incomplete",
             )
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:

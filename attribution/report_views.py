@@ -77,6 +77,7 @@ REPORTS = [
             ("council", _("Council")),
             ("campaign", _("Campaign")),
             ("channel", _("Channel")),
+            ("language", _("Language")),
         ],
     ),
     ReportDefinition(

@@ -9,12 +9,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from attribution import consent_views
 from home import views as home_views
+from home.sitemaps import HubSitemap
 
 urlpatterns = [
     path("cookie-choices/", consent_views.cookie_choices, name="cookie_choices"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": HubSitemap}}, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("health/", home_views.health, name="health"),
     # Short links for print, outdoor, radio and events: one URL whatever the language.

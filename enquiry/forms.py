@@ -18,6 +18,7 @@ from wagtail.models import Locale
 
 from councils.models import Council
 from fostering_types.models import FosteringTypePage
+from home.localization import translated_titles
 
 from .models import ContactMethod, ContactTime, HearAboutOption, SpareBedroom
 from .postcodes import normalise_postcode
@@ -214,7 +215,12 @@ class EnquiryDetailsForm(forms.Form):
             *((short_name, council.name) for short_name, council in self.councils.items()),
             (NOT_SURE, _("I’m not sure yet")),
         ]
-        self.fields["fostering_types"].queryset = fostering_type_choices()
+        # The English pages are what an enquiry stores, whatever language the form is in;
+        # each is listed under its title in the visitor's language where it is translated.
+        types = self.fields["fostering_types"]
+        types.queryset = fostering_type_choices()
+        titles = translated_titles(list(types.queryset))
+        types.label_from_instance = lambda page: titles.get(page.translation_key, page.title)
         self.fields["heard_about"].queryset = HearAboutOption.objects.filter(is_active=True)
 
     def _clean_name(self, field: str) -> str:

@@ -23,6 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare
 from wagtail.models import Site
 
+from home.localization import version_in
 from outbox.models import OutboxMessage
 from outbox.tasks import enqueue_delivery
 
@@ -84,7 +85,8 @@ def read_cancel_token(token: str) -> str | None:
 
 
 def cancel_url(registration) -> str:
-    index = registration.event.get_parent().specific
+    """The cancellation page in the language the person booked in."""
+    index = version_in(registration.event.get_parent(), registration.language).specific
     return index.get_full_url() + index.reverse_subpage(
         "cancel_booking", kwargs={"token": cancel_token(registration)}
     )
@@ -105,12 +107,13 @@ def _context(registration, **extra) -> dict:
     from home.models import HubSettings
 
     site = Site.objects.filter(is_default_site=True).first()
-    event = registration.event
+    # The words (title, venue, access) as the person read them; the time is the original's.
+    event = version_in(registration.event, registration.language)
     return {
         "registration": registration,
         "event": event,
         "hub": HubSettings.for_site(site) if site else HubSettings(),
-        "when": when(event),
+        "when": when(registration.event),
         "event_url": event.get_full_url(),
         "cancel_url": cancel_url(registration),
         **extra,
@@ -123,7 +126,9 @@ def _render(name: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def _calendar_attachment(event) -> dict:
+def _calendar_attachment(registration) -> dict:
+    """The .ics with joining details, titled in the person's language."""
+    event = version_in(registration.event, registration.language)
     return {
         "filename": ics_filename(event),
         "content": event_calendar(event, with_joining_details=True).decode("utf-8"),
@@ -143,7 +148,7 @@ def queue_confirmation(registration, *, promoted: bool = False) -> None:
             to=[registration.email],
             subject=subject,
             body=body,
-            attachments=[_calendar_attachment(registration.event)],
+            attachments=[_calendar_attachment(registration)],
         )
     queue_reminder(registration)
 
@@ -187,7 +192,7 @@ def reminder_content(registration) -> dict:
         return {
             "subject": subject,
             "body": body,
-            "attachments": [_calendar_attachment(registration.event)],
+            "attachments": [_calendar_attachment(registration)],
         }
 
 

@@ -131,8 +131,11 @@ def availability(event: EventPage, places_taken: int | None = None) -> Availabil
 def for_cards(events: QuerySet) -> QuerySet:
     """Events with what a card shows, fetched with the events: image, hosts, confirmed places."""
     confirmed = (
-        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
-        .values("event")
+        Registration.objects.filter(
+            event__translation_key=OuterRef("translation_key"),
+            status=Registration.Status.CONFIRMED,
+        )
+        .values("event__translation_key")
         .annotate(total=Sum("places"))
         .values("total")
     )

@@ -264,14 +264,46 @@ class EventPage(RoutablePageMixin, BasePage):
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
 
+    # What an event *is* (when, how, how many places), as opposed to the words about it: a
+    # translation always shows the original's, copied to it whenever the original is published.
+    FACT_FIELDS = (
+        "event_type",
+        "starts_at",
+        "ends_at",
+        "format",
+        "venue_postcode",
+        "booking_required",
+        "booking_open",
+        "capacity",
+        "max_places_per_booking",
+    )
+
+    def copy_facts_to_translations(self) -> int:
+        """Give every translation of this (original) event its time, format and places now,
+        without waiting for a translator to sync; their words stay as translated."""
+        translations = EventPage.objects.filter(
+            translation_key=self.translation_key, alias_of__isnull=True
+        ).exclude(pk=self.pk)
+        ids = list(translations.values_list("pk", flat=True))
+        translations.update(**{name: getattr(self, name) for name in self.FACT_FIELDS})
+        councils = list(self.hosts.values_list("pk", flat=True))
+        hosts = EventPage.hosts.through
+        hosts.objects.filter(eventpage_id__in=ids).delete()
+        hosts.objects.bulk_create(
+            hosts(eventpage_id=pk, council_id=council_id) for pk in ids for council_id in councils
+        )
+        return len(ids)
+
     def places_taken(self) -> int:
-        """Confirmed places (one query; `services.book` counts again under the lock)."""
+        """Confirmed places (one query; `services.book` counts again under the lock). Counted
+        across the event's languages: bookings made on a translation belong to the original."""
         if self.pk is None:  # previewing an event that is not saved yet
             return 0
         return (
-            self.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
-                taken=Sum("places")
-            )["taken"]
+            Registration.objects.filter(
+                event__translation_key=self.translation_key,
+                status=Registration.Status.CONFIRMED,
+            ).aggregate(taken=Sum("places"))["taken"]
             or 0
         )
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
+from home.localization import canonical
 from outbox.models import OutboxMessage
 from outbox.tasks import enqueue_delivery
 
@@ -138,6 +139,10 @@ def refresh_reminders(event: EventPage) -> ReminderChanges:
 def event_published(sender, instance, **kwargs) -> None:
     """`page_published` receiver (connected in `EventsConfig.ready`)."""
     if isinstance(instance, EventPage):
+        if canonical(instance).pk != instance.pk:
+            return  # a translation: the bookings, places and reminders belong to the original
+        # Translations show the original's time, places and booking state at once.
+        instance.copy_facts_to_translations()
         # More places (or booking reopened): offer them to the waiting list first, in order.
         from .services import offer_places
 

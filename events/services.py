@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from attribution.attribute import attribution_fields
 from councils.models import outward_code
 from enquiry.models import HearAboutOption
+from home.localization import canonical
 from outbox.models import OutboxMessage
 
 from . import emails
@@ -79,8 +80,10 @@ def book(
 
     The same submission token twice (a double click, a resubmitted page) returns the first
     registration with created=False and sends nothing more. Raises BookingClosed when the event
-    no longer takes bookings.
+    no longer takes bookings. A booking made on a translated page is a booking of the original
+    event: one set of places, one list of bookings, whatever language people read it in.
     """
+    event = canonical(event)
     token = submission_token or uuid.uuid4()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     first, last = touches or (None, None)

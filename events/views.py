@@ -21,6 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from attribution import capture
 from enquiry import spam
 from enquiry.models import RejectedSubmission
+from home.localization import canonical, version_in
 
 from . import emails
 from .forms import BookingForm
@@ -64,26 +65,32 @@ def count_rejection(reason: str) -> None:
     logger.info("Booking form post turned away: %s", reason)
 
 
-def places_context(page: EventPage) -> dict:
-    places_left = page.places_left()
+def places_context(event: EventPage) -> dict:
+    places_left = event.places_left()
     return {"places_left": places_left, "is_full": places_left == 0}
 
 
 def booking_view(page: EventPage, request: HttpRequest) -> HttpResponse:
-    """Show the booking form (GET) or book (POST); a clear message when booking is closed."""
-    if not page.can_book:
+    """Show the booking form (GET) or book (POST); a clear message when booking is closed.
+
+    `page` may be a translation: the booking, its places and its limits are the original's.
+    """
+    event = canonical(page)
+    if not event.can_book:
         response = render_closed(page, request)
     elif request.method == "POST":
-        response = handle_post(page, request)
+        response = handle_post(page, event, request)
     else:
-        response = render_form(page, request, BookingForm(event=page, initial={"places": 1}))
+        response = render_form(
+            page, event, request, BookingForm(event=event, initial={"places": 1})
+        )
     add_never_cache_headers(response)
     return response
 
 
-def handle_post(page: EventPage, request: HttpRequest) -> HttpResponse:
+def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
-    form = BookingForm(request.POST, event=page)
+    form = BookingForm(request.POST, event=event)
     if is_rate_limited(request):
         count_rejection(RejectedSubmission.Reason.RATE_LIMITED)
         return HttpResponseSeeOther(confirmation_url(page, request))
@@ -97,7 +104,7 @@ def handle_post(page: EventPage, request: HttpRequest) -> HttpResponse:
             return HttpResponseSeeOther(confirmation_url(page, request))
         try:
             registration, _created = book(
-                page,
+                event,
                 form.to_details(),
                 submission_token=form.token.submission,
                 language=translation.get_language(),
@@ -112,7 +119,7 @@ def handle_post(page: EventPage, request: HttpRequest) -> HttpResponse:
 
     if form.token is None:
         count_rejection(RejectedSubmission.Reason.EXPIRED)
-    return render_form(page, request, form)
+    return render_form(page, event, request, form)
 
 
 def landing_value(request: HttpRequest) -> str:
@@ -122,7 +129,9 @@ def landing_value(request: HttpRequest) -> str:
     return capture.landing_token(request)
 
 
-def render_form(page: EventPage, request: HttpRequest, form: BookingForm) -> TemplateResponse:
+def render_form(
+    page: EventPage, event: EventPage, request: HttpRequest, form: BookingForm
+) -> TemplateResponse:
     return page.render(
         request,
         template=FORM_TEMPLATE,
@@ -133,7 +142,7 @@ def render_form(page: EventPage, request: HttpRequest, form: BookingForm) -> Tem
             "landing_field": capture.LANDING_FIELD,
             "landing_value": landing_value(request),
             "booking_url": page.get_url(request=request) + page.reverse_subpage("booking"),
-            **places_context(page),
+            **places_context(event),
         },
     )
 
@@ -158,7 +167,7 @@ def confirmation_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     registration_id = request.session.get(SESSION_KEY)
     if isinstance(registration_id, int):
         registration = Registration.objects.filter(
-            pk=registration_id, event_id=page.pk, anonymised_at__isnull=True
+            pk=registration_id, event_id=canonical(page).pk, anonymised_at__isnull=True
         ).first()
     response = page.render(
         request,
@@ -185,7 +194,11 @@ def cancel_view(index_page: EventIndexPage, request: HttpRequest, token: str) ->
             if _is_uuid(value)
             else None
         )
-    if registration is None or registration.event.get_parent().pk != index_page.pk:
+    same_index = (
+        registration is not None
+        and registration.event.get_parent().translation_key == index_page.translation_key
+    )
+    if not same_index:
         state = "invalid"
     elif registration.status == Registration.Status.CANCELLED:
         state = "cancelled"
@@ -198,7 +211,9 @@ def cancel_view(index_page: EventIndexPage, request: HttpRequest, token: str) ->
         return response
     else:
         state = "confirm"
-    event = registration.event if registration is not None else None
+    event = registration.event if same_index else None
+    if event is not None:  # its title and venue in the language of the page
+        event = version_in(event, index_page.locale.language_code)
     response = index_page.render(
         request,
         template=CANCEL_TEMPLATE,

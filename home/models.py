@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
@@ -23,6 +24,7 @@ from fostering_types.models import FosteringTypePage
 from .base import BasePage, with_card_image
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
 from .colours import validate_readable_on_white, validate_readable_under_black
+from .localization import localized_versions
 
 
 def live_url(page: Page | None) -> str:
@@ -527,10 +529,22 @@ class HubSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("hub settings")
 
+    def key_page_url(self, page: Page | None) -> str:
+        """A key page's address in the visitor's language (its translation, or the copy of
+        the English page there), worked out once per language for this request's settings."""
+        if page is None:
+            return ""
+        cache = self.__dict__.setdefault("_key_page_urls", {})
+        key = (page.pk, translation.get_language())
+        if key not in cache:
+            versions, _lang = localized_versions([page])
+            cache[key] = live_url(versions.get(page.translation_key) or page)
+        return cache[key]
+
     @property
     def enquire_url(self) -> str:
         """The live enquiry page's address; "" (and no Enquire links) while there is none."""
-        return live_url(self.enquiry_page)
+        return self.key_page_url(self.enquiry_page)
 
     def enquire_url_for(self, council) -> str:
         """The enquiry form with this council already chosen."""
@@ -539,7 +553,7 @@ class HubSettings(BaseSiteSetting):
 
     @property
     def events_url(self) -> str:
-        return live_url(self.events_page)
+        return self.key_page_url(self.events_page)
 
     @property
     def phone_href(self) -> str:

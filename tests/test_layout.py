@@ -126,7 +126,7 @@ def test_head_tells_search_engines_and_social_sites_about_the_page(client, brand
     assert canonical.startswith("http") and canonical.endswith("/support/")
     assert meta["og:url"] == canonical
     assert meta["og:image"].startswith("http"), "social sites need an absolute image address"
-    assert page.html["lang"] == "en-gb" and page.html["dir"] == "ltr"
+    assert page.html["lang"] == "en-GB" and page.html["dir"] == "ltr"
     assert page.find("a", href="#main-content"), "skip link"
     assert page.find("main", id="main-content")
 

@@ -16,8 +16,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -313,7 +314,19 @@ def group_labels(by: str, keys) -> dict[Any, str]:
         ids = [key for key in keys if key != OWNER_NONE]
         names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
         return {key: names.get(key, str(_("No campaign"))) for key in keys}
+    if by == "language":
+        return {key: language_label(key) for key in keys}
     return {key: channel_label(key) for key in keys}
+
+
+def language_label(code: str) -> str:
+    """A language as staff read it: "Polish (Polski)"; a code no longer configured as itself."""
+    try:
+        info = translation.get_language_info(code)
+    except KeyError:
+        return code
+    name = str(_(info["name"]))
+    return name if info["name_local"].lower() == name.lower() else f"{name} ({info['name_local']})"
 
 
 def group_sort_key(by: str, key: Any, label: str, enquiries: int = 0) -> tuple:
@@ -327,4 +340,6 @@ def group_sort_key(by: str, key: Any, label: str, enquiries: int = 0) -> tuple:
         return (key == NOT_SURE_YET, label)
     if by == "campaign":
         return (key == OWNER_NONE, -enquiries, label)
+    if by == "language":
+        return (key != settings.LANGUAGE_CODE, -enquiries, label)
     return (channel_order(key), label)

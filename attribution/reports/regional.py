@@ -34,7 +34,7 @@ from .base import (
     owner_key,
 )
 
-GROUPINGS = ["owner", "council", "campaign", "channel"]
+GROUPINGS = ["owner", "council", "campaign", "channel", "language"]
 
 # For each grouping: the enquiry fields that make the group, and the spend entry fields that
 # give the same group (None: spend is not split that way).
@@ -43,12 +43,14 @@ ENQUIRY_GROUP_FIELDS = {
     "council": ["council_id"],
     "campaign": ["campaign_id"],
     "channel": ["channel"],
+    "language": ["language"],
 }
 SPEND_GROUP_FIELDS = {
     "owner": ["campaign__council_id"],
     "council": ["campaign__council_id"],
     "campaign": ["campaign_id"],
     "channel": ["campaign__channel"],
+    "language": None,  # a campaign's money is not spent in one language
 }
 
 
@@ -58,7 +60,8 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
     `by` is "owner" (the hub's regional campaigns, each council's local campaigns, and no
     campaign), "council" (the council the enquiry is for; spend is that council's local
     campaigns' spend, since regional spend is not split between councils), "campaign" or
-    "channel" (the tracked channel group; spend is that of campaigns run on the channel).
+    "channel" (the tracked channel group; spend is that of campaigns run on the channel) or
+    "language" (the language the person used the site in; spend is not split by language).
     Groups with spend but no enquiries are shown: money that brought nobody matters most.
     """
     if by not in GROUPINGS:
@@ -74,9 +77,13 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
             row[name] += aggregate[name]
 
     spend_by_key: dict[Any, Decimal] = {}
-    for entry in (
-        filters.spend().order_by().values(*SPEND_GROUP_FIELDS[by]).annotate(total=Sum("amount"))
-    ):
+    spend_fields = SPEND_GROUP_FIELDS[by]
+    spend_entries = (
+        filters.spend().order_by().values(*spend_fields).annotate(total=Sum("amount"))
+        if spend_fields
+        else []
+    )
+    for entry in spend_entries:
         key = _spend_group_key(by, entry)
         if key is None:
             continue
@@ -112,6 +119,7 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
         "council": _("Council"),
         "campaign": _("Campaign"),
         "channel": _("Channel"),
+        "language": _("Language"),
     }[by]
     columns = [
         Column("group", group_label),
@@ -160,6 +168,8 @@ def _enquiry_group_key(by: str, aggregate: dict[str, Any]) -> Any:
         return aggregate["council_id"] or NOT_SURE_YET
     if by == "campaign":
         return aggregate["campaign_id"] or OWNER_NONE
+    if by == "language":
+        return aggregate["language"]
     return aggregate["channel"]
 
 
@@ -195,4 +205,4 @@ def _has_spend(by: str, key: Any, filters: ReportFilters) -> bool:
         return key != NOT_SURE_YET and (not filters.council_id or key == filters.council_id)
     if by == "campaign":
         return key != OWNER_NONE
-    return True
+    return by == "channel"

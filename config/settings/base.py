@@ -4,9 +4,10 @@ Environment-specific modules (dev, test, production) import from here and overri
 differs, so a setting has one obvious home.
 """
 
+import os
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
+from config.languages import content_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "attribution.capture.AttributionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before Wagtail's redirects, so an editor's redirect wins over the language fallback.
+    "home.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "attribution.consent_views.ConsentVaryMiddleware",
 ]
@@ -111,13 +114,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: English (UK) is the default and keeps unprefixed URLs. Further content
-# languages are added here (and to WAGTAIL_CONTENT_LANGUAGES) without code changes.
+# Languages. English (UK) is the default and keeps unprefixed URLs; every other content language
+# gets a prefix (/pl/, /ur/). The hub chooses them here, or with CONTENT_LANGUAGES in the
+# environment ("pl,ur"; "" for English only): migrate creates a Wagtail locale for each, kept in
+# step with the English pages (untranslated pages show the English text until someone translates
+# them). The interface strings come from locale/<code>/LC_MESSAGES, compiled by `make install`.
+DEFAULT_CONTENT_LANGUAGES = "pl,ur"
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = content_languages(
+    LANGUAGE_CODE, os.environ.get("CONTENT_LANGUAGES", DEFAULT_CONTENT_LANGUAGES)
+)
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Machine translation is optional: set WAGTAILLOCALIZE_MACHINE_TRANSLATOR (DeepL, Google) in a
+# deployment's settings to offer it in the translation editor; nothing here needs it.
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

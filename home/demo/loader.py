@@ -31,12 +31,14 @@ from wagtail.models import Collection, Page, Site
 from councils.models import Council, CouncilPage, CouncilTeam
 from councils.roles import sync_roles
 from enquiry.models import EnquiryPage
+from home.localization import synchronise_trees
 from home.models import HomePage, HubSettings, NavigationSettings, StandardPage
 
 from . import content, images, pages
 from .enquiries import load_demo_enquiries, load_synthetic_enquiries
 from .events import load_demo_events
 from .refs import CouncilRef, Img, PageRef
+from .translations import load_demo_translations
 
 COLLECTION_NAME = "Demo images"
 LOGO_TITLE = f"{content.HUB_NAME} logo"
@@ -109,6 +111,8 @@ class DemoLoader:
         self.fill_home_page(home)
         self.fill_settings(site)
         load_demo_events(self)
+        synchronise_trees()  # every page in every language (the English words until translated)
+        load_demo_translations(self)
         sync_roles()
         self.load_users()
         load_demo_enquiries(self)

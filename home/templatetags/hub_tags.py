@@ -13,7 +13,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from django import template
 from django.http import QueryDict
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from home.localization import (
+    PageLanguages,
+    html_lang,
+    is_bidi,
+    localized_versions,
+    page_languages,
+    words_language,
+)
 
 register = template.Library()
 
@@ -26,6 +38,7 @@ class MenuItem:
     label: str
     url: str
     is_current: bool
+    lang: str = ""  # set when the label is in another language than the page around it
 
 
 def _is_site_root(value) -> bool:
@@ -40,11 +53,23 @@ def _menu(context, field: str) -> list[MenuItem]:
     from home.models import NavigationSettings
 
     navigation = NavigationSettings.for_request(request)
+    blocks = list(getattr(navigation, field))
+    versions, other_language = localized_versions(
+        [block.value.get("page") for block in blocks if block.value.get("page")]
+    )
     path = request.path
     items = []
-    for block in getattr(navigation, field):
+    for block in blocks:
         value = block.value
-        url = value.url()
+        label, lang = value["label"], other_language
+        page = value.get("page")
+        version = versions.get(page.translation_key) if page and versions else None
+        if version is not None:
+            url = version.url
+            if version.alias_of_id is None:  # translated: its own title, in this language
+                label, lang = version.title, ""
+        else:
+            url = value.url()
         if not url:
             continue
         is_current = False
@@ -53,7 +78,7 @@ def _menu(context, field: str) -> list[MenuItem]:
                 is_current = path == url
             else:
                 is_current = path == url or (url.endswith("/") and path.startswith(url))
-        items.append(MenuItem(label=value["label"], url=url, is_current=is_current))
+        items.append(MenuItem(label=label, url=url, is_current=is_current, lang=lang))
     return items
 
 
@@ -66,6 +91,39 @@ def main_menu(context) -> list[MenuItem]:
 @register.simple_tag(takes_context=True)
 def footer_menu(context) -> list[MenuItem]:
     return _menu(context, "footer_menu")
+
+
+@register.simple_tag(takes_context=True)
+def languages_of_page(context) -> PageLanguages:
+    """This page in every language, for the switcher and the `hreflang` links (one query)."""
+    return page_languages(context.get("page"), context.get("request"))
+
+
+@register.filter
+def lang_of(page) -> str:
+    """` lang=".." dir=".."` for an element holding a page's words (a card's title or summary)
+    when they are in another language than the text around them: a Polish listing shows the
+    English words of pages nobody has translated yet, and says so to screen readers."""
+    if page is None or not hasattr(page, "alias_of_id"):
+        return ""
+    code = words_language(page)
+    if code == translation.get_language():
+        return ""
+    direction = "rtl" if is_bidi(code) else "ltr"
+    return format_html(' lang="{}" dir="{}"', html_lang(code), direction)
+
+
+@register.filter
+def language_tag(code: str) -> str:
+    """A Django language code as HTML's lang attribute spells it: "en-gb" -> "en-GB"."""
+    return html_lang(code or "")
+
+
+@register.filter
+def ltr(value) -> SafeString:
+    """Keep a phone number, reference or postcode reading left to right inside right-to-left
+    text: "0300 123 4567" must not come out as "4567 123 0300" in Urdu."""
+    return format_html('<bdi dir="ltr">{}</bdi>', value) if value not in (None, "") else ""
 
 
 @register.simple_tag

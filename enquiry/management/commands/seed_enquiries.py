@@ -270,6 +270,13 @@ class Command(BaseCommand):
             write(f"  {stage.label:<40} {plan.by_stage.get(stage.value, 0):>10,}")
 
 
+def language_for(chance: float) -> str:
+    """About one enquiry in twenty in each of the site's other languages, the rest English."""
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    index = int(chance / 0.05)
+    return others[index] if index < len(others) else settings.LANGUAGE_CODE
+
+
 def next_seed_number() -> int:
     """The first free SEED number: references stay unique however often the command runs."""
     highest = (
@@ -489,7 +496,7 @@ class SeedPlan:
                 created_at,
                 day(received),
                 ("phone" if draw() < 0.7 else "email") if staff else "website",
-                "cy" if draw() < 0.03 else "en-gb",
+                language_for(draw()),
                 "Synthetic",
                 "Enquirer",
                 f"seed-{number}@example.invalid",
