@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from home.localization import localized_versions
+
 from . import consent
 
 # The query parameter a page reads to confirm a choice just made (never anything personal).
@@ -42,7 +44,10 @@ def cookies_page_url(request: HttpRequest) -> str | None:
     if site is not None:
         pages = pages.descendant_of(site.root_page, inclusive=True)
     page = pages.first()
-    return page.get_url(request=request) if page else None
+    if page is None:
+        return None
+    versions, _lang = localized_versions([page])  # the visitor's language's version, if any
+    return versions.get(page.translation_key, page).get_url(request=request)
 
 
 def safe_next_url(request: HttpRequest, url: str | None) -> str:

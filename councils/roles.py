@@ -42,6 +42,8 @@ CAMPAIGN_MANAGING = [
 VIEW_ALL_CAMPAIGNS = "attribution.view_all_campaigns"
 # The attribution reports: aggregates of every council's enquiries, never personal data.
 VIEW_REPORTS = "attribution.view_attribution_reports"
+# Translating pages and snippets with wagtail-localize (the translation editor, PO files).
+TRANSLATING = "wagtail_localize.submit_translation"
 # Permissions no model declares in its Meta: (app_label, model, codename, name).
 EXTRA_PERMISSIONS = [
     ("attribution", "campaign", "view_all_campaigns", "Can see every council's campaigns"),
@@ -69,6 +71,7 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     VIEW_ALL_CAMPAIGNS,
     VIEW_REPORTS,
     EVENT_NUMBERS,
+    TRANSLATING,
 ]
 # Marketing leads read every campaign (and the reports); they change none.
 MARKETING_LEAD_MODEL_PERMISSIONS = [
@@ -78,7 +81,7 @@ MARKETING_LEAD_MODEL_PERMISSIONS = [
     VIEW_REPORTS,
     EVENT_NUMBERS,
 ]
-COUNCIL_COMMS_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *CAMPAIGN_MANAGING]
+COUNCIL_COMMS_MODEL_PERMISSIONS = [*ADMIN_ACCESS, *CAMPAIGN_MANAGING, TRANSLATING]
 # Nobody deletes enquiries in the admin: erasure is its own recorded data-protection action.
 ENQUIRY_HANDLING = [
     "enquiry.view_enquiry",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -240,7 +241,8 @@ class EnquiryDetailsEditForm(EnquiryDetailsForm):
         # Keep answers that are no longer offered on the form (a retired option or fostering
         # type page) so that saving other corrections does not drop them.
         self.fields["heard_about"].queryset = HearAboutOption.objects.filter(
-            Q(is_active=True) | Q(pk=instance.heard_about_id)
+            Q(is_active=True, locale__language_code=settings.LANGUAGE_CODE)
+            | Q(pk=instance.heard_about_id)
         )
         self.fields["heard_about"].empty_label = _("Not given")
         self.fields["fostering_types"].queryset = FosteringTypePage.objects.filter(

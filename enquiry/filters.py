@@ -53,7 +53,7 @@ class EnquiryFilterSet(WagtailFilterSet):
     )
     heard_about = django_filters.ModelChoiceFilter(
         label=_("How they heard about us"),
-        queryset=HearAboutOption.objects.all(),
+        queryset=HearAboutOption.objects.originals(),
         empty_label=_("Any answer"),
     )
     received_via = django_filters.ChoiceFilter(

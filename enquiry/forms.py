@@ -12,7 +12,9 @@ import re
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -79,6 +81,16 @@ def normalise_phone(value: str) -> str:
             code="invalid_phone",
         )
     return re.sub(r"\s+", " ", value).strip()
+
+
+def offer_hear_about_answers(field: forms.ModelChoiceField) -> None:
+    """The English answers (what is stored), each under its label in the visitor's language
+    where a translator has given one (one query, none in English)."""
+    field.queryset = HearAboutOption.objects.originals().filter(is_active=True)
+    code = translation.get_language()
+    if code and code != settings.LANGUAGE_CODE:
+        labels = HearAboutOption.objects.labels_in(code)
+        field.label_from_instance = lambda option: labels.get(option.translation_key, option.label)
 
 
 def fostering_type_choices():
@@ -221,7 +233,7 @@ class EnquiryDetailsForm(forms.Form):
         types.queryset = fostering_type_choices()
         titles = translated_titles(list(types.queryset))
         types.label_from_instance = lambda page: titles.get(page.translation_key, page.title)
-        self.fields["heard_about"].queryset = HearAboutOption.objects.filter(is_active=True)
+        offer_hear_about_answers(self.fields["heard_about"])
 
     def _clean_name(self, field: str) -> str:
         value = re.sub(r"\s+", " ", clean_text(self.cleaned_data[field]))

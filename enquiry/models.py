@@ -22,15 +22,29 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 
 from councils.models import Council, CouncilTeam
 
 
-class HearAboutOption(Orderable):
-    """One answer to "How did you hear about us?" (editable by hub staff)."""
+class HearAboutOptionQuerySet(models.QuerySet):
+    def originals(self) -> HearAboutOptionQuerySet:
+        """The English answers: what forms offer and enquiries store, whatever the language."""
+        return self.filter(locale__language_code=settings.LANGUAGE_CODE)
 
-    label = models.CharField(_("label"), max_length=80, unique=True)
+    def labels_in(self, language_code: str) -> dict[uuid.UUID, str]:
+        """{translation_key: label} of the answers' translations into a language (one query)."""
+        return dict(
+            self.filter(locale__language_code=language_code).values_list("translation_key", "label")
+        )
+
+
+class HearAboutOption(TranslatableMixin, Orderable):
+    """One answer to "How did you hear about us?" (editable by hub staff, translated with
+    wagtail-localize like a page). Forms list the English answers under their translated
+    labels, so an enquiry in Urdu records the same answer as one in English."""
+
+    label = models.CharField(_("label"), max_length=80)
     is_active = models.BooleanField(
         _("offered on forms"),
         default=True,
@@ -48,7 +62,12 @@ class HearAboutOption(Orderable):
 
     panels = [FieldPanel("label"), FieldPanel("is_active"), FieldPanel("matching_channels")]
 
-    class Meta(Orderable.Meta):
+    objects = HearAboutOptionQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["label", "locale"], name="hear_about_label_per_locale")
+        ]
         verbose_name = _("“How did you hear about us?” answer")
         verbose_name_plural = _("“How did you hear about us?” answers")
 

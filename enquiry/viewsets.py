@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from attribution.models import CHANNEL_CHOICES
 
@@ -112,8 +113,12 @@ def matching_channel_labels(option: HearAboutOption) -> str:
     return ", ".join(str(labels.get(value, value)) for value in channels) or "–"
 
 
-class HearAboutOptionViewSet(ModelViewSet):
-    """The answers to "How did you hear about us?", in the order the form offers them."""
+class HearAboutOptionViewSet(SnippetViewSet):
+    """The answers to "How did you hear about us?", in the order the form offers them.
+
+    A snippet, so wagtail-localize offers "Translate" on each answer (and syncing, PO export and
+    import) like a page: the public form shows each answer's translation in that language.
+    """
 
     model = HearAboutOption
     icon = "list-ul"
@@ -142,4 +147,4 @@ class HearAboutOptionViewSet(ModelViewSet):
 
 
 enquiry_viewset = EnquiryViewSet("enquiries")
-hear_about_viewset = HearAboutOptionViewSet("hear_about_answers")
+hear_about_viewset = HearAboutOptionViewSet()

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from . import data_protection_views
 from .admin_views import (
@@ -21,9 +22,7 @@ def register_enquiry_viewset():
     return enquiry_viewset
 
 
-@hooks.register("register_admin_viewset")
-def register_hear_about_viewset():
-    return hear_about_viewset
+register_snippet(hear_about_viewset)
 
 
 @hooks.register("register_admin_urls")

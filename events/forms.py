@@ -19,8 +19,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from enquiry import spam
-from enquiry.forms import EnquiryDetailsForm, clean_text, is_name, normalise_phone
-from enquiry.models import HearAboutOption
+from enquiry.forms import (
+    EnquiryDetailsForm,
+    clean_text,
+    is_name,
+    normalise_phone,
+    offer_hear_about_answers,
+)
 from enquiry.postcodes import normalise_postcode
 from enquiry.public_forms import CONSENT_WORDING, EnquiryForm, ErrorSummaryMixin, GovUKBoundField
 
@@ -91,7 +96,7 @@ class BookingForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.max_places = max(event.max_places_per_booking or 1, 1)
-        self.fields["heard_about"].queryset = HearAboutOption.objects.filter(is_active=True)
+        offer_hear_about_answers(self.fields["heard_about"])
         if self.max_places > 1:
             self.fields["places"].help_text = _(
                 "Include yourself and anyone coming with you. You can book up to %(most)s places."

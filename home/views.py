@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.models import Page, Site
 
 from councils.models import CouncilPage
+from home.localization import localized_versions
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -24,7 +25,10 @@ def search(request: HttpRequest) -> HttpResponse:
             pk__in=CouncilPage.objects.filter(council__is_active=False).values("pk")
         )
         if site:
-            pages = pages.descendant_of(site.root_page, inclusive=True)
+            # The visitor's language's tree: its translations and the English not yet translated.
+            versions, _lang = localized_versions([site.root_page])
+            root = versions.get(site.root_page.translation_key, site.root_page)
+            pages = pages.descendant_of(root, inclusive=True)
         paginator = Paginator(pages.search(query, operator="and"), RESULTS_PER_PAGE)
         results = paginator.get_page(request.GET.get("page"))
     return render(request, "search.html", {"query": query, "results": results})

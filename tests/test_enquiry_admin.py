@@ -775,13 +775,13 @@ def test_hub_staff_edit_the_how_did_you_hear_answers(role, people, client):
     assert response.status_code == 302
     option.refresh_from_db()
     assert not option.is_active  # no longer offered on the form
-    assert parse(client.get(reverse("hear_about_answers:index"))).has_text("Local radio")
+    assert parse(client.get(reverse("hear_about_answers:list"))).has_text("Local radio")
 
 
 @pytest.mark.parametrize("role", ["derby", "marketing", "derby_comms"])
 def test_others_cannot_edit_the_how_did_you_hear_answers(role, people, client):
     client.force_login(people[role])
-    assert_refused(client.get(reverse("hear_about_answers:index")))
+    assert_refused(client.get(reverse("hear_about_answers:list")))
     assert_refused(client.post(reverse("hear_about_answers:add"), {"label": "Sneaky"}))
     assert not HearAboutOption.objects.filter(label="Sneaky").exists()
 

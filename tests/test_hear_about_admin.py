@@ -40,7 +40,7 @@ def test_hub_officer_saves_an_answer_with_two_channels(client, hub_officer):
     option = HearAboutOption.objects.get(label="Social media")
     # Stored in the order the channels are listed.
     assert option.matching_channels == ["paid-social", "organic-social"]
-    listing = client.get(reverse("hear_about_answers:index")).content.decode()
+    listing = client.get(reverse("hear_about_answers:list")).content.decode()
     assert "Paid social, Organic social" in listing
 
 

@@ -24,7 +24,7 @@ from wagtail_localize.models import LocaleSynchronization
 from config.languages import content_languages
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
-from enquiry.models import Enquiry
+from enquiry.models import Enquiry, HearAboutOption
 from events.emails import cancel_url
 from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventPage, Registration
@@ -381,7 +381,8 @@ def urdu_form(site_pages):
         locale("ur"),
         {"Short-term fostering": "قلیل مدتی فوسٹرنگ"},
     )
-    HearAboutOptionFactory(label="Local radio")
+    radio = HearAboutOptionFactory(label="Local radio")
+    translate_page(radio, locale("ur"), {"Local radio": "مقامی ریڈیو"})
     return "/ur/enquire/"
 
 
@@ -415,6 +416,12 @@ def test_an_urdu_enquiry_stores_the_english_records_and_gets_an_urdu_email(clien
     assert "قلیل مدتی فوسٹرنگ" in boxes, "the type is listed under its Urdu title"
     box = boxes["قلیل مدتی فوسٹرنگ"]
     assert box["value"] == str(english_type.pk), "the value is the English page"
+    english_radio = HearAboutOption.objects.originals().get(label="Local radio")
+    answers = {
+        html.find("label", attrs={"for": radio["id"]}).get_text(strip=True): radio["value"]
+        for radio in html.find_all("input", attrs={"name": "heard_about"})
+    }
+    assert answers == {"مقامی ریڈیو": str(english_radio.pk)}, "the Urdu label, the English answer"
 
     response = client.post(
         urdu_form,
@@ -430,6 +437,7 @@ def test_an_urdu_enquiry_stores_the_english_records_and_gets_an_urdu_email(clien
             "spare_bedroom": "yes",
             "contact_method": "email",
             "contact_time": "evening",
+            "heard_about": english_radio.pk,
             "website": "",
         },
     )
@@ -438,6 +446,7 @@ def test_an_urdu_enquiry_stores_the_english_records_and_gets_an_urdu_email(clien
     assert enquiry.language == "ur"
     assert enquiry.council.short_name == "nottingham"
     assert [page.pk for page in enquiry.fostering_types.all()] == [english_type.pk]
+    assert enquiry.heard_about == english_radio
 
     acknowledgement = OutboxMessage.objects.get(topic="enquiry.acknowledgement")
     assert in_language("ur", "Thank you for your enquiry about fostering.") in acknowledgement.body

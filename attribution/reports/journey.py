@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Func, IntegerField, Q
 from django.utils.translation import gettext as _
 
@@ -195,7 +196,9 @@ def self_reported_agreement(filters: ReportFilters) -> Table:
     )
     answered = {cell["heard_about_id"] for cell in cells if cell["heard_about_id"]}
     options = list(
-        HearAboutOption.objects.filter(Q(is_active=True) | Q(pk__in=answered))
+        HearAboutOption.objects.filter(
+            Q(is_active=True, locale__language_code=settings.LANGUAGE_CODE) | Q(pk__in=answered)
+        )
         .order_by(F("sort_order").asc(nulls_last=True), "pk")
         .values("pk", "label", "matching_channels")
     )

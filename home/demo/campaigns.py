@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 # (code, name, council short name or None, channel, source, medium, landing path, short code,
@@ -219,7 +220,11 @@ def load_demo_campaigns(loader) -> None:
             start_date=today - timedelta(days=days),
             notes="Demo campaign: the figures are invented.",
         )
-        campaign.audience_focus.set(FosteringTypePage.objects.filter(slug__in=audience))
+        campaign.audience_focus.set(
+            FosteringTypePage.objects.filter(
+                slug__in=audience, locale__language_code=settings.LANGUAGE_CODE
+            )
+        )
         for month_start in _month_starts(campaign.start_date, today):
             SpendEntry.objects.create(
                 campaign=campaign,
@@ -229,7 +234,7 @@ def load_demo_campaigns(loader) -> None:
             )
         loader.created("campaign", name)
     for label, channels in ANSWER_CHANNELS.items():
-        HearAboutOption.objects.filter(label=label, matching_channels=[]).update(
+        HearAboutOption.objects.originals().filter(label=label, matching_channels=[]).update(
             matching_channels=channels
         )
 

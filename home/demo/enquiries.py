@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 NAMESPACE = uuid.UUID("6f1c2b1e-3a55-4c1d-9a53-2d7a0b0e6a11")
@@ -148,12 +149,15 @@ def load_demo_enquiries(loader) -> None:
     from .campaigns import demo_touches, load_demo_campaigns
 
     for position, label in enumerate(content.HEAR_ABOUT):
-        if not HearAboutOption.objects.filter(label=label).exists():
+        if not HearAboutOption.objects.originals().filter(label=label).exists():
             HearAboutOption.objects.create(label=label, sort_order=position)
             loader.created("answer", label)
     load_demo_campaigns(loader)
-    answers = list(HearAboutOption.objects.order_by("sort_order"))
-    types = {page.slug: page for page in FosteringTypePage.objects.all()}
+    answers = list(HearAboutOption.objects.originals().order_by("sort_order"))
+    types = {
+        page.slug: page
+        for page in FosteringTypePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    }
     councils = {council.short_name: council for council in Council.objects.all()}
     today = timezone.localdate()
 

@@ -112,10 +112,10 @@ class DemoLoader:
         self.fill_settings(site)
         load_demo_events(self)
         synchronise_trees()  # every page in every language (the English words until translated)
-        load_demo_translations(self)
         sync_roles()
         self.load_users()
         load_demo_enquiries(self)
+        load_demo_translations(self)  # pages, and the answers the enquiries above created
         load_synthetic_enquiries(self)
         return self.result
 

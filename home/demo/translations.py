@@ -21,7 +21,8 @@ from wagtail_localize.models import StringSegment, StringTranslation, Translatio
 DIRECTORY = Path(__file__).parent / "translations"
 
 # The pages the demo ships translated: the home page, every council page, two types of
-# fostering, the enquiry page and an event (paths under the home page).
+# fostering, the enquiry page and an event (paths under the home page); and the answers to
+# "How did you hear about us?" that the files translate.
 TRANSLATED_PAGES = [
     "",
     "councils/derby/",
@@ -40,10 +41,11 @@ def catalogue(language_code: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def translate_page(page: Page, locale: Locale, strings: dict[str, str]) -> bool:
-    """Translate one page into `locale` from `strings`; False when it was translated already."""
+def translate_page(page, locale: Locale, strings: dict[str, str]) -> bool:
+    """Translate one page or translatable snippet into `locale` from `strings`; False when it
+    was translated already (by the loader or a person)."""
     existing = page.get_translation_or_none(locale)
-    if existing is not None and existing.alias_of_id is None:
+    if existing is not None and getattr(existing, "alias_of_id", None) is None:
         return False
     source, _created = TranslationSource.update_or_create_from_instance(page)
     segments = StringSegment.objects.filter(source=source).select_related("string", "context")
@@ -65,6 +67,8 @@ def translate_page(page: Page, locale: Locale, strings: dict[str, str]) -> bool:
 
 
 def load_demo_translations(loader) -> None:
+    from enquiry.models import HearAboutOption
+
     home = loader.home
     english = home.locale
     for locale in Locale.objects.exclude(pk=english.pk).order_by("language_code"):
@@ -78,3 +82,7 @@ def load_demo_translations(loader) -> None:
                 continue
             if translate_page(page.specific, locale, strings):
                 loader.created("translation", f"{url_path} ({locale.language_code})")
+        # The "How did you hear about us?" answers (translatable snippets).
+        for option in HearAboutOption.objects.originals().filter(label__in=strings):
+            if translate_page(option, locale, strings):
+                loader.created("translation", f"answer {option.label!r} ({locale.language_code})")

@@ -368,7 +368,7 @@ class SeedPlan:
             )
         answers = [
             (option.pk, escape(option.label), list(option.matching_channels or []))
-            for option in HearAboutOption.objects.order_by("sort_order", "pk")
+            for option in HearAboutOption.objects.originals().order_by("sort_order", "pk")
         ]
         return cls(
             rng=rng,
