@@ -154,7 +154,9 @@ def sync_roles() -> None:
     hub_comms, _created = Group.objects.get_or_create(name=HUB_COMMS)
     hub_comms.permissions.add(*_model_permissions(HUB_COMMS_MODEL_PERMISSIONS))
     for site in Site.objects.select_related("root_page"):
-        _page_permissions(hub_comms, site.root_page, PAGE_MANAGING)
+        # The site's home page in every language: translators edit the Polish and Urdu trees.
+        for root in site.root_page.get_translations(inclusive=True):
+            _page_permissions(hub_comms, root, PAGE_MANAGING)
     _collection_permissions(hub_comms, MEDIA_EDITING)
 
     hub_enquiry, _created = Group.objects.get_or_create(name=HUB_ENQUIRY)

@@ -123,8 +123,6 @@ class HearAboutOptionViewSet(SnippetViewSet):
     model = HearAboutOption
     icon = "list-ul"
     menu_label = _("“How did you hear?” answers")
-    url_prefix = "hear-about-answers"
-    url_namespace = "hear_about_answers"
     add_to_settings_menu = True
     add_to_reference_index = False
     copy_view_enabled = False

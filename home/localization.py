@@ -274,14 +274,21 @@ def ensure_locales(**kwargs) -> None:
     if not Locale.objects.exists():
         # A test run's flush emptied every table: the restore after it brings the locales back.
         return
-    for code in language_codes():
-        Locale.objects.get_or_create(language_code=code)
+    created = [Locale.objects.get_or_create(language_code=code)[1] for code in language_codes()]
     source = default_locale()
     for locale in Locale.objects.filter(language_code__in=language_codes()).exclude(pk=source.pk):
         # Saving a new synchronisation copies the existing English tree into the locale.
         LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
     # A new language's home page is a new site root: Wagtail caches the roots for an hour.
     Site.clear_site_root_paths_cache()
+    if any(created):
+        # The hub's comms officers edit the new language's tree too (once roles exist).
+        from django.contrib.auth.models import Group
+
+        from councils.roles import HUB_COMMS, sync_roles
+
+        if Group.objects.filter(name=HUB_COMMS).exists():
+            sync_roles()
 
 
 def sync_unless_loading(sender, instance, raw: bool = False, **kwargs) -> None:

@@ -21,14 +21,14 @@ def hub_officer(home, make_user):
 
 def test_hub_officer_saves_an_answer_with_two_channels(client, hub_officer):
     client.force_login(hub_officer)
-    form = client.get(reverse("hear_about_answers:add"))
+    form = client.get(reverse("wagtailsnippets_enquiry_hearaboutoption:add"))
     assert form.status_code == 200
     page = form.content.decode()
     assert 'type="checkbox" name="matching_channels" value="paid-social"' in page
     assert "Organic social" in page
 
     response = client.post(
-        reverse("hear_about_answers:add"),
+        reverse("wagtailsnippets_enquiry_hearaboutoption:add"),
         {
             "label": "Social media",
             "is_active": "on",
@@ -40,14 +40,14 @@ def test_hub_officer_saves_an_answer_with_two_channels(client, hub_officer):
     option = HearAboutOption.objects.get(label="Social media")
     # Stored in the order the channels are listed.
     assert option.matching_channels == ["paid-social", "organic-social"]
-    listing = client.get(reverse("hear_about_answers:list")).content.decode()
+    listing = client.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list")).content.decode()
     assert "Paid social, Organic social" in listing
 
 
 def test_an_unknown_channel_is_refused(client, hub_officer):
     client.force_login(hub_officer)
     response = client.post(
-        reverse("hear_about_answers:add"),
+        reverse("wagtailsnippets_enquiry_hearaboutoption:add"),
         {"label": "Television", "is_active": "on", "matching_channels": ["paid-social", "tv"]},
     )
 
@@ -59,7 +59,7 @@ def test_an_unknown_channel_is_refused(client, hub_officer):
 def test_editing_shows_the_ticked_channels_and_can_clear_them(client, hub_officer):
     option = HearAboutOptionFactory(label="Search engine", matching_channels=["organic-search"])
     client.force_login(hub_officer)
-    url = reverse("hear_about_answers:edit", args=[option.pk])
+    url = reverse("wagtailsnippets_enquiry_hearaboutoption:edit", args=[option.pk])
 
     page = client.get(url).content.decode()
     boxes = re.findall(r'<input type="checkbox" name="matching_channels"[^>]*>', page)

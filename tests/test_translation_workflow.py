@@ -1,0 +1,117 @@
+"""Translating in the admin with wagtail-localize, as a hub comms officer does it.
+
+Start a translation of an English page, open it in the translation editor, hand translators a
+PO file and take their PO file back, publish; after the English changes, see what is out of
+date and sync. "How did you hear about us?" answers are translated the same way.
+"""
+
+from __future__ import annotations
+
+import polib
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.models import Locale
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
+
+from councils.roles import HUB_COMMS, sync_roles
+from enquiry.factories import HearAboutOptionFactory
+from home.factories import StandardPageFactory
+from home.localization import synchronise_trees
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comms(client, home, make_user):
+    sync_roles()
+    client.force_login(make_user("hub-comms", HUB_COMMS))
+    return client
+
+
+@pytest.fixture
+def support(home):
+    page = StandardPageFactory(parent=home, title="Support", slug="support")
+    synchronise_trees()
+    return page
+
+
+def polish() -> Locale:
+    return Locale.objects.get(language_code="pl")
+
+
+def start_translation(client, page) -> Translation:
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[page.pk]),
+        {"locales": [polish().pk]},
+    )
+    assert response.status_code == 302
+    return Translation.objects.get(
+        source=TranslationSource.objects.get_for_instance(page), target_locale=polish()
+    )
+
+
+def test_a_comms_officer_translates_a_page_with_a_po_file(comms, support):
+    translation = start_translation(comms, support)
+    target = translation.get_target_instance()
+    assert target.alias_of_id is None, "the English copy became a translation"
+
+    editor = comms.get(reverse("wagtailadmin_pages:edit", args=[target.pk]))
+    assert editor.status_code == 200 and b"js-translation-editor" in editor.content
+
+    exported = comms.get(reverse("wagtail_localize:download_pofile", args=[translation.pk]))
+    assert exported.status_code == 200
+    po = polib.pofile(exported.content.decode())
+    entry = po.find("Support")
+    assert entry is not None and entry.msgstr == ""
+    entry.msgstr = "Wsparcie"
+    upload = SimpleUploadedFile("support-pl.po", str(po).encode(), "text/x-gettext-translation")
+    response = comms.post(
+        reverse("wagtail_localize:upload_pofile", args=[translation.pk]), {"file": upload}
+    )
+    assert response.status_code == 302
+    assert StringTranslation.objects.filter(locale=polish(), data="Wsparcie").exists()
+
+    translation.save_target(publish=True)  # what the editor's Publish button does
+    page = comms.get("/pl/support/")
+    assert page.status_code == 200 and "Wsparcie" in page.content.decode()
+
+
+def test_after_the_english_changes_the_translation_is_out_of_date_until_synced(comms, support):
+    translation = start_translation(comms, support)
+    StringTranslation.objects.create(
+        translation_of=translation.source.stringsegment_set.get(context__path="title").string,
+        locale=polish(),
+        context=translation.source.stringsegment_set.get(context__path="title").context,
+        data="Wsparcie",
+    )
+    translation.save_target(publish=True)
+
+    support.intro = "Help whenever you need it."
+    support.save_revision().publish()
+    sync = reverse("wagtail_localize:update_translations", args=[translation.source.pk])
+    assert comms.get(sync).status_code == 200
+    response = comms.post(sync, {"publish_translations": "on"})
+    assert response.status_code == 302
+    translation.refresh_from_db()
+    total, done = translation.get_progress()
+    assert done < total, "the new English sentence waits for a translator"
+    html = comms.get("/pl/support/").content.decode()
+    assert "Wsparcie" in html, "what was translated stays translated"
+    assert "Help whenever you need it." in html, "the new sentence shows in English meanwhile"
+
+
+def test_answers_to_how_did_you_hear_are_translated_like_pages(comms):
+    radio = HearAboutOptionFactory(label="Local radio")
+    response = comms.post(
+        reverse(
+            "wagtail_localize:submit_snippet_translation",
+            args=["enquiry", "hearaboutoption", radio.pk],
+        ),
+        {"locales": [polish().pk]},
+    )
+    assert response.status_code == 302
+    copy = radio.get_translation(polish())
+    assert copy.translation_key == radio.translation_key and copy.label == "Local radio"
+    listing = comms.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list")).content.decode()
+    assert "Local radio" in listing
