@@ -137,10 +137,6 @@ class PageLanguages:
         return translation.get_language()
 
     @property
-    def others(self) -> list[Version]:
-        return [version for version in self.versions if not version.current]
-
-    @property
     def alternates(self) -> list[Version]:
         """hreflang links: versions in their own words only (a copy is not an alternate)."""
         return [version for version in self.versions if version.translated]
@@ -167,10 +163,6 @@ class PageLanguages:
         """The words' language, named in the visitor's: "angielski", "انگریزی"."""
         base = self.content_code.split("-")[0]
         return translation.get_language_info(base)["name_translated"]
-
-    @property
-    def ui_name(self) -> str:
-        return language_name(self.ui_code)
 
 
 _LOCALE_CODES: dict[int, str] = {}
@@ -232,7 +224,8 @@ def page_languages(page: Page | None, request) -> PageLanguages:
     subpath = ""
     if request is not None and own_url and request.path.startswith(own_url):
         subpath = request.path[len(own_url) :]
-    content_code = page.locale.language_code
+    own_code = locale_code(page.locale_id)
+    content_code = own_code
     canonical_url = ""
     if page.alias_of_id:
         source = next((p for p in found.values() if p.pk == page.alias_of_id), None)
@@ -243,7 +236,7 @@ def page_languages(page: Page | None, request) -> PageLanguages:
     versions = []
     for code in language_codes():
         other = found.get(code)
-        if code == page.locale.language_code:
+        if code == own_code:
             url, translated, full_url = (
                 own_url + subpath,
                 page.alias_of_id is None,

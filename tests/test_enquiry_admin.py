@@ -765,24 +765,30 @@ def test_nobody_deletes_an_enquiry_in_the_admin(people, enquiries, client, make_
 def test_hub_staff_edit_the_how_did_you_hear_answers(role, people, client):
     client.force_login(people[role])
     response = client.post(
-        reverse("wagtailsnippets_enquiry_hearaboutoption:add"), {"label": "Local radio", "is_active": "on"}
+        reverse("wagtailsnippets_enquiry_hearaboutoption:add"),
+        {"label": "Local radio", "is_active": "on"},
     )
     assert response.status_code == 302
     option = HearAboutOption.objects.get(label="Local radio")
     response = client.post(
-        reverse("wagtailsnippets_enquiry_hearaboutoption:edit", args=[option.pk]), {"label": "Local radio"}
+        reverse("wagtailsnippets_enquiry_hearaboutoption:edit", args=[option.pk]),
+        {"label": "Local radio"},
     )
     assert response.status_code == 302
     option.refresh_from_db()
     assert not option.is_active  # no longer offered on the form
-    assert parse(client.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list"))).has_text("Local radio")
+    assert parse(client.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list"))).has_text(
+        "Local radio"
+    )
 
 
 @pytest.mark.parametrize("role", ["derby", "marketing", "derby_comms"])
 def test_others_cannot_edit_the_how_did_you_hear_answers(role, people, client):
     client.force_login(people[role])
     assert_refused(client.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list")))
-    assert_refused(client.post(reverse("wagtailsnippets_enquiry_hearaboutoption:add"), {"label": "Sneaky"}))
+    assert_refused(
+        client.post(reverse("wagtailsnippets_enquiry_hearaboutoption:add"), {"label": "Sneaky"})
+    )
     assert not HearAboutOption.objects.filter(label="Sneaky").exists()
 
 

@@ -586,3 +586,22 @@ def test_the_regional_report_splits_enquiries_by_language(home):
     assert rows == {"British English": 3, "Polish (polski)": 2, "Urdu (اردو)": 1}
     assert table.totals["enquiries"] == 6
     assert all(row["spend"] is None for row in table.rows), "spend is not split by language"
+
+
+def test_the_settings_english_words_are_marked_as_english_on_other_languages_pages(
+    client, site_pages
+):
+    hub = HubSettings.for_site(site_pages["HomePage"].get_site())
+    hub.strapline = "Fostering with your local council"
+    hub.phone_hours = "Monday to Friday, 9am to 5pm"
+    hub.footer_text = "<p>A partnership of councils.</p>"
+    hub.save()
+    html = soup(client.get("/ur/"))
+    strapline = html.select_one(".site-header__strapline span")
+    assert (strapline["lang"], strapline["dir"]) == ("en-GB", "ltr")
+    hours = html.select_one(".site-footer__hours span")
+    assert hours["lang"] == "en-GB" and hours.get_text() == "Monday to Friday, 9am to 5pm"
+    assert html.select_one(".site-footer__text")["lang"] == "en-GB"
+    english = soup(client.get("/"))
+    assert english.select_one(".site-header__strapline span") is None
+    assert not english.select_one(".site-footer__text").has_attr("lang")

@@ -12,6 +12,7 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.html import format_html
@@ -111,6 +112,26 @@ def lang_of(page) -> str:
         return ""
     direction = "rtl" if is_bidi(code) else "ltr"
     return format_html(' lang="{}" dir="{}"', html_lang(code), direction)
+
+
+@register.filter
+def in_english(value) -> SafeString | str:
+    """Words an editor wrote once, in English, in the hub settings (strapline, opening hours),
+    marked as English when they appear on a page in another language."""
+    if value in (None, "") or translation.get_language() == settings.LANGUAGE_CODE:
+        return value
+    return format_html(
+        '<span lang="{}" dir="ltr">{}</span>', html_lang(settings.LANGUAGE_CODE), value
+    )
+
+
+@register.simple_tag
+def english_attrs() -> str:
+    """` lang="en-GB" dir="ltr"` for a block of the settings' English words (the footer text)
+    on a page in another language; nothing on an English page."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return format_html(' lang="{}" dir="ltr"', html_lang(settings.LANGUAGE_CODE))
 
 
 @register.filter

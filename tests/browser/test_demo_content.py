@@ -16,7 +16,7 @@ from wagtail.models import Page, Revision
 
 from attribution.models import Campaign, SpendEntry
 from councils.models import Council, CouncilPage
-from enquiry.models import Enquiry
+from enquiry.models import Enquiry, HearAboutOption
 from fostering_types.models import FosteringTypePage
 from home.models import HubSettings, NavigationSettings
 
@@ -51,8 +51,34 @@ def test_loading_the_demo_twice_changes_nothing(demo_server, django_db_blocker, 
 def test_the_demo_fills_every_part_of_the_site(demo_server, django_db_blocker):
     with django_db_blocker.unblock():
         assert Council.objects.active().count() == 4
-        assert CouncilPage.objects.live().count() == 4
-        assert FosteringTypePage.objects.live().count() >= 8
+        english = CouncilPage.objects.live().filter(locale__language_code="en-gb")
+        assert english.count() == 4
+        assert FosteringTypePage.objects.live().filter(locale__language_code="en-gb").count() >= 8
+        # Translated into Polish and Urdu: the home page, every council page, two types of
+        # fostering, the enquiry page and an event; every other page is there as a copy.
+        for code in ("pl", "ur"):
+            translated = Page.objects.live().filter(
+                locale__language_code=code, alias_of__isnull=True
+            )
+            kinds = sorted(type(page).__name__ for page in translated.specific())
+            assert kinds == [
+                "CouncilPage",
+                "CouncilPage",
+                "CouncilPage",
+                "CouncilPage",
+                "EnquiryPage",
+                "EventPage",
+                "FosteringTypePage",
+                "FosteringTypePage",
+                "HomePage",
+            ], code
+            below_root = Page.objects.filter(depth__gt=1)
+            assert below_root.filter(locale__language_code=code).count() == (
+                below_root.filter(locale__language_code="en-gb").count()
+            ), f"every English page is in {code} too"
+            assert HearAboutOption.objects.filter(locale__language_code=code).count() == (
+                HearAboutOption.objects.originals().count()
+            )
         derby = Council.objects.get(short_name="derby")
         assert Council.objects.for_postcode("DE1 2AB") == derby
         # Regional and local campaigns with spend, and enquiries they brought in.
