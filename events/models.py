@@ -24,6 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from councils.models import Council
 from home.base import BasePage
@@ -264,19 +265,31 @@ class EventPage(RoutablePageMixin, BasePage):
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
 
-    # What an event *is* (when, how, how many places), as opposed to the words about it: a
-    # translation always shows the original's, copied to it whenever the original is published.
+    # What an event *is* (when, where, how, how many places), as opposed to the words about it:
+    # a translation always shows the original's, copied to it whenever the original is
+    # published. The venue and the joining details are not translated (wagtail-localize keeps
+    # them out of the translation editor and of PO files sent to translators): a Polish
+    # reader goes to the same address and joins with the same link.
     FACT_FIELDS = (
         "event_type",
         "starts_at",
         "ends_at",
         "format",
+        "venue_name",
+        "venue_address",
         "venue_postcode",
+        "joining_details",
         "booking_required",
         "booking_open",
         "capacity",
         "max_places_per_booking",
     )
+    override_translatable_fields = [
+        SynchronizedField("venue_name"),
+        SynchronizedField("venue_address"),
+        SynchronizedField("venue_postcode"),
+        SynchronizedField("joining_details"),
+    ]
 
     def copy_facts_to_translations(self) -> int:
         """Give every translation of this (original) event its time, format and places now,

@@ -549,6 +549,25 @@ def test_moving_the_english_event_moves_its_translations(polish_event):
     assert polish.title == "Wieczór informacyjny", "the translated words stay"
 
 
+def test_joining_details_never_go_to_translators_and_stay_the_originals(polish_event):
+    from wagtail_localize.models import StringSegment, TranslationSource
+
+    english, polish = polish_event
+    english.format = "hybrid"
+    english.joining_details = "https://meet.example/new-room passcode 1357"
+    english.save_revision().publish()
+    source = TranslationSource.objects.get_for_instance(english)
+    source.update_from_db()
+    texts = StringSegment.objects.filter(source=source).values_list("string__data", flat=True)
+    assert not any("meet.example" in text for text in texts), "not in the editor or PO files"
+    assert EventPage.objects.get(pk=polish.pk).joining_details == english.joining_details
+    registration, _ = book(polish, details("ola@example.org"), language="pl")
+    confirmation = OutboxMessage.objects.get(
+        topic="events.confirmation", reference=registration.reference
+    )
+    assert "https://meet.example/new-room passcode 1357" in confirmation.body
+
+
 def test_canonical_is_the_english_original(site_pages):
     english = site_pages["EventPage"]
     copy = english.get_translation(locale("ur")).specific
