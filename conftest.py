@@ -113,6 +113,18 @@ def restore_migrated_content() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request in Urdu leaves Urdu active in the thread (as a
+    real request would, until the next one), and code run outside a request reads it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_site_roots():
     """Wagtail caches each site's root pages (one per language) in the cache for an hour; a
     test's database starts from the migrated one, so its roots must not come from the last."""

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from councils.models import CouncilPage
@@ -24,7 +27,12 @@ from fostering_types.models import FosteringTypePage
 from .base import BasePage, with_card_image
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
 from .colours import validate_readable_on_white, validate_readable_under_black
-from .localization import localized_versions
+from .localization import html_lang, localized_versions
+
+
+def other_languages() -> list[tuple[str, str]]:
+    """The site's content languages besides English (choices for translated settings)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 def live_url(page: Page | None) -> str:
@@ -430,8 +438,18 @@ class SocialLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock()
 
 
+@dataclass(frozen=True)
+class HubWords:
+    """The hub settings' own words in one language, each with the lang it is really in."""
+
+    strapline: str
+    phone_hours: str
+    footer_text: str
+    lang: dict[str, str]  # field -> html lang where it fell back to the English
+
+
 @register_setting(icon="site")
-class HubSettings(BaseSiteSetting):
+class HubSettings(BaseSiteSetting, ClusterableModel):
     """The hub's brand and contact details, shown on every page."""
 
     select_related = ["logo", "enquiry_page", "events_page"]
@@ -524,10 +542,39 @@ class HubSettings(BaseSiteSetting):
         ),
         FieldPanel("social_links"),
         FieldPanel("footer_text"),
+        InlinePanel(
+            "translations",
+            heading=_("In other languages"),
+            label=_("Language"),
+            help_text=_(
+                "The strapline, opening hours and footer text in each of the site's other "
+                "languages. Anything left empty is shown in English."
+            ),
+        ),
     ]
 
     class Meta:
         verbose_name = _("hub settings")
+
+    def words(self, language_code: str | None = None) -> HubWords:
+        """The strapline, opening hours and footer text in a language (the active one by
+        default), falling back to the English per field; one query per language at most."""
+        code = language_code or translation.get_language() or settings.LANGUAGE_CODE
+        cache = self.__dict__.setdefault("_words", {})
+        if code not in cache:
+            found = (
+                self.translations.filter(language=code).first()
+                if code != settings.LANGUAGE_CODE and self.pk
+                else None
+            )
+            values, lang = {}, {}
+            for name in ("strapline", "phone_hours", "footer_text"):
+                translated = getattr(found, name, "") if found else ""
+                values[name] = translated or getattr(self, name)
+                if not translated and code != settings.LANGUAGE_CODE and values[name]:
+                    lang[name] = html_lang(settings.LANGUAGE_CODE)
+            cache[code] = HubWords(**values, lang=lang)
+        return cache[code]
 
     def key_page_url(self, page: Page | None) -> str:
         """A key page's address in the visitor's language (its translation, or the copy of
@@ -562,6 +609,33 @@ class HubSettings(BaseSiteSetting):
         digits = re.sub(r"[^\d+]", "", number)
         digits = digits[:1] + digits[1:].replace("+", "")
         return f"tel:{digits}" if digits.strip("+") else ""
+
+
+class HubSettingsTranslation(Orderable):
+    """The hub settings' words in one other language, written by the hub's comms officers."""
+
+    hub_settings = ParentalKey(HubSettings, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=other_languages)
+    strapline = models.CharField(_("strapline"), max_length=120, blank=True)
+    phone_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    footer_text = RichTextField(
+        _("footer text"), features=["bold", "italic", "link"], blank=True, max_length=600
+    )
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("strapline"),
+        FieldPanel("phone_hours"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub_settings", "language"], name="one_hub_translation_per_language"
+            )
+        ]
+        verbose_name = _("hub settings in another language")
 
 
 @register_setting(icon="list-ul")

@@ -41,7 +41,7 @@ from home.factories import (
     StoryPageFactory,
 )
 from home.localization import canonical, ensure_locales, synchronise_trees
-from home.models import HubSettings, NavigationSettings
+from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +383,12 @@ def urdu_form(site_pages):
     )
     radio = HearAboutOptionFactory(label="Local radio")
     translate_page(radio, locale("ur"), {"Local radio": "مقامی ریڈیو"})
+    hub = HubSettings.for_site(site_pages["HomePage"].get_site())
+    hub.phone_hours = "Monday to Friday, 9am to 5pm"
+    hub.save()
+    HubSettingsTranslation.objects.create(
+        hub_settings=hub, language="ur", phone_hours="پیر سے جمعہ، صبح 9 سے شام 5 بجے تک"
+    )
     return "/ur/enquire/"
 
 
@@ -450,6 +456,7 @@ def test_an_urdu_enquiry_stores_the_english_records_and_gets_an_urdu_email(clien
 
     acknowledgement = OutboxMessage.objects.get(topic="enquiry.acknowledgement")
     assert in_language("ur", "Thank you for your enquiry about fostering.") in acknowledgement.body
+    assert "پیر سے جمعہ" in acknowledgement.body, "the opening hours as written in Urdu"
     # The hub's own notification stays in English for staff.
     staff = OutboxMessage.objects.exclude(pk=acknowledgement.pk).filter(kind="email")
     assert all("Thank you for your enquiry" not in message.body for message in staff)
@@ -624,3 +631,12 @@ def test_the_settings_english_words_are_marked_as_english_on_other_languages_pag
     english = soup(client.get("/"))
     assert english.select_one(".site-header__strapline span") is None
     assert not english.select_one(".site-footer__text").has_attr("lang")
+
+    # Translated in the settings: shown in Urdu, unmarked; what is left empty stays English.
+    HubSettingsTranslation.objects.create(
+        hub_settings=hub, language="ur", phone_hours="پیر سے جمعہ، صبح 9 سے شام 5 بجے تک"
+    )
+    html = soup(client.get("/ur/"))
+    hours = html.select_one(".site-footer__hours")
+    assert "پیر سے جمعہ" in hours.get_text() and hours.find("span") is None
+    assert html.select_one(".site-header__strapline span")["lang"] == "en-GB"

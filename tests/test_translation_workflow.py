@@ -115,3 +115,54 @@ def test_answers_to_how_did_you_hear_are_translated_like_pages(comms):
     assert copy.translation_key == radio.translation_key and copy.label == "Local radio"
     listing = comms.get(reverse("wagtailsnippets_enquiry_hearaboutoption:list")).content.decode()
     assert "Local radio" in listing
+
+
+def form_data(html: str, form_selector: str = "form[method=post]") -> dict:
+    """What the browser would send for a rendered admin form, as it stands."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").select_one(form_selector)
+    data: dict = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen.get("value", "") if chosen else ""
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_comms_officers_write_the_settings_words_in_each_language(comms, home):
+    from wagtail.models import Site
+
+    from home.models import HubSettings
+
+    site = Site.objects.get(is_default_site=True)
+    url = reverse("wagtailsettings:edit", args=["home", "hubsettings", site.pk])
+    data = form_data(comms.get(url).content.decode(), "form#w-editor-form, form[method=post]")
+    assert data["translations-TOTAL_FORMS"] == "0"
+    data.update(
+        {
+            "social_links-count": "0",  # a StreamField the admin's script would send
+            "translations-TOTAL_FORMS": "1",
+            "translations-0-language": "pl",
+            "translations-0-strapline": "Rodzicielstwo zastępcze z Twoim samorządem",
+            "translations-0-phone_hours": "",
+            "translations-0-footer_text": "null",  # an empty Draftail editor
+            "translations-0-ORDER": "1",
+        }
+    )
+    response = comms.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    words = HubSettings.for_site(site).words("pl")
+    assert words.strapline == "Rodzicielstwo zastępcze z Twoim samorządem"
+    assert "strapline" not in words.lang

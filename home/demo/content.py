@@ -161,3 +161,33 @@ HEAR_ABOUT = [
     "Through my work or employer",
     "Somewhere else",
 ]
+
+# The hub settings' words in the demo's other languages (Settings -> Hub settings -> In other
+# languages).
+HUB_SETTINGS_TRANSLATIONS = {
+    "pl": {
+        "strapline": (
+            "Rodzicielstwo zastępcze z Twoim samorządem w Derby, Derbyshire, Nottingham "
+            "i Nottinghamshire"
+        ),
+        "phone_hours": "od poniedziałku do piątku, 9:00–17:00 (we wtorki do 19:00)",
+        "footer_text": p(
+            "Foster Together East Midlands to partnerstwo Derby City Council, Derbyshire "
+            "County Council, Nottingham City Council i Nottinghamshire County Council.",
+            "<b>To jest strona demonstracyjna.</b> Nazwa centrum, numer telefonu, adresy "
+            "e-mail, rodzice zastępczy i historie są zmyślone.",
+        ),
+    },
+    "ur": {
+        "strapline": (
+            "Derby، Derbyshire، Nottingham اور Nottinghamshire میں اپنی مقامی کونسل کے ساتھ فوسٹرنگ"
+        ),
+        "phone_hours": "پیر سے جمعہ، صبح 9 بجے سے شام 5 بجے تک (منگل کو شام 7 بجے تک)",
+        "footer_text": p(
+            "Foster Together East Midlands، Derby City Council، Derbyshire County Council، "
+            "Nottingham City Council اور Nottinghamshire County Council کی شراکت داری ہے۔",
+            "<b>یہ ایک نمونے کی ویب سائٹ ہے۔</b> ہب کا نام، فون نمبر، ای میل پتے، فوسٹر کیئررز "
+            "اور کہانیاں فرضی ہیں۔",
+        ),
+    },
+}

@@ -32,7 +32,13 @@ from councils.models import Council, CouncilPage, CouncilTeam
 from councils.roles import sync_roles
 from enquiry.models import EnquiryPage
 from home.localization import synchronise_trees
-from home.models import HomePage, HubSettings, NavigationSettings, StandardPage
+from home.models import (
+    HomePage,
+    HubSettings,
+    HubSettingsTranslation,
+    NavigationSettings,
+    StandardPage,
+)
 
 from . import content, images, pages
 from .enquiries import load_demo_enquiries, load_synthetic_enquiries
@@ -302,6 +308,13 @@ class DemoLoader:
             hub.full_clean()
             hub.save()
             self.created("setting", "hub settings")
+        for language, words in content.HUB_SETTINGS_TRANSLATIONS.items():
+            if (
+                language in dict(settings.LANGUAGES)
+                and not hub.translations.filter(language=language).exists()
+            ):
+                HubSettingsTranslation.objects.create(hub_settings=hub, language=language, **words)
+                self.created("setting", f"hub settings in {language}")
 
         navigation = NavigationSettings.for_site(site)
         if not navigation.main_menu and not navigation.footer_menu:

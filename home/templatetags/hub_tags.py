@@ -12,7 +12,6 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.html import format_html
@@ -115,23 +114,20 @@ def lang_of(page) -> str:
 
 
 @register.filter
-def in_english(value) -> SafeString | str:
-    """Words an editor wrote once, in English, in the hub settings (strapline, opening hours),
-    marked as English when they appear on a page in another language."""
-    if value in (None, "") or translation.get_language() == settings.LANGUAGE_CODE:
-        return value
-    return format_html(
-        '<span lang="{}" dir="ltr">{}</span>', html_lang(settings.LANGUAGE_CODE), value
-    )
+def word(hub, field: str) -> SafeString:
+    """One of the hub settings' words (strapline, phone_hours) in the visitor's language; where
+    nobody has translated it, the English, marked as English."""
+    words = hub.words()
+    text = getattr(words, field)
+    if field in words.lang:
+        return format_html('<span lang="{}" dir="ltr">{}</span>', words.lang[field], text)
+    return format_html("{}", text)
 
 
-@register.simple_tag
-def english_attrs() -> str:
-    """` lang="en-GB" dir="ltr"` for a block of the settings' English words (the footer text)
-    on a page in another language; nothing on an English page."""
-    if translation.get_language() == settings.LANGUAGE_CODE:
-        return ""
-    return format_html(' lang="{}" dir="ltr"', html_lang(settings.LANGUAGE_CODE))
+@register.filter
+def plain_word(hub, field: str) -> str:
+    """The same words for a plain-text email, in the language it is being written in."""
+    return getattr(hub.words(), field)
 
 
 @register.filter
