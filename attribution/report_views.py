@@ -138,7 +138,7 @@ REPORTS = [
         "attribution.reports.events.event_registrations_by_source",
         "by",
         _("By"),
-        [("owner", _("Campaign owner")), ("channel", _("Channel"))],
+        [("owner", _("Campaign owner")), ("channel", _("Channel")), ("language", _("Language"))],
     ),
 ]
 BREAKDOWN_FUNCTION = "attribution.reports.campaigns.campaign_breakdown"

@@ -640,3 +640,22 @@ def test_the_settings_english_words_are_marked_as_english_on_other_languages_pag
     hours = html.select_one(".site-footer__hours")
     assert "پیر سے جمعہ" in hours.get_text() and hours.find("span") is None
     assert html.select_one(".site-header__strapline span")["lang"] == "en-GB"
+
+
+def test_event_bookings_split_by_the_language_people_booked_in(polish_event):
+    from attribution.reports.base import ReportFilters
+    from attribution.reports.events import event_registrations_by_source
+
+    english, polish = polish_event
+    book(polish, details("a@example.org"), language="pl")
+    book(polish, details("b@example.org"), language="pl")
+    book(english, details("c@example.org"), language="en-gb")
+    today = timezone.localdate()
+    with translation.override("en-gb"):
+        table = event_registrations_by_source(
+            ReportFilters(date_from=today - timedelta(days=1), date_to=today), by="language"
+        )
+    assert {row["group"]: row["bookings"] for row in table.rows} == {
+        "British English": 1,
+        "Polish (polski)": 2,
+    }

@@ -37,7 +37,7 @@ from .base import (
 )
 
 EVENT_GROUPINGS = ["event", "type", "council", "campaign"]
-SOURCE_GROUPINGS = ["owner", "channel"]
+SOURCE_GROUPINGS = ["owner", "channel", "language"]
 HUB = "hub"
 PREFIX = "n_"
 
@@ -248,12 +248,17 @@ def event_performance(filters: ReportFilters, by: str = "event") -> Table:
     )
 
 
-SOURCE_GROUP_FIELDS = {"owner": ["owner", "owner_council_id"], "channel": ["channel"]}
+SOURCE_GROUP_FIELDS = {
+    "owner": ["owner", "owner_council_id"],
+    "channel": ["channel"],
+    "language": ["language"],
+}
 
 
 def event_registrations_by_source(filters: ReportFilters, by: str = "owner") -> Table:
     """Event bookings and attendance by the campaign owner or channel that brought the person
-    (grouped as the regional and local report groups enquiries), plus a total row."""
+    (grouped as the regional and local report groups enquiries), or by the language they
+    booked in, plus a total row."""
     if by not in SOURCE_GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(SOURCE_GROUPINGS)}")
     now = timezone.now()
@@ -265,7 +270,7 @@ def event_registrations_by_source(filters: ReportFilters, by: str = "owner") -> 
         if by == "owner":
             key = owner_key(aggregate["owner"], aggregate["owner_council_id"])
         else:
-            key = aggregate["channel"]
+            key = aggregate[by]
         row = rows.setdefault(key, _empty_row(key))
         for name, value in _counts(aggregate).items():
             row[name] += value
@@ -281,7 +286,7 @@ def event_registrations_by_source(filters: ReportFilters, by: str = "owner") -> 
     total = _finish(
         {"group": _("All bookings"), **_counts(selected.aggregate(**event_counts(now)))}
     )
-    group_label = {"owner": _("Owner"), "channel": _("Channel")}[by]
+    group_label = {"owner": _("Owner"), "channel": _("Channel"), "language": _("Language")}[by]
     return Table(
         title=_("Event bookings by source"),
         columns=[
