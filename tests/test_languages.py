@@ -659,3 +659,19 @@ def test_event_bookings_split_by_the_language_people_booked_in(polish_event):
         "British English": 1,
         "Polish (polski)": 2,
     }
+
+
+def test_search_in_polish_finds_the_polish_tree(client, site_pages):
+    translate_page(site_pages["StandardPage"], locale("pl"), {"Support": "Wsparcie"})
+    html = soup(client.get("/pl/search/?query=Wsparcie"))
+    links = [a["href"] for a in html.select(".search-results__title a")]
+    assert links == ["/pl/support/"]
+    html = soup(client.get("/pl/search/?query=Questions"))
+    results = html.select(".search-results__title a")
+    assert results and all(a["href"].startswith("/pl/") for a in results)
+    for result in results:
+        if result["href"] == "/pl/support/":
+            assert not result.has_attr("lang"), "the translation is in Polish"
+        else:
+            assert result["lang"] == "en-GB", f"{result['href']} is still in English"
+    assert soup(client.get("/search/?query=Wsparcie")).select(".search-results__title a") == []
