@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponseRedirect
@@ -32,6 +33,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+
+from home.localization import locale_code
 
 from .exports import RegistrationExportMixin, attended_label
 from .models import EventPage, Registration
@@ -290,7 +293,10 @@ class RepeatEventForm(forms.Form):
 
 
 def can_repeat(event: EventPage, user) -> bool:
-    """Whoever may add an event beside this one and see this one may repeat it."""
+    """Whoever may add an event beside this one and see this one may repeat it: the English
+    original only (a series made from a translation would have no original to book)."""
+    if locale_code(event.locale_id) != settings.LANGUAGE_CODE:
+        return False
     parent = event.get_parent()
     return parent is not None and parent.permissions_for_user(user).can_add_subpage()
 

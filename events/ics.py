@@ -28,11 +28,9 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def event_uid(event) -> str:
-    """The same for an event however often it is downloaded, and in whichever language, so
-    calendars update, not duplicate."""
-    from home.localization import canonical
-
-    return f"event-{canonical(event).pk}@{UID_DOMAIN}"
+    """The same for an event however often it is downloaded, and in whichever language (its
+    translations share the translation key), so calendars update, not duplicate."""
+    return f"event-{event.translation_key}@{UID_DOMAIN}"
 
 
 def event_location(event) -> str:

@@ -285,10 +285,8 @@ class EventPage(RoutablePageMixin, BasePage):
         "max_places_per_booking",
     )
     override_translatable_fields = [
-        SynchronizedField("venue_name"),
-        SynchronizedField("venue_address"),
-        SynchronizedField("venue_postcode"),
-        SynchronizedField("joining_details"),
+        SynchronizedField(name, overridable=False)
+        for name in ("venue_name", "venue_address", "venue_postcode", "joining_details")
     ]
 
     def copy_facts_to_translations(self) -> int:
@@ -328,8 +326,9 @@ class EventPage(RoutablePageMixin, BasePage):
 
     @property
     def can_book(self) -> bool:
-        """Whether the booking form is offered (a full event still takes waiting-list names)."""
-        return self.booking_required and self.booking_open and not self.has_ended
+        """Whether the booking form is offered (a full event still takes waiting-list names).
+        Never for an unpublished event (its translations may still be live for a moment)."""
+        return self.live and self.booking_required and self.booking_open and not self.has_ended
 
 
 class Registration(models.Model):

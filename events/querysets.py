@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def events_with_numbers(user) -> QuerySet:
     """
     from .models import EventPage
 
-    events = EventPage.objects.all()
+    # The English originals: bookings made on a translation belong to them.
+    events = EventPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
     if not user.is_authenticated or not user.is_active:
         return events.none()
     if user.has_perm(VIEW_NUMBERS) or (

@@ -139,8 +139,13 @@ def refresh_reminders(event: EventPage) -> ReminderChanges:
 def event_published(sender, instance, **kwargs) -> None:
     """`page_published` receiver (connected in `EventsConfig.ready`)."""
     if isinstance(instance, EventPage):
-        if canonical(instance).pk != instance.pk:
-            return  # a translation: the bookings, places and reminders belong to the original
+        original = canonical(instance)
+        if original.pk != instance.pk:
+            # A translation published from the translation editor is rebuilt from the English
+            # as it was when it was last synced: put back the original's time, venue, joining
+            # details and places. The bookings and reminders belong to the original.
+            original.copy_facts_to_translations()
+            return
         # Translations show the original's time, places and booking state at once.
         instance.copy_facts_to_translations()
         # More places (or booking reopened): offer them to the waiting list first, in order.
@@ -148,3 +153,15 @@ def event_published(sender, instance, **kwargs) -> None:
 
         offer_places(instance)
         refresh_reminders(instance)
+
+
+def event_unpublished(sender, instance, **kwargs) -> None:
+    """`page_unpublished` receiver: taking the English event down takes its translations down
+    too, so nobody finds (or books) it in Polish or Urdu."""
+    if isinstance(instance, EventPage) and canonical(instance).pk == instance.pk:
+        for translation in (
+            EventPage.objects.live()
+            .filter(translation_key=instance.translation_key, alias_of__isnull=True)
+            .exclude(pk=instance.pk)
+        ):
+            translation.unpublish()

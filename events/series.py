@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail_localize.synctree import create_aliases_for_new_page
 
 from .models import EventPage
 
@@ -116,5 +117,7 @@ def repeat_event(event: EventPage, *, rule: str, count: int, user=None) -> list[
             keep_live=False,
             user=user,
         )
+        # Like a page made in the admin, each copy appears in every language's tree.
+        create_aliases_for_new_page(copy)
         copies.append(copy)
     return copies

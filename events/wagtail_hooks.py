@@ -1,8 +1,13 @@
 """Register the events admin: bookings, event numbers, "Repeat this event". Views live elsewhere."""
 
+from django.conf import settings
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+
+from home.localization import canonical, locale_code
 
 from .admin_views import (
     ATTENDANCE_ACTION,
@@ -11,6 +16,7 @@ from .admin_views import (
     numbers_menu_item,
     repeat_button,
 )
+from .models import EventPage
 from .viewsets import registration_viewset
 
 
@@ -47,3 +53,19 @@ def event_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_log_actions")
 def register_attendance_log_action(actions):
     actions.register_action(ATTENDANCE_ACTION, _("Record attendance"), _("Attendance recorded"))
+
+
+@hooks.register("before_create_page")
+def events_are_made_in_english(request, parent_page, page_class):
+    """An event is created in English and translated from there: one made straight into the
+    Polish tree would have no original, so its bookings and numbers would stand apart."""
+    if issubclass(page_class, EventPage) and (
+        locale_code(parent_page.locale_id) != settings.LANGUAGE_CODE
+    ):
+        messages.error(
+            request,
+            _("Add the event in English, then translate it: every language books one event."),
+        )
+        english = canonical(parent_page.specific)
+        return redirect("wagtailadmin_explore", english.pk)
+    return None

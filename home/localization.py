@@ -49,10 +49,9 @@ def canonical(instance: Model) -> Model:
     """The default-language original of a translatable page or snippet (itself when it is the
     original). Enquiries, bookings and reports store this, so a Polish booking counts against
     the same event's places as an English one."""
-    locale = default_locale()
-    if instance.locale_id == locale.pk:
+    if locale_code(instance.locale_id) == settings.LANGUAGE_CODE:
         return instance
-    original = instance.get_translation_or_none(locale)
+    original = instance.get_translation_or_none(default_locale())
     if original is None:
         return instance
     return original.specific if isinstance(original, Page) else original

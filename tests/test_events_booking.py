@@ -407,7 +407,7 @@ def test_the_worker_sends_the_confirmation_now_and_the_reminder_only_when_due(ho
         == event.starts_at.astimezone(ZoneInfo("Europe/London")).utcoffset()
     )
     assert JOINING in vevent["DESCRIPTION"]
-    assert vevent.uid == f"event-{event.pk}@events.fostering-hub"
+    assert vevent.uid == f"event-{event.translation_key}@events.fostering-hub"
     assert "The Council House" in vevent["LOCATION"]
     assert vevent["URL"] == event.get_full_url()
 
@@ -462,7 +462,10 @@ def test_the_confirmation_page_links_to_the_calendar_file_it_serves(client, home
     assert link == event.url + "add-to-calendar/"
     download = client.get(link)
     assert download.status_code == 200
-    assert only_event(parse_ics(download.content)).uid == f"event-{event.pk}@events.fostering-hub"
+    assert (
+        only_event(parse_ics(download.content)).uid
+        == f"event-{event.translation_key}@events.fostering-hub"
+    )
 
 
 def test_calendar_file_times_are_in_london_on_both_sides_of_the_clock_change(rf, home):

@@ -56,7 +56,12 @@ def test_the_feed_and_the_event_file_share_the_uid_and_both_are_stable(index, cl
     _calendar, (in_feed,) = parse(feed(client, index).content)
     _calendar, (again,) = parse(feed(client, index).content)
     (in_file,) = Calendar.from_ical(client.get(event.url + "add-to-calendar/").content).events
-    assert in_feed.uid == again.uid == in_file.uid == f"event-{event.pk}@events.fostering-hub"
+    assert (
+        in_feed.uid
+        == again.uid
+        == in_file.uid
+        == f"event-{event.translation_key}@events.fostering-hub"
+    )
 
 
 def test_feed_lists_upcoming_live_events_soonest_first(index, client):

@@ -164,7 +164,7 @@ def test_comms_officers_repeat_an_event_from_the_admin(march_event, make_user, c
     assert client.get(url).status_code == 200
     response = client.post(url, {"rule": "monthly_weekday", "count": "3"})
     assert response.status_code == 302
-    drafts = EventPage.objects.filter(live=False).order_by("starts_at")
+    drafts = EventPage.objects.filter(live=False, alias_of__isnull=True).order_by("starts_at")
     assert [page.starts_at.astimezone(LONDON).date() for page in drafts] == [
         datetime.date(2027, 4, 6),
         datetime.date(2027, 5, 4),
@@ -194,7 +194,7 @@ def test_council_comms_officers_may_repeat_and_own_the_drafts(
         reverse("event_repeat", args=[march_event.pk]), {"rule": "weekly", "count": "1"}
     )
     assert response.status_code == 302
-    draft = EventPage.objects.get(live=False)
+    draft = EventPage.objects.get(live=False, alias_of__isnull=True)
     assert draft.owner == user
     assert draft.permissions_for_user(user).can_edit()
 

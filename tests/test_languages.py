@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page
-from wagtail_localize.models import LocaleSynchronization
+from wagtail_localize.models import LocaleSynchronization, Translation
 
 from config.languages import content_languages
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
@@ -675,3 +675,115 @@ def test_search_in_polish_finds_the_polish_tree(client, site_pages):
         else:
             assert result["lang"] == "en-GB", f"{result['href']} is still in English"
     assert soup(client.get("/search/?query=Wsparcie")).select(".search-results__title a") == []
+
+
+# --- An event's facts belong to the English original -----------------------------------------
+
+
+def test_publishing_an_unsynced_translation_keeps_the_originals_time_and_link(
+    polish_event, django_capture_on_commit_callbacks
+):
+    english, polish = polish_event
+    later = english.starts_at + timedelta(days=2)
+    english.starts_at, english.ends_at = later, later + timedelta(hours=2)
+    english.format = "hybrid"
+    english.joining_details = "https://meet.example/room-9 passcode 2468"
+    english.save_revision().publish()
+    # A translator publishes from the editor without syncing: wagtail-localize rebuilds the
+    # Polish page from the English as it was at the last sync.
+    with django_capture_on_commit_callbacks(execute=True):  # it publishes on commit
+        Translation.objects.get(target_locale=locale("pl")).save_target(publish=True)
+    polish = EventPage.objects.get(pk=polish.pk)
+    assert polish.starts_at == later and polish.format == "hybrid"
+    assert polish.joining_details == "https://meet.example/room-9 passcode 2468"
+    registration, _ = book(polish, details("ola@example.org"), language="pl")
+    confirmation = OutboxMessage.objects.get(
+        topic="events.confirmation", reference=registration.reference
+    )
+    assert "https://meet.example/room-9 passcode 2468" in confirmation.body
+
+
+def test_translators_cannot_change_the_venue_or_joining_details(polish_event):
+    from wagtail_localize.models import OverridableSegment, TranslationSource
+
+    english, _polish = polish_event
+    source = TranslationSource.objects.get_for_instance(english)
+    source.update_from_db()
+    paths = set(
+        OverridableSegment.objects.filter(source=source).values_list("context__path", flat=True)
+    )
+    assert not paths & {"venue_name", "venue_address", "venue_postcode", "joining_details"}
+
+
+def test_unpublishing_the_english_event_stops_polish_bookings(client, polish_event):
+    from events.services import BookingClosed
+
+    english, polish = polish_event
+    english.unpublish()
+    polish = EventPage.objects.get(pk=polish.pk)
+    assert not polish.live, "its translations come down with it"
+    assert client.get("/pl/events/evening/book/").status_code == 404
+    with pytest.raises(BookingClosed):
+        book(polish, details("ola@example.org"), language="pl")
+
+
+def test_event_numbers_list_each_event_once(polish_event, make_user):
+    from councils.roles import HUB_ENQUIRY, sync_roles
+    from events.querysets import events_with_numbers
+
+    sync_roles()
+    officer = make_user("hub-officer", HUB_ENQUIRY)
+    events = list(events_with_numbers(officer))
+    assert [event.pk for event in events] == [polish_event[0].pk]
+
+
+def test_a_repeated_event_appears_in_every_language_and_only_the_original_repeats(
+    client, polish_event, make_user
+):
+    from django.urls import reverse
+
+    from councils.roles import HUB_COMMS, sync_roles
+    from events.series import repeat_event
+
+    english, polish = polish_event
+    copies = repeat_event(english, rule="weekly", count=2)
+    for copy in copies:
+        for code in ("pl", "ur"):
+            assert copy.get_translation(locale(code)).alias_of_id == copy.pk
+    sync_roles()
+    client.force_login(make_user("hub-comms", HUB_COMMS))
+    assert client.get(reverse("event_repeat", args=[english.pk])).status_code == 200
+    refused = client.get(reverse("event_repeat", args=[polish.pk]))
+    assert refused.status_code in (302, 403)
+    # Nor can an event be created straight into the Polish tree.
+    polish_index = polish.get_parent()
+    response = client.get(
+        reverse("wagtailadmin_pages:add", args=["events", "eventpage", polish_index.pk])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_explore", args=[english.get_parent().pk])
+
+
+def test_the_calendar_feed_costs_the_same_however_many_events(client, site_pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = {url: queries(url) for url in ("/events/calendar/", "/pl/events/calendar/")}
+    for _ in range(3):
+        EventPageFactory(parent=site_pages["EventIndexPage"])
+    synchronise_trees()
+    assert {url: queries(url) for url in before} == before
+
+
+def test_breadcrumbs_mark_the_titles_still_in_english(client, site_pages):
+    html = soup(client.get("/ur/types/short-term/"))
+    crumbs = html.select(".breadcrumbs__item")
+    assert crumbs[1].find("a")["lang"] == "en-GB"  # "Types of fostering", untranslated
+    assert crumbs[-1]["lang"] == "en-GB"
+    assert html.title["lang"] == "en-GB"
+    assert not crumbs[0].find("a").has_attr("lang"), "Home is the interface's own word"
