@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import FormView
 from django.views.generic.edit import FormMixin
 from wagtail.admin import messages
@@ -209,7 +209,7 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
                 accessor=lambda enquiry: timezone.localdate(enquiry.created_at),
                 sort_key="created_at",
             ),
-            Column("name", label=_("Name"), accessor=name_label),
+            Column("name", label=pgettext("a person", "Name"), accessor=name_label),
             Column("council", label=_("Council"), accessor=council_label),
             Column("stage", label=_("Stage"), accessor="get_stage_display", sort_key="stage"),
             Column("received_via", label=_("How it came in"), accessor="get_received_via_display"),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
@@ -160,7 +160,7 @@ class RegistrationIndexView(RegistrationExportMixin, generic.IndexView):
                 label=_("Event starts"),
                 accessor=lambda r: timezone.localtime(r.event.starts_at).strftime("%d/%m/%Y %H:%M"),
             ),
-            Column("name", label=_("Name"), accessor=name_label),
+            Column("name", label=pgettext("a person", "Name"), accessor=name_label),
             Column("places", label=_("Places"), accessor="places"),
             Column("status", label=_("Status"), accessor="get_status_display"),
             Column(

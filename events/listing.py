@@ -27,7 +27,7 @@ from django.template.response import TemplateResponse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -215,8 +215,8 @@ class EventFilterForm(forms.Form):
             error_messages={"invalid_choice": _("Select a type of event from the list")},
         )
         for name, label, hint in (
-            ("from", _("From"), _("For example, 2026-03-27")),
-            ("to", _("To"), _("For example, 2026-04-30")),
+            ("from", pgettext_lazy("start of a date range", "From"), _("For example, 2026-03-27")),
+            ("to", pgettext_lazy("end of a date range", "To"), _("For example, 2026-04-30")),
         ):
             self.fields[name] = forms.DateField(
                 label=label,
