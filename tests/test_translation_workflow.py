@@ -166,3 +166,30 @@ def test_comms_officers_write_the_settings_words_in_each_language(comms, home):
     words = HubSettings.for_site(site).words("pl")
     assert words.strapline == "Rodzicielstwo zastępcze z Twoim samorządem"
     assert "strapline" not in words.lang
+
+
+def test_a_council_comms_officer_translates_their_own_council_page_only(client, home, make_user):
+    from councils.factories import CouncilFactory, CouncilPageFactory
+    from tests.enquiry_admin_support import comms_group
+
+    derby_page = CouncilPageFactory(council=CouncilFactory(short_name="derby"), slug="derby")
+    notts_page = CouncilPageFactory(council=CouncilFactory(short_name="notts"), slug="notts")
+    synchronise_trees()
+    sync_roles()  # as the admin does when a council page is made
+    officer = make_user("derby-comms", comms_group(derby_page.council))
+    client.force_login(officer)
+
+    translation = start_translation(client, derby_page)
+    polish_page = translation.get_target_instance()
+    assert polish_page.permissions_for_user(officer).can_edit()
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[polish_page.pk]))
+    assert editor.status_code == 200 and b"js-translation-editor" in editor.content
+
+    other = notts_page.get_translation(polish())
+    assert not other.permissions_for_user(officer).can_edit()
+    refused = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[notts_page.pk]),
+        {"locales": [polish().pk]},
+    )
+    assert refused.status_code in (302, 403)
+    assert other.get_translation(polish()).alias_of_id == notts_page.pk, "still the copy"

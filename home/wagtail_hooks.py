@@ -1,0 +1,18 @@
+"""Admin hooks of the hub pages app; the views live in their own modules."""
+
+from django.urls import path
+from wagtail import hooks
+
+from .translation_views import EditorsSubmitPageTranslationView
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    # The same address as wagtail-localize's own view, registered first so this one answers.
+    return [
+        path(
+            "localize/submit/page/<int:page_id>/",
+            EditorsSubmitPageTranslationView.as_view(),
+            name="home_submit_page_translation",
+        )
+    ]
