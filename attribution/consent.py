@@ -15,23 +15,24 @@ COOKIE_NAME = "hub_cookie_choices"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365  # a year, then we ask again
 
 
-def _choices(request: HttpRequest) -> set[str]:
+def choices(request: HttpRequest) -> set[str]:
+    """The recorded choices ("analytics:yes", "statistics:no"), empty before any choice."""
     return {part.strip() for part in request.COOKIES.get(COOKIE_NAME, "").split(",") if part}
 
 
 def analytics_consent(request: HttpRequest) -> bool | None:
     """True when analytics cookies were accepted, False when refused, None before a choice."""
-    choices = _choices(request)
-    if "analytics:yes" in choices:
+    chosen = choices(request)
+    if "analytics:yes" in chosen:
         return True
-    if "analytics:no" in choices:
+    if "analytics:no" in chosen:
         return False
     return None
 
 
 def objects_to_statistics(request: HttpRequest) -> bool:
     """The person objected to the visit-only record of where they came from."""
-    return "statistics:no" in _choices(request)
+    return "statistics:no" in choices(request)
 
 
 def session_attribution_allowed(request: HttpRequest) -> bool:

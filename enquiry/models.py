@@ -678,6 +678,9 @@ class ErasureRecord(models.Model):
 class EnquiryPage(RoutablePageMixin, Page):
     """The hub's one enquiry form. Editors write the words around it; the form itself is code."""
 
+    # Never from the page cache: the form carries a token of its own for each visit.
+    page_cache = False
+
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link", "ul"])
     response_time = models.CharField(
         _("promised response time"),

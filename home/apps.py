@@ -12,6 +12,7 @@ class HomeConfig(AppConfig):
         from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
         from .localization import ensure_locales, forget_locale_codes, sync_unless_loading
+        from .page_cache import connect_purges
 
         # wagtail-localize copies the tree whenever a synchronisation is saved, even while a
         # fixture or a test's saved database is being loaded (before the locales it names).
@@ -25,3 +26,4 @@ class HomeConfig(AppConfig):
             signal.connect(
                 forget_locale_codes, sender=Locale, dispatch_uid=f"home.locales.{signal}"
             )
+        connect_purges()

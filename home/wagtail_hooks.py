@@ -3,7 +3,13 @@
 from django.urls import path
 from wagtail import hooks
 
+from . import page_cache
 from .translation_views import EditorsSubmitPageTranslationView
+
+
+@hooks.register("before_serve_page")
+def allow_page_cache(page, request, serve_args, serve_kwargs):
+    page_cache.allow(page, request)
 
 
 @hooks.register("register_admin_urls")

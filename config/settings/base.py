@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "home.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "attribution.consent_views.ConsentVaryMiddleware",
+    # Last: everything above still runs for a page served from the page cache.
+    "home.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -231,3 +234,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The page cache (home/page_cache.py): anonymous visitors' pages are served from the default
+# cache (Redis in production) for this many seconds, purged whenever content changes. 0 turns
+# it off (laptop and tests; the page cache tests turn it on). A CDN in front is purged through
+# Wagtail's frontend cache when WAGTAILFRONTENDCACHE is set (production: FRONTEND_CACHE_*).
+PAGE_CACHE_SECONDS = 0
+# The CDN purge names every page in every language itself (English has no prefix to swap).
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []

@@ -9,6 +9,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.frontend_cache import frontend_cache_from_env
+
 from .base import *  # noqa: F403
 
 
@@ -85,3 +87,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# The page cache (home/page_cache.py): anonymous visitors' pages live in Redis this long, and
+# are purged whenever content changes. A CDN in front (FRONTEND_CACHE, see
+# docs/deployment.md) is purged through Wagtail's frontend cache with the same rule.
+try:
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+except ValueError as error:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be a whole number of seconds.") from error
+WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ)
