@@ -99,6 +99,11 @@ def django_db_modify_db_settings(
 
     # Update in place: Django's connection objects hold this very dict.
     settings.DATABASES["default"].update(postgres_server.settings())
+    # A test mirror (the "replica" alias) takes only the database NAME from its primary, so it
+    # needs the same server.
+    for database in settings.DATABASES.values():
+        if database.get("TEST", {}).get("MIRROR") == "default":
+            database.update(postgres_server.settings())
     if migrated_db_cache is not None:
         database = settings.DATABASES["default"]
         migrated_db_cache.restore(

@@ -53,6 +53,10 @@ CACHES = {
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 5},
     }
 }
+# A "replica" alias that is a test mirror of the default database (the same test database, its
+# own connection): tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
+# read through it. Every other test reads the primary, as production does without a replica.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 # --- end of the serving block ------------------------------------------------------------------
 # Spam checks are exercised by their own tests, which set these back.
 ENQUIRY_MIN_FILL_SECONDS = 0
