@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -32,6 +33,48 @@ def postgres_server():
         server.stop()
 
 
+# --- Serving: a real Redis for the cache, the rate limits and the session cache -----------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """This test process's own Redis server, or None when REDIS_URL names one.
+
+    Like PostgreSQL: with REDIS_URL set, the test settings already use it (each xdist worker in
+    its own database number and key prefix). Otherwise each test process starts a throwaway
+    `redis-server` (tests/redis_server.py) and points the default cache at it before anything
+    uses the cache; it is stopped and removed at the end of the session.
+    """
+    if os.environ.get("REDIS_URL"):
+        yield None
+        return
+
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from tests.redis_server import RedisUnavailable, start_server, worker_redis_url
+
+    try:
+        server = start_server()
+    except RedisUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        # Update in place: the cache handler holds this very dict; forget any client made
+        # before now (it would point at the placeholder address).
+        settings.CACHES["default"]["LOCATION"] = worker_redis_url("", worker, port=server.port)
+        caches.close_all()
+        for alias in list(settings.CACHES):
+            with contextlib.suppress(AttributeError):
+                del caches[alias]
+        yield server
+    finally:
+        server.stop()
+
+
+# --- end of the serving block ---------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def migrated_db_cache(postgres_server):
     """The dump of a migrated database to start from (None: migrate as usual)."""
@@ -56,6 +99,11 @@ def django_db_modify_db_settings(
 
     # Update in place: Django's connection objects hold this very dict.
     settings.DATABASES["default"].update(postgres_server.settings())
+    # A test mirror (the "replica" alias) takes only the database NAME from its primary, so it
+    # needs the same server.
+    for database in settings.DATABASES.values():
+        if database.get("TEST", {}).get("MIRROR") == "default":
+            database.update(postgres_server.settings())
     if migrated_db_cache is not None:
         database = settings.DATABASES["default"]
         migrated_db_cache.restore(

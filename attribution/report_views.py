@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
+from config.replica import reports_database
 from enquiry.exports import neutralise_formula
 
 from .report_forms import ReportFilterForm, with_defaults
@@ -211,12 +212,14 @@ class AttributionReportView(ReportView):
         if not self.form.is_valid() or self.unavailable:
             return None
         filters = self.form.to_filters()
-        if self.is_breakdown:
-            return import_string(BREAKDOWN_FUNCTION)(filters, filters.campaign_id)
-        options = {}
-        if self.report.option_name:
-            options[self.report.option_name] = self.form.option(self.report.default_option)
-        return import_string(self.report.function)(filters, **options)
+        # Reports read from the read replica when one is configured (config/replica.py).
+        with reports_database():
+            if self.is_breakdown:
+                return import_string(BREAKDOWN_FUNCTION)(filters, filters.campaign_id)
+            options = {}
+            if self.report.option_name:
+                options[self.report.option_name] = self.form.option(self.report.default_option)
+            return import_string(self.report.function)(filters, **options)
 
     # --- Listing and export --------------------------------------------------------------------
 

@@ -38,6 +38,15 @@ if not os.environ.get("BENCH_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# bench/stack.py: the demo loader runs in its own process with BENCH_LOAD_DEMO=1 (it refuses
+# production settings otherwise); gunicorn and the worker never allow it. With no web server in
+# front, gunicorn serves the uploaded media itself, so the pages' images load.
+DEMO_CONTENT_ALLOWED = os.environ.get("BENCH_LOAD_DEMO") == "1"
+SERVE_MEDIA = True
+# bench/pages.py counts third-party requests with an analytics service configured.
+if os.environ.get("GOOGLE_ANALYTICS_GTAG_PROPERTY_ID"):
+    GOOGLE_ANALYTICS_GTAG_PROPERTY_ID = os.environ["GOOGLE_ANALYTICS_GTAG_PROPERTY_ID"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -242,3 +242,18 @@ LOGGING = {
 PAGE_CACHE_SECONDS = 0
 # The CDN purge names every page in every language itself (English has no prefix to swap).
 WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+
+# --- Serving and scale-out (see docs/deployment.md) ---------------------------------------------
+# Sessions: cached_db. Reads come from the cache (Redis in production, shared by every web
+# process, so any process can serve any visitor and no sticky sessions are needed); every write
+# also goes to PostgreSQL. Chosen over the pure cache engine because a session holds what must
+# not vanish with a Redis restart or eviction: an admin's login, the reference shown on the
+# enquiry's thank-you page, a visit's campaign touches. With Redis down the site carries on from
+# the database. Sessions are written only when something is stored in them, so a page view costs
+# no write. `manage.py clearsessions` (daily) removes expired rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The attribution reports read through config.replica.reports_database(): from the "replica"
+# alias when production configures DATABASE_REPLICA_URL, otherwise from the primary.
+DATABASE_ROUTERS = ["config.replica.ReportsReplicaRouter"]
+REPORTS_DATABASE = "default"
+# --- end of the serving block -------------------------------------------------------------------

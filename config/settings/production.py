@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.frontend_cache import frontend_cache_from_env
+from config.media_storage import object_storage
 
 from .base import *  # noqa: F403
 
@@ -31,10 +32,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "test-", "django-insec
 ALLOWED_HOSTS = [h.strip() for h in require_env("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 
-DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASES (PostgreSQL, pooled, and the reports' replica): in the serving block at the end.
 
 # A shared cache (Redis): rate limits must count posts across every web process. If Redis is
 # down, the site carries on uncached (errors are logged, not raised) and the rate limit lets posts
@@ -88,11 +86,74 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# --- Serving and scale-out (see docs/deployment.md) ---------------------------------------------
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment, refusing to start on anything else."""
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number.") from error
+
+
+# Database connections: Django's own psycopg pool in each process (psycopg[pool]). A sync gunicorn
+# worker serves one request at a time, so it takes one connection from its pool per request and
+# gives it back; the pool opens connections ahead of need, replaces broken ones (health checks)
+# and caps what a process can open, so WEB_CONCURRENCY x DATABASE_POOL_MAX_SIZE (plus the
+# worker's) bounds the connections PostgreSQL sees. DATABASE_POOL_MAX_SIZE=0 turns the pool off
+# and keeps persistent connections instead: use that behind PgBouncer (transaction pooling, for
+# many web servers sharing one PostgreSQL), with DATABASE_PGBOUNCER=true.
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 4)
+DATABASE_PGBOUNCER = os.environ.get("DATABASE_PGBOUNCER", "").lower() == "true"
+
+
+def postgresql_database(variable: str) -> dict:
+    """One PostgreSQL alias from a URL variable, pooled (or persistent) and health-checked."""
+    database = dj_database_url.parse(require_env(variable))
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{variable} must point at PostgreSQL in production.")
+    database["CONN_HEALTH_CHECKS"] = True
+    if DATABASE_POOL_MAX_SIZE > 0:
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": 10,  # seconds a request waits for a connection before an error
+            "max_idle": 300,
+        }
+    else:
+        database["CONN_MAX_AGE"] = 60
+    # PgBouncer in transaction mode cannot keep a server-side cursor across transactions.
+    database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+    return database
+
+
+DATABASES = {"default": postgresql_database("DATABASE_URL")}
+# A streaming read replica for the attribution reports (config/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = postgresql_database("DATABASE_REPLICA_URL")
+    REPORTS_DATABASE = "replica"
+
+# Static files: whitenoise serves collectstatic's hashed, gzip- and brotli-compressed copies
+# (CompressedManifestStaticFilesStorage; brotli through whitenoise[brotli]). A file whose name
+# carries its hash is sent with "max-age=315360000, public, immutable" (whitenoise does that for
+# the manifest's files); anything else (e.g. /static/ without a hash) for WHITENOISE_MAX_AGE.
+WHITENOISE_MAX_AGE = 60 * 60
+# A CDN in front may serve /static/ from its own domain (STATIC_URL=https://cdn.example/static/).
+STATIC_URL = os.environ.get("STATIC_URL", STATIC_URL)  # noqa: F405
+
+# Media (uploaded images, their renditions, documents): on the server's disk by default, or on
+# S3-compatible object storage through django-storages when AWS_STORAGE_BUCKET_NAME is set (what
+# several web servers need). config/media_storage.py refuses a half-configured one.
+_object_storage = object_storage(os.environ)
+if _object_storage is not None:
+    STORAGES["default"] = _object_storage
+# --- end of the serving block -------------------------------------------------------------------
+
 # The page cache (home/page_cache.py): anonymous visitors' pages live in Redis this long, and
 # are purged whenever content changes. A CDN in front (FRONTEND_CACHE, see
 # docs/deployment.md) is purged through Wagtail's frontend cache with the same rule.
-try:
-    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-except ValueError as error:
-    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be a whole number of seconds.") from error
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ)

@@ -8,6 +8,8 @@ import os
 
 import dj_database_url
 
+from tests.redis_server import worker_redis_url
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -34,10 +36,28 @@ SERVE_MEDIA = True
 DEMO_CONTENT_ALLOWED = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "CRITICAL"}}
-# Tests run in one process, so the in-memory cache is shared by everything that counts posts.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Serving: the cache is Redis, as in production (django-redis) ------------------------------
+# The harness (tests/redis_server.py) starts a private redis-server per test process and fills in
+# LOCATION at session start, or REDIS_URL names a server. Each pytest-xdist worker gets its own
+# key prefix and, on a shared REDIS_URL server, its own database number, so one worker's
+# cache.clear() (FLUSHDB) never empties another's. Unlike production, errors are raised: a test
+# must not pass because Redis silently did nothing.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": worker_redis_url(os.environ.get("REDIS_URL", ""), _XDIST_WORKER),
+        "KEY_PREFIX": f"test-{_XDIST_WORKER}",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 5},
+    }
+}
+# A "replica" alias that is a test mirror of the default database (the same test database, its
+# own connection): tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
+# read through it. Every other test reads the primary, as production does without a replica.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# --- end of the serving block ------------------------------------------------------------------
 # Spam checks are exercised by their own tests, which set these back.
 ENQUIRY_MIN_FILL_SECONDS = 0
 # Webhook tests post to a receiver on 127.0.0.1; one test switches this back off.

@@ -33,6 +33,7 @@ from attribution.reports.base import (
     Table,
 )
 from attribution.reports.regional import GROUPINGS, regional_vs_local
+from config.replica import reports_database
 
 # Decimal places per kind (SQLite's sums can come back with more than the money has).
 PLACES = {Kind.MONEY: Decimal("0.01"), Kind.PERCENT: Decimal("0.1"), Kind.DAYS: Decimal("0.1")}
@@ -85,7 +86,8 @@ class Command(BaseCommand):
             channel=options["channel"] or "",
             campaign_id=options["campaign"],
         )
-        table = regional_vs_local(filters, by=options["by"])
+        with reports_database():  # the read replica when one is configured
+            table = regional_vs_local(filters, by=options["by"])
         if options["output_format"] == "json":
             self.stdout.write(to_json(table, filters, options["by"]))
         else:
