@@ -15,8 +15,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
@@ -27,35 +25,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
 from accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_KEY_HEX, give_demo_app
-from councils.roles import HUB_COMMS
+from tests.conftest import ADMIN_PASSWORD
 from tests.enquiry_admin_support import assert_refused
 from tests.markup import parse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_login_failures")]
 
-PASSWORD = "a-long-enough-password"
+PASSWORD = ADMIN_PASSWORD
 LOGIN = reverse("wagtailadmin_login")
 DASHBOARD = reverse("wagtailadmin_home")
 CODE = reverse("accounts_two_factor_code")
 SETUP = reverse("accounts_two_factor_setup")
 RECOVERY = reverse("accounts_two_factor_recovery")
 RECOVERY_CODES = reverse("accounts_two_factor_recovery_codes")
-
-
-@pytest.fixture(autouse=True)
-def _no_earlier_failures():
-    """Login failures are counted in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def officer(councils):
-    """A hub comms officer (can reach the admin), with a known password, no app yet."""
-    user = get_user_model().objects.create_user("hub.officer", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=HUB_COMMS))
-    return user
 
 
 @pytest.fixture
