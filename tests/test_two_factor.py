@@ -467,3 +467,21 @@ def test_the_demo_loader_gives_every_demo_account_the_demo_app(councils):
     for username, *_rest in content.USERS:
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         assert device.key == DEMO_TOTP_KEY_HEX
+
+
+# --- The password step, for password managers ---------------------------------------------------
+
+
+def test_the_sign_in_form_tells_password_managers_what_each_field_is():
+    response = Client().get(LOGIN)
+    html = response.content.decode()
+    found = Inputs(html)
+    username, password = found.inputs["username"], found.inputs["password"]
+    assert username["autocomplete"] == "username"
+    assert password["autocomplete"] == "current-password"
+    assert password["type"] == "password"
+    # Labels, not placeholder text; nothing stops pasting.
+    assert "placeholder" not in username and "placeholder" not in password
+    assert found.labels[username["id"]].rstrip("*") == "Username"
+    assert found.labels[password["id"]].rstrip("*") == "Password"
+    assert "onpaste" not in html.lower()
