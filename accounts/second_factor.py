@@ -55,7 +55,13 @@ def qr_code_svg(device: TOTPDevice, title: str) -> SafeString:
     """The device's otpauth:// address as an inline SVG QR code: never an image URL, so the
     key is not in any address, log or cache."""
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=4, title=title, svgclass="two-factor-qr", dark="#000", light="#fff"
+        scale=5,
+        border=4,
+        title=title,
+        svgclass="two-factor-qr",
+        dark="#000",
+        light="#fff",
+        omitsize=True,
     )
     return mark_safe(svg)  # segno escapes the title; the rest is its own markup
 
