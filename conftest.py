@@ -6,6 +6,7 @@ import contextlib
 import os
 
 import pytest
+from django.test import Client
 
 
 @pytest.fixture(scope="session")
@@ -208,3 +209,43 @@ def pytest_collection_modifyitems(config, items):
         )
 
     items.sort(key=is_browser_test)  # stable: everything else keeps its order
+
+
+# --- Admin accounts (issue 7): signed-in staff count as verified by a real second factor --------
+# Every admin page needs a session verified by the person's authenticator app. A test that signs
+# someone in with `client.force_login(user)` (which skips the password step) skips the code step
+# the same way: the user gets a real django-otp TOTP device (their own, if they have one) and the
+# session is verified by it, as django-otp's own login does after a right code. Tests of the real
+# flow (tests/test_two_factor.py) use a plain django.test.Client, or `second_factor=False`.
+
+
+def verify_session(session, user):
+    """Mark this session as verified by the user's authenticator app (made if missing)."""
+    import django_otp
+    from django.http import HttpRequest
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    request = HttpRequest()
+    request.session = session
+    request.user = user
+    django_otp.login(request, device)
+    session.save()
+    return device
+
+
+class StaffClient(Client):
+    """Django's test client; force_login also passes the second step unless told not to."""
+
+    def force_login(self, user, backend=None, *, second_factor: bool = True):
+        super().force_login(user, backend)
+        if second_factor:
+            verify_session(self.session, user)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, whose force_login also passes the second step."""
+    return StaffClient()

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.documents import serve_document
 from attribution import consent_views
 from home import views as home_views
 from home.sitemaps import HubSitemap
@@ -14,6 +15,12 @@ from home.sitemaps import HubSitemap
 urlpatterns = [
     path("cookie-choices/", consent_views.cookie_choices, name="cookie_choices"),
     path("admin/", include(wagtailadmin_urls)),
+    # Admin accounts (issue 7): documents are served with a CSP sandbox (accounts/documents.py).
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        serve_document,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": HubSitemap}}, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),

@@ -111,3 +111,26 @@ def enquiries(councils):
         )
         made[key].refresh_from_db()
     return made
+
+
+# --- Admin accounts (issue 7): someone who signs in to the admin with a password ----------------
+
+ADMIN_PASSWORD = "a-long-enough-password"
+
+
+@pytest.fixture
+def no_login_failures():
+    """Failed sign-ins are counted in the cache (django-axes): start and end with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def officer(councils):
+    """A hub comms officer (who can reach the admin) with a known password and no app yet."""
+    user = get_user_model().objects.create_user("hub.officer", password=ADMIN_PASSWORD)
+    user.groups.add(Group.objects.get(name=HUB_COMMS))
+    return user

@@ -8,8 +8,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 
+from conftest import StaffClient
 from enquiry.data_protection import erase_person, subject_access_export
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, ErasureRecord, KeepInTouchConsent, Stage
@@ -119,7 +119,7 @@ def test_erasing_again_or_an_unknown_address_changes_nothing_but_is_recorded(jo_
 
 def test_the_admin_shows_what_will_be_erased_then_erases_on_confirmation(jo_and_alex, make_user):
     jo, alex = jo_and_alex
-    client = Client()
+    client = StaffClient()
     client.force_login(
         grant(make_user("dp.lead", first_name="Dee"), "enquiry.manage_personal_data")
     )

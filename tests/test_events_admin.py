@@ -13,11 +13,11 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
+from conftest import StaffClient
 from councils.roles import sync_roles
 from events.admin_views import ATTENDANCE_ACTION
 from events.factories import EventPageFactory
@@ -260,7 +260,7 @@ def test_attendance_goes_back_only_to_this_site(people, bookings, client):
 
 
 def test_attendance_needs_a_post_with_the_csrf_token(people, bookings):
-    client = Client(enforce_csrf_checks=True)
+    client = StaffClient(enforce_csrf_checks=True)
     client.force_login(people["hub"])
     url = reverse("event_bookings:attendance", args=[bookings["derby"].pk])
     assert client.get(url).status_code == 405

@@ -32,6 +32,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Site
 
+from conftest import StaffClient
 from councils.factories import CouncilFactory
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry
@@ -338,7 +339,7 @@ def test_after_the_last_attempt_the_message_fails_is_listed_and_retry_now_sends_
         # No task is left waiting for a message that gave up.
         assert not DBTaskResult.objects.filter(status="READY").exists()
 
-        client = Client(enforce_csrf_checks=True)
+        client = StaffClient(enforce_csrf_checks=True)
         admin_user(client, make_user)
         listing = client.get("/admin/outbox/", {"status": "failed"})
         assert listing.status_code == 200
@@ -394,11 +395,11 @@ def test_the_outbox_admin_is_read_only_and_for_permitted_staff_only(make_user):
     enquiry = EnquiryFactory()
     message = OutboxMessage.objects.filter(reference=enquiry.reference).first()
 
-    stranger = Client()
+    stranger = StaffClient()
     stranger.force_login(make_user("no.outbox", is_superuser=False))
     assert stranger.get("/admin/outbox/").status_code == 302  # no admin access at all
 
-    client = Client()
+    client = StaffClient()
     admin_user(client, make_user)
     assert client.get("/admin/outbox/").status_code == 200
     assert client.get("/admin/outbox/", {"q": enquiry.reference}).status_code == 200
@@ -406,7 +407,7 @@ def test_the_outbox_admin_is_read_only_and_for_permitted_staff_only(make_user):
         assert client.get(path).status_code == 404
     assert client.get("/admin/outbox/new/").status_code == 404
 
-    superuser = Client()
+    superuser = StaffClient()
     superuser.force_login(make_user("root", is_superuser=True))
     html = superuser.get("/admin/outbox/").content.decode()
     assert "Add outgoing message" not in html
@@ -418,7 +419,7 @@ def test_the_outbox_list_filters_and_searches(make_user):
     set_hub_inbox()
     first, second = EnquiryFactory(), EnquiryFactory()
     OutboxMessage.objects.filter(reference=first.reference).update(status="failed")
-    client = Client()
+    client = StaffClient()
     admin_user(client, make_user)
 
     def references(**params) -> set[str]:
@@ -438,13 +439,13 @@ def test_the_dashboard_counts_failed_messages_for_outbox_staff(make_user):
     set_hub_inbox()
     EnquiryFactory()
     OutboxMessage.objects.update(status="failed")
-    client = Client()
+    client = StaffClient()
     admin_user(client, make_user)
     html = client.get("/admin/").content.decode()
     assert "2 messages gave up after every retry." in html
     assert "/admin/outbox/?status=failed" in html
 
-    other = Client()
+    other = StaffClient()
     user = make_user("no.view")
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
@@ -590,7 +591,7 @@ def test_a_refused_recipient_leaves_no_address_in_last_error_or_the_logs(caplog,
         text = record.getMessage() + (record.exc_text or "")
         assert "refused.person" not in text, record.name
     # Nor does the staff list, which shows last_error.
-    client = Client()
+    client = StaffClient()
     admin_user(client, make_user)
     html = client.get("/admin/outbox/", {"status": "failed"}).content.decode()
     assert enquiry.reference in html

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 
+from conftest import StaffClient
 from councils.factories import CouncilFactory
 from councils.models import CouncilTeam
 from councils.roles import MARKETING_LEADS, sync_roles
@@ -41,7 +42,7 @@ def grant(user, *names: str):
 
 @pytest.fixture
 def officer(make_user) -> Client:
-    client = Client()
+    client = StaffClient()
     client.force_login(grant(make_user("dp.lead"), "enquiry.manage_personal_data"))
     return client
 
@@ -229,9 +230,9 @@ def test_only_people_who_manage_personal_data_may_use_the_pages(people, make_use
     council_team = CouncilTeam.objects.get(
         council=people["council"], role=CouncilTeam.Role.FOSTERING
     ).group
-    council_staff = Client()
+    council_staff = StaffClient()
     council_staff.force_login(make_user("derby.fostering", council_team))
-    marketing = Client()
+    marketing = StaffClient()
     marketing.force_login(make_user("marketing.lead", MARKETING_LEADS))
     address = "jo.bloggs@example.org"
 
@@ -252,7 +253,7 @@ def test_only_people_who_manage_personal_data_may_use_the_pages(people, make_use
         )
     assert not Enquiry.objects.filter(anonymised_at__isnull=False).exists()
 
-    anonymous = Client()
+    anonymous = StaffClient()
     response = anonymous.post(URL, {"email": address, "format": "json"})
     assert response.status_code == 302
     assert address not in response["Location"]

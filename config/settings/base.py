@@ -5,6 +5,7 @@ differs, so a setting has one obvious home.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from config.languages import content_languages
@@ -227,6 +228,58 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# --- Admin accounts (issue 7): a second factor, login throttling, upload limits ----------------
+# Every account that can reach /admin/ signs in with a second factor, in every environment:
+# the password (Wagtail's form, throttled by django-axes), then a code from an authenticator app
+# (django-otp TOTP) or a recovery code (django-otp static tokens). accounts/ has the pages.
+INSTALLED_APPS += [
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "accounts.middleware.SecondFactorRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a lockout into its page
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"  # autocomplete for password managers
+OTP_TOTP_ISSUER = "Fostering hub admin"  # the name authenticator apps show beside the code
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Failed sign-ins are counted per username and per client address (enquiry.spam.client_address,
+# which honours TRUSTED_PROXY_COUNT) in the default cache: Redis in production, so every web
+# process sees the same counts. The 5th failure pauses signing in for 15 minutes; the counts
+# then expire by themselves. A success clears the counts for that username and address.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttling.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.login_throttling.client_description"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttling.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no table of who signed in from where (personal data)
+# Uploads: no SVG images (WAGTAILIMAGES_EXTENSIONS above), documents served through Wagtail's
+# view (accounts.documents adds a CSP sandbox) and downloaded unless they are PDF or plain text.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: more is refused (decompression bombs)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a request body without its files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger uploads go to a temporary file, not memory
+# --- end of admin accounts ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,6 @@ if os.environ.get("DATABASE_URL"):
 
 # One runserver process: the in-memory cache is shared by everything that counts form posts.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Admin accounts (issue 7): login failures count in the in-memory cache of this one process.
+SILENCED_SYSTEM_CHECKS += ["axes.W001"]

@@ -28,6 +28,7 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
+from accounts.demo import give_demo_app
 from councils.models import Council, CouncilPage, CouncilTeam
 from councils.roles import sync_roles
 from enquiry.models import EnquiryPage
@@ -348,6 +349,8 @@ class DemoLoader:
                 if group_spec is not None:
                     user.groups.add(self.group(group_spec))
                 self.created("user", username)
+            if give_demo_app(user):  # the second factor: the published demo key
+                self.created("authenticator app", username)
             self.result.logins.append(
                 DemoLogin(username, role, content.DEMO_PASSWORD, created=created)
             )

@@ -124,3 +124,45 @@ def describe(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
         for v in violations
     )
+
+
+# --- Admin accounts (issue 7): staff signed in to the admin -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def staff_sessions(demo_server, django_db_blocker) -> dict[str, str]:
+    """A signed-in admin session, verified by the account's authenticator app, for each demo
+    account: the same mechanism as the test client's force_login (root conftest.py). Tests of
+    the sign-in itself go through the pages (test_admin_login.py)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from conftest import StaffClient
+    from home.demo.content import USERS
+
+    sessions = {}
+    with django_db_blocker.unblock():
+        for username, *_rest in USERS:
+            client = StaffClient()
+            client.force_login(get_user_model().objects.get(username=username))
+            sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+@pytest.fixture
+def sign_in_as(demo_server, staff_sessions):
+    """sign_in_as(page, "marketing.lead"): that demo account's admin session in the browser."""
+    from django.conf import settings
+
+    def sign_in(page, username: str) -> None:
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": staff_sessions[username],
+                    "url": demo_server,
+                }
+            ]
+        )
+
+    return sign_in

@@ -122,14 +122,6 @@ def visitor(chromium):
     return chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
 
 
-def sign_in(tab, server: str) -> None:
-    tab.goto(f"{server}/admin/login/")
-    tab.fill("#id_username", "marketing.lead")
-    tab.fill("#id_password", "demo-fostering-2026")
-    with tab.expect_navigation():
-        tab.locator("button[type=submit]").click()
-
-
 def normalise(value: str) -> str:
     """A screen cell as the CSV writes it: no pound sign, thousands separators or % signs; the
     dash that means "not applicable" is an empty cell."""
@@ -140,11 +132,11 @@ def normalise(value: str) -> str:
 
 
 def test_a_local_advert_and_a_regional_qr_code_are_counted_where_they_belong(
-    chromium, demo_server, django_db_blocker
+    chromium, demo_server, django_db_blocker, sign_in_as
 ):
     lead_context = chromium.new_context(viewport={"width": 1280, "height": 1000})
     lead = lead_context.new_page()
-    sign_in(lead, demo_server)
+    sign_in_as(lead, "marketing.lead")
     groupings = ("owner", "council", "channel")
     before = {by: enquiries_by_group(lead, demo_server, by) for by in groupings}
     with django_db_blocker.unblock():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from attribution.report_views import REPORTS
-from home.demo.content import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations, describe
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
@@ -27,14 +26,6 @@ CUT_OFF = """() => [...document.querySelectorAll(".attribution-report *")]
     .filter(element => element.getBoundingClientRect().width > 0)
     .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
     .map(element => element.tagName.toLowerCase() + "." + element.className)"""
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "marketing.lead")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def report_url(base: str, slug: str) -> str:
@@ -65,8 +56,8 @@ def assert_wide_content_scrolls_in_named_regions(page) -> int:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_report_page_has_no_axe_violations(page, demo_server, slug):
-    log_in(page, demo_server)
+def test_report_page_has_no_axe_violations(page, demo_server, slug, sign_in_as):
+    sign_in_as(page, "marketing.lead")
     page.goto(report_url(demo_server, slug))
     assert page.locator(".report-results").count() == 1
     violations = axe_violations(page)
@@ -75,8 +66,8 @@ def test_report_page_has_no_axe_violations(page, demo_server, slug):
     assert_wide_content_scrolls_in_named_regions(page)
 
 
-def test_campaign_drill_down_has_no_axe_violations(page, demo_server):
-    log_in(page, demo_server)
+def test_campaign_drill_down_has_no_axe_violations(page, demo_server, sign_in_as):
+    sign_in_as(page, "marketing.lead")
     page.goto(report_url(demo_server, "campaigns"))
     page.get_by_role("link", name="Every teenager counts").click()
     page.wait_for_load_state()
@@ -88,8 +79,8 @@ def test_campaign_drill_down_has_no_axe_violations(page, demo_server):
 
 
 @pytest.mark.parametrize("slug", ["regional-and-local", "channels-over-time"])
-def test_report_reflows_on_a_phone(phone, demo_server, slug):
-    log_in(phone, demo_server)
+def test_report_reflows_on_a_phone(phone, demo_server, slug, sign_in_as):
+    sign_in_as(phone, "marketing.lead")
     phone.goto(report_url(demo_server, slug))
     assert phone.locator(".report-table").count() == 1
     assert_no_sideways_scroll(phone)
@@ -97,11 +88,11 @@ def test_report_reflows_on_a_phone(phone, demo_server, slug):
 
 
 @pytest.mark.parametrize("slug", ["regional-and-local", "channels-over-time"])
-def test_report_reflows_at_320_css_pixels(chromium, demo_server, slug):
+def test_report_reflows_at_320_css_pixels(chromium, demo_server, slug, sign_in_as):
     context = chromium.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
     page = context.new_page()
     try:
-        log_in(page, demo_server)
+        sign_in_as(page, "marketing.lead")
         page.goto(report_url(demo_server, slug))
         assert_no_sideways_scroll(page)
         # The table and the chart are wider than 320 px: both scroll in their own regions.
@@ -110,8 +101,8 @@ def test_report_reflows_at_320_css_pixels(chromium, demo_server, slug):
         context.close()
 
 
-def test_invalid_date_focuses_the_error_summary(page, demo_server):
-    log_in(page, demo_server)
+def test_invalid_date_focuses_the_error_summary(page, demo_server, sign_in_as):
+    sign_in_as(page, "marketing.lead")
     page.goto(report_url(demo_server, "regional-and-local"))
     page.fill("#id_date_from_day", "31")
     page.fill("#id_date_from_month", "2")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import DEMO_TOTP_KEY
 from home.demo.loader import DemoContentNotAllowed, load_demo_content
 
 
@@ -46,6 +47,12 @@ class Command(BaseCommand):
             line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             line = line.rstrip()
             self.stdout.write(self.style.MIGRATE_HEADING(line) if index == 0 else line)
+        self.stdout.write("")
+        self.stdout.write(
+            "Then a sign-in code (two-factor): add the demo key to any authenticator app,\n"
+            f"  {DEMO_TOTP_KEY}\n"
+            "or print the current code with `.venv/bin/python manage.py demo_otp_code <username>`."
+        )
 
 
 def plural(kind: str) -> str:

@@ -1,0 +1,50 @@
+"""The second-factor pages in the admin, the superusers' reset action, its history entry."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+
+from accounts import views
+
+
+@hooks.register("register_admin_urls")
+def second_factor_urls():
+    return [
+        path("two-factor/code/", views.app_code, name="accounts_two_factor_code"),
+        path("two-factor/recovery/", views.recovery_code, name="accounts_two_factor_recovery"),
+        path("two-factor/set-up/", views.setup, name="accounts_two_factor_setup"),
+        path(
+            "two-factor/recovery-codes/",
+            views.new_recovery_codes,
+            name="accounts_two_factor_recovery_codes",
+        ),
+        path(
+            "two-factor/reset/<int:user_id>/",
+            views.reset,
+            name="accounts_two_factor_reset",
+        ),
+    ]
+
+
+@hooks.register("register_user_listing_buttons")
+def reset_second_factor_button(user, request_user):
+    """In the users list, a superuser can reset someone else's second factor."""
+    if request_user.is_superuser and user.pk != request_user.pk:
+        yield Button(
+            _("Reset two-factor authentication"),
+            reverse("accounts_two_factor_reset", args=[user.pk]),
+            icon_name="key",
+            priority=50,
+        )
+
+
+@hooks.register("register_log_actions")
+def second_factor_log_actions(actions):
+    actions.register_action(
+        views.RESET_ACTION,
+        _("Reset two-factor authentication"),
+        _("Two-factor authentication reset"),
+    )
