@@ -62,6 +62,3 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 ENQUIRY_MIN_FILL_SECONDS = 0
 # Webhook tests post to a receiver on 127.0.0.1; one test switches this back off.
 OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-
-# Admin accounts (issue 7): login failures count in the in-memory cache of this one process.
-SILENCED_SYSTEM_CHECKS += ["axes.W001"]
