@@ -114,8 +114,8 @@ def throughput(stack: Stack, args) -> int:
         f"{os.cpu_count()} cores)\n"
     )
     header = (
-        f"{'page':<16} {'bytes':>7} | {'cached r/s':>10} {'p50':>7} {'p99':>7} {'x nginx':>7} | "
-        f"{'uncached r/s':>12} {'p50':>7} {'p99':>7} {'x nginx':>7} | "
+        f"{'page':<16} {'bytes':>7} | {'cached r/s':>10} {'p50':>7} {'p99':>7} {'/ nginx':>7} | "
+        f"{'uncached r/s':>12} {'p50':>7} {'p99':>7} {'/ nginx':>7} | "
         f"{'nginx r/s':>9} {'p50':>6} {'p99':>6}"
     )
     print(header)
@@ -135,9 +135,9 @@ def throughput(stack: Stack, args) -> int:
                 problems += 1
         print(
             f"{name:<16} {size:>7} | {cached.rps:>10.0f} {cached.p50_ms:>5.1f}ms "
-            f"{cached.p99_ms:>5.0f}ms {cached.rps / static.rps:>7.3f} | "
+            f"{cached.p99_ms:>5.0f}ms {cached.rps / static.rps:>7.2%} | "
             f"{uncached.rps:>12.0f} {uncached.p50_ms:>5.1f}ms {uncached.p99_ms:>5.0f}ms "
-            f"{uncached.rps / static.rps:>7.3f} | "
+            f"{uncached.rps / static.rps:>7.2%} | "
             f"{static.rps:>9.0f} {static.p50_ms:>4.1f}ms {static.p99_ms:>4.1f}ms",
             flush=True,
         )
