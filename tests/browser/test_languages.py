@@ -158,3 +158,21 @@ def test_the_urdu_layout_is_mirrored(chromium, demo_server, django_db_blocker):
     assert english["first_menu_link"]["x"] < middle < urdu["first_menu_link"]["x"]
     assert urdu["heading"] in ("start", "right")
     assert urdu["phone"] == "ltr", "the phone number still reads left to right"
+
+
+def test_only_urdu_pages_download_the_urdu_font(chromium, demo_server):
+    """The Nastaliq font is 160 KB: English and Polish pages (whose switcher still names Urdu in
+    its own script) must not fetch it; Urdu pages do."""
+    fetched = {}
+    for path in ("/", "/pl/", "/ur/"):
+        context = chromium.new_context()
+        tab = context.new_page()
+        fonts: list[str] = []
+        tab.on("request", lambda r, fonts=fonts: r.resource_type == "font" and fonts.append(r.url))
+        tab.goto(demo_server + path)
+        tab.evaluate("document.fonts.ready")
+        tab.wait_for_load_state("networkidle")
+        fetched[path] = fonts
+        context.close()
+    assert fetched["/"] == [] and fetched["/pl/"] == [], fetched
+    assert any("nastaliq" in url for url in fetched["/ur/"]), fetched
