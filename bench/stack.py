@@ -25,11 +25,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPSConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ BIN = Path(sys.executable).parent
 NGINX_PROXY = """
     location / {{
         proxy_pass http://127.0.0.1:{upstream};
-        proxy_set_header Host $host;
+        proxy_set_header Host $http_host;  # with the port, as the browser sent it
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_set_header X-Forwarded-Proto https;  # as the TLS terminator would
     }}
@@ -75,7 +76,7 @@ http {{
     uwsgi_temp_path {directory}/uwsgi;
     scgi_temp_path {directory}/scgi;
     server {{
-        listen 127.0.0.1:{port};
+        listen {listen};
         server_name _;
 {body}
     }}
@@ -214,10 +215,16 @@ class Stack:
         )
 
     def start_nginx(
-        self, name: str = "nginx", upstream: int | None = None, root: Path | None = None
+        self,
+        name: str = "nginx",
+        upstream: int | None = None,
+        root: Path | None = None,
+        tls: bool = False,
     ) -> int:
         """Debian's nginx on its own port: a proxy in front of gunicorn port `upstream` (adding
-        X-Forwarded-Proto: https, as the TLS terminator would), or serving the files in `root`."""
+        X-Forwarded-Proto: https, as the TLS terminator would), or serving the files in `root`.
+        With `tls`, it really is the TLS terminator, with a throwaway self-signed certificate
+        (a browser then keeps the site's Secure cookies, as it does in production)."""
         directory = self.workdir / name
         directory.mkdir(parents=True, exist_ok=True)
         port = free_port()
@@ -225,19 +232,42 @@ class Stack:
             body = NGINX_PROXY.format(upstream=upstream)
         else:
             body = NGINX_FILES.format(root=root)
+        listen = f"127.0.0.1:{port}"
+        if tls:
+            subprocess.run(
+                [
+                    *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+                    *("-subj", f"/CN={HOST}", "-keyout", str(directory / "key.pem")),
+                    *("-out", str(directory / "cert.pem")),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            listen += " ssl"
+            body = (
+                f"        ssl_certificate {directory}/cert.pem;\n"
+                f"        ssl_certificate_key {directory}/key.pem;\n" + body
+            )
         conf = directory / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(directory=directory, port=port, body=body))
+        conf.write_text(NGINX_CONF.format(directory=directory, listen=listen, body=body))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self._spawn(name, [nginx, "-c", str(conf), "-e", str(directory / "error.log")])
         self.ports[name] = port
-        self.wait_for(name, port, "/health/" if upstream else "/", {})
+        self.wait_for(name, port, "/health/" if upstream else "/", {}, tls=tls)
         return port
 
-    def wait_for(self, name: str, port: int, path: str, headers: dict, timeout: float = 90) -> None:
+    def wait_for(
+        self, name: str, port: int, path: str, headers: dict, timeout: float = 90, tls: bool = False
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                connection = HTTPConnection("127.0.0.1", port, timeout=5)
+                if tls:
+                    connection = HTTPSConnection(
+                        "127.0.0.1", port, timeout=5, context=ssl._create_unverified_context()
+                    )
+                else:
+                    connection = HTTPConnection("127.0.0.1", port, timeout=5)
                 connection.request("GET", path, headers={"Host": HOST, **headers})
                 if connection.getresponse().status < 500:
                     return
