@@ -329,3 +329,35 @@ def test_the_worker_waits_out_a_database_outage_mid_send_and_sends_each_message_
         time.sleep(0.5)  # a second copy, if any, would arrive now
     assert sorted(mail.accepted) == expected_emails(three_emails)
     assert "lost the database" in log.read_text()
+
+
+class CountsSentAtGoodbye:
+    """A mail server that, when the worker says goodbye (QUIT), looks at how many messages the
+    outbox has already recorded as sent."""
+
+    def __init__(self) -> None:
+        self.sent_at_quit: list[int] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.sent_at_quit.append(await asyncio.to_thread(self.sent_count))
+        return "221 Bye"
+
+    @staticmethod
+    def sent_count() -> int:
+        try:
+            return OutboxMessage.objects.filter(status="sent").count()
+        finally:
+            connection.close()  # this thread's own connection
+
+
+@transactional
+def test_a_message_is_recorded_as_sent_before_the_worker_leaves_the_mail_server(three_emails):
+    # A crash between the server's "250 accepted" and the commit sends a message again; the
+    # goodbye to the server (a network round trip) must not widen that window.
+    port = free_port()
+    with smtp_server(port, inbox=CountsSentAtGoodbye()) as mail, smtp_settings(port):
+        run_worker()
+    assert mail.sent_at_quit == [1, 2, 3]
