@@ -40,3 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+# Resilience (issue 7): a lost database connection gets a 503 that says nothing was saved and
+# offers to send the form again; any other error gets Django's 500 page (site/templates/500.html).
+handler500 = "home.errors.server_error"

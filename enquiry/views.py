@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
+from home.errors import mark_submission_saved
 
 from . import spam
 from .forms import NOT_SURE
@@ -76,6 +77,7 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
             language=translation.get_language(),
             touches=capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD)),
         )
+        mark_submission_saved(request)
         request.session[SESSION_KEY] = enquiry.pk
         return HttpResponseSeeOther(thank_you_url(page, request))
 

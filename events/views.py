@@ -21,6 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from attribution import capture
 from enquiry import spam
 from enquiry.models import RejectedSubmission
+from home.errors import mark_submission_saved
 from home.localization import canonical, version_in
 
 from . import emails
@@ -114,6 +115,7 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
             )
         except BookingClosed:
             return render_closed(page, request)
+        mark_submission_saved(request)
         request.session[SESSION_KEY] = registration.pk
         return HttpResponseSeeOther(confirmation_url(page, request))
 

@@ -8,7 +8,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -68,7 +68,14 @@ def _send(message: OutboxMessage) -> None:
         )
         for attachment in message.attachments:
             email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-        email.send(fail_silently=False)
+        # Leave the mail server (QUIT) only once the commit recording the message as sent is
+        # done: a crash between the server's "250 accepted" and that commit sends the message
+        # again, and the QUIT round trip would otherwise sit inside that window. (A rolled-back
+        # transaction drops the callback; the socket closes with the connection object.)
+        email.connection = get_connection(fail_silently=False)
+        email.connection.open()
+        transaction.on_commit(email.connection.close, robust=True)
+        email.send()
     else:
         # Sent to the address recorded when it was queued, and only while that is still the
         # council's address: after a change the old data must not go to the new system (which

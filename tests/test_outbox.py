@@ -82,9 +82,10 @@ class Inbox:
 
 
 @contextlib.contextmanager
-def smtp_server(port: int, delay: float = 0.0):
-    """A real SMTP server on 127.0.0.1:port for as long as the block runs."""
-    inbox = Inbox(delay)
+def smtp_server(port: int, delay: float = 0.0, inbox=None):
+    """A real SMTP server on 127.0.0.1:port for as long as the block runs (keeping what it is
+    sent in an Inbox, or in the aiosmtpd handler given)."""
+    inbox = inbox or Inbox(delay)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
