@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ class HomeConfig(AppConfig):
         from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
         from .localization import ensure_locales, forget_locale_codes, sync_unless_loading
+        from .security import analytics_outside_the_policy
 
         # wagtail-localize copies the tree whenever a synchronisation is saved, even while a
         # fixture or a test's saved database is being loaded (before the locales it names).
@@ -25,3 +27,4 @@ class HomeConfig(AppConfig):
             signal.connect(
                 forget_locale_codes, sender=Locale, dispatch_uid=f"home.locales.{signal}"
             )
+        checks.register(analytics_outside_the_policy, checks.Tags.security)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.core import checks
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -32,7 +33,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 
 # What each django-analytical service loads and talks to, by the setting that turns it on.
-# A service missing here would be blocked by the policy: the system check in home.checks says so.
+# A service missing here would be blocked by the policy: `analytics_outside_the_policy` (a
+# system check) says so at start-up.
 GOOGLE_TAG_ORIGINS = {
     "script-src": ["https://*.googletagmanager.com"],
     "img-src": ["https://*.google-analytics.com", "https://*.googletagmanager.com"],
@@ -52,6 +54,30 @@ ANALYTICS_SERVICE_ORIGINS: dict[str, dict[str, list[str]]] = {
 }
 # Matomo runs on the hub's own server: its origin comes from MATOMO_DOMAIN_PATH.
 MATOMO_SETTING = "MATOMO_DOMAIN_PATH"
+
+
+# The django-analytical tag modules whose origins the table above (or Matomo's setting) covers.
+ANALYTICS_MODULES_IN_POLICY = frozenset({"google_analytics_gtag", "google_analytics_js", "matomo"})
+
+
+def analytics_outside_the_policy(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Warn when a configured analytics service would be blocked by the policy."""
+    from analytical.templatetags import analytical
+
+    configured = {
+        node.__module__.rsplit(".", 1)[-1]
+        for nodes in analytical._load_template_nodes().values()
+        for node in nodes
+    }
+    return [
+        checks.Warning(
+            f"The analytics service '{name}' is configured, but the Content-Security-Policy "
+            "does not allow its origins, so browsers will block it.",
+            hint="Add its origins to home.security.ANALYTICS_SERVICE_ORIGINS.",
+            id="home.W001",
+        )
+        for name in sorted(configured - ANALYTICS_MODULES_IN_POLICY)
+    ]
 
 
 def admin_prefix() -> str:

@@ -438,3 +438,13 @@ def test_admin_responses_made_outside_wagtails_views_are_never_stored(home):
     redirect = strict.get("/admin/pages")
     assert redirect.status_code == 301
     assert_no_store(redirect)
+
+
+def test_an_analytics_service_the_policy_does_not_cover_is_reported_at_start_up():
+    from django.core.checks import run_checks
+
+    with override_settings(HOTJAR_SITE_ID="1234567"):
+        warnings = [m for m in run_checks(tags=["security"]) if m.id == "home.W001"]
+    assert [m.msg.split("'")[1] for m in warnings] == ["hotjar"]
+    with override_settings(GOOGLE_ANALYTICS_GTAG_PROPERTY_ID="G-TEST123"):
+        assert not [m for m in run_checks(tags=["security"]) if m.id == "home.W001"]
