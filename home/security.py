@@ -2,7 +2,7 @@
 
 - The Content-Security-Policy (django-csp) has two shapes: the public site's strict policy
   (scripts and inline styles only with the request's nonce), widened only for what is
-  configured (the analytics service's origins, the media storage's origin), and the Wagtail
+  configured (the analytics service's origins, off-site media and static files), and the Wagtail
   admin's own policy (settings.ADMIN_CONTENT_SECURITY_POLICY), which still needs inline scripts
   and styles (see the README's security section).
 - Every admin response is `Cache-Control: no-store`: admin pages show personal data, and a
@@ -109,17 +109,28 @@ def configured_analytics_origins() -> dict[str, list[str]]:
     return directives
 
 
-@cache
-def media_origin() -> str:
-    """The origin uploaded images are served from when it is not this site (S3 or a CDN)."""
-    parts = urlsplit(storages["default"].url("csp-probe.jpg"))
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+@cache
+def asset_origins() -> dict[str, list[str]]:
+    """Where uploaded images (S3, a CDN) and static files (a CDN) come from, when that is not
+    this site: their origins, per CSP directive."""
+    extra: dict[str, list[str]] = {}
+    if media := origin_of(storages["default"].url("csp-probe.jpg")):
+        extra["img-src"] = [media]
+    if static := origin_of(settings.STATIC_URL or ""):
+        for directive in ["script-src", "style-src", "font-src", "img-src"]:
+            extra[directive] = [*extra.get(directive, []), static]
+    return extra
+
+
 @receiver(setting_changed)
-def _forget_media_origin(setting: str, **kwargs: object) -> None:
-    if setting in {"STORAGES", "MEDIA_URL"} or setting.startswith("AWS_"):
-        media_origin.cache_clear()
+def _forget_asset_origins(setting: str, **kwargs: object) -> None:
+    if setting in {"STORAGES", "MEDIA_URL", "STATIC_URL"} or setting.startswith("AWS_"):
+        asset_origins.cache_clear()
 
 
 def widened(directives: dict[str, list[str]], extra: dict[str, list[str]]) -> dict:
@@ -150,9 +161,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only or parts.config is not None:
             return parts
-        extra = {}
-        if origin := media_origin():
-            extra = {"img-src": [origin]}
+        extra = asset_origins()
         if is_admin_path(request.path_info):
             directives = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         else:

@@ -185,8 +185,9 @@ def test_with_nonce_marks_every_script_once():
     )
 
 
-def test_images_on_another_origin_are_allowed(client, home):
-    """Media on object storage or a CDN (an absolute media address) may be shown."""
+def test_media_and_static_files_on_another_origin_are_allowed(client, home):
+    """Media on object storage or a CDN (an absolute media address), and static files on a
+    CDN, are not blocked."""
     storages = {
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -199,6 +200,10 @@ def test_images_on_another_origin_are_allowed(client, home):
     assert "https://media.fosterhub-cdn.example.net" in public["img-src"]
     assert "https://media.fosterhub-cdn.example.net" in admin["img-src"]
     assert "https://media.fosterhub-cdn.example.net" not in csp(client.get("/"))["img-src"]
+    with override_settings(STATIC_URL="https://static.fosterhub-cdn.example.net/static/"):
+        public = csp(client.get("/"))
+    for directive in ["script-src", "style-src", "font-src", "img-src"]:
+        assert "https://static.fosterhub-cdn.example.net" in public[directive]
 
 
 # --- The admin's policy ----------------------------------------------------------------------
