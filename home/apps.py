@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ class HomeConfig(AppConfig):
 
         from .localization import ensure_locales, forget_locale_codes, sync_unless_loading
         from .page_cache import connect_purges
+        from .security import analytics_outside_the_policy
 
         # wagtail-localize copies the tree whenever a synchronisation is saved, even while a
         # fixture or a test's saved database is being loaded (before the locales it names).
@@ -27,3 +29,4 @@ class HomeConfig(AppConfig):
                 forget_locale_codes, sender=Locale, dispatch_uid=f"home.locales.{signal}"
             )
         connect_purges()
+        checks.register(analytics_outside_the_policy, checks.Tags.security)

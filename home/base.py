@@ -3,13 +3,34 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Page
 from wagtail.search import index
 
+# The renditions a card's (or the featured story's) listing image is shown in: the same specs as
+# the {% picture %} tags in includes/card.html, events/includes/event_card.html and the home
+# page; and those of an image in a page's body (blocks/image.html). tests/test_renditions.py
+# checks the templates ask for exactly these.
+CARD_IMAGE = "format-{avif,webp,jpeg} fill-{400x225,800x450}"
+CARD_IMAGE_SPECS = tuple(Filter.expand_spec(CARD_IMAGE))
+BODY_IMAGE = "format-{avif,webp,jpeg} width-{640,960,1280}"
+BODY_IMAGE_SPECS = tuple(Filter.expand_spec(BODY_IMAGE))
+
+
+def renditions_prefetch(lookup: str, specs: tuple[str, ...]) -> models.Prefetch:
+    """Prefetch the images' renditions in these specs only (not every rendition they ever had),
+    where Wagtail's picture tag looks for them before the cache or the database."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+    return models.Prefetch(lookup, queryset=renditions, to_attr="prefetched_renditions")
+
 
 def with_card_image(queryset: models.QuerySet) -> models.QuerySet:
-    """Cards show a listing image: fetch it and its renditions with the pages, not per card."""
-    return queryset.select_related("listing_image").prefetch_related("listing_image__renditions")
+    """Cards show a listing image: fetch it and its card renditions with the pages, in one query
+    for the lot, not per card."""
+    return queryset.select_related("listing_image").prefetch_related(
+        renditions_prefetch("listing_image__renditions", CARD_IMAGE_SPECS)
+    )
 
 
 class BasePage(Page):

@@ -7,9 +7,12 @@ Deliberately few: editors get consistent, accessible pages, and every block has 
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+
+from .base import BODY_IMAGE_SPECS, renditions_prefetch
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -31,6 +34,14 @@ class ImageWithAltBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "blocks/image.html"
+
+    def bulk_to_python(self, values: list) -> list:
+        """The images of a whole page body come with their renditions in one query, however
+        many there are (and whether or not the renditions cache has them)."""
+        structs = super().bulk_to_python(values)
+        images = [struct["image"] for struct in structs if struct.get("image") is not None]
+        prefetch_related_objects(images, renditions_prefetch("renditions", BODY_IMAGE_SPECS))
+        return structs
 
 
 SAFE_LINK = re.compile(r"^(https?://[^/\s]|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)

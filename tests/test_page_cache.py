@@ -309,3 +309,21 @@ def test_a_stored_page_needs_no_image_query(home, page):
     with CaptureQueriesContext(connection) as queries:
         assert visit(home.url)["X-Page-Cache"] == "hit"
     assert len(queries) == 0
+
+
+def test_each_response_from_the_cache_has_a_new_nonce_that_matches_its_policy(page):
+    """A nonce used twice is no nonce: the stored page gets this response's own."""
+    import re
+
+    def nonces(response) -> tuple[set[str], str]:
+        in_page = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
+        in_header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        return in_page, in_header
+
+    first = visit(page.url)
+    second = visit(page.url)
+    assert second["X-Page-Cache"] == "hit"
+    (page_1, header_1), (page_2, header_2) = nonces(first), nonces(second)
+    assert page_1 == {header_1} and page_2 == {header_2}, "every inline element has the nonce"
+    assert header_1 != header_2
+    assert page_cache.NONCE_PLACEHOLDER.decode() not in second.content.decode()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "csp",  # security headers: its system checks catch old-style CSP_* settings
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +58,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers (see "Security headers" below): outside everything that renders, so the
+    # policy is built after the page (and its nonce) exists; admin responses are all no-store.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "home.security.ContentSecurityPolicyMiddleware",
+    "home.security.AdminNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -280,6 +286,90 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: more is refused (d
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a request body without its files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger uploads go to a temporary file, not memory
 # --- end of admin accounts ---------------------------------------------------------------------
+
+# ---- Security headers (issue 7) --------------------------------------------------------------
+# Content-Security-Policy (django-csp 4; home/security.py picks the policy per request). Public
+# pages: no inline script or style without the request's nonce (the brand colours' <style>, the
+# analytics tags after consent); the configured analytics service's origins and an off-site
+# media origin (S3, CDN) are added at run time. Videos play only after "Play here", from the
+# privacy-enhanced players. The error pages (500, 503) may have no request: their <style> by hash.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+from home.security import inline_style_hash  # noqa: E402
+
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [
+            SELF,
+            NONCE,
+            inline_style_hash(SITE_DIR / "templates" / "includes" / "error_page_head.html"),
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": VIDEO_PLAYER_ORIGINS,
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The Wagtail admin (Wagtail 8) still writes inline scripts (inline panels, date pickers) and
+# inline styles, and previews pages in a same-origin frame: its own, looser policy.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Powerful browser features nobody here needs are off for the site and anything it frames; the
+# video players may autoplay and go full screen once the visitor presses Play.
+PERMISSIONS_POLICY = {
+    **{
+        feature: []
+        for feature in [
+            "accelerometer",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ]
+    },
+    **{
+        feature: ["self", *VIDEO_PLAYER_ORIGINS]
+        for feature in ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"]
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No Gravatar in the admin: it would send a hash of each staff member's email address to a
+# third party on every page (and need its origin in the admin's policy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin reads the CSRF token from the page, never from the cookie: no script needs it.
+CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,

@@ -157,3 +157,14 @@ if _object_storage is not None:
 # docs/deployment.md) is purged through Wagtail's frontend cache with the same rule.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ)
+
+# ---- Security headers (issue 7): everything a page loads comes over https ----
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True}  # noqa: F405
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "upgrade-insecure-requests": True,
+    }
+}
