@@ -92,8 +92,10 @@ def may_use(request: HttpRequest) -> bool:
 
 
 def allow(page: Any, request: HttpRequest) -> None:
-    """Called as each Wagtail page is served: mark the response as one that may be stored."""
-    if not getattr(page.specific_class, "page_cache", True):
+    """Called as each Wagtail page is served: mark the response as one that may be stored.
+
+    Costs two queries (the page's view restrictions), and only on a miss with the cache on."""
+    if not may_use(request) or not getattr(page.specific_class, "page_cache", True):
         return
     if page.get_view_restrictions().exists():  # passwords and signed-in-only pages
         return
@@ -162,8 +164,10 @@ def thaw(request: HttpRequest, entry: dict) -> HttpResponse:
     if entry["csrf"]:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     if entry["nonce"]:
-        nonce = getattr(request, "csp_nonce", None)
-        body = body.replace(NONCE_PLACEHOLDER, str(nonce).encode() if nonce else b"")
+        # str() makes the nonce (django-csp's lazy object is falsy until it is made), and the
+        # policy header then carries it.
+        nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
+        body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
     response = HttpResponse(body)
     for name, value in entry["headers"]:
         response[name] = value
