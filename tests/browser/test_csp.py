@@ -104,10 +104,18 @@ def admin_pages(django_db_blocker) -> dict[str, str]:
 
 
 def log_in(page, base: str, username: str = "admin") -> None:
+    """The real sign-in, so its pages are checked under the admin's policy too: the password,
+    then the code from the demo account's authenticator app."""
+    from accounts.demo import DEMO_TOTP_KEY
+    from tests.browser.test_admin_login import app_code
+
     page.goto(f"{base}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/two-factor/code/**")
+    page.get_by_label("Code from your authenticator app").fill(app_code(DEMO_TOTP_KEY))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/admin/")
 
 
@@ -199,7 +207,8 @@ def test_preview_and_userbar_are_not_blocked(page, demo_server, demo_urls, djang
     on a public page, both of which run Wagtail's scripts and styles."""
     offline(page)
     recorder = Recorder(page)
-    log_in(page, demo_server)
+    # Another account than the admin pages' test: a code works only once.
+    log_in(page, demo_server, "hub.comms")
     editor = admin_pages(django_db_blocker)["home page editor"]
     recorder.visit(demo_server + editor)
     page.locator("[data-side-panel-toggle='preview']").click()
