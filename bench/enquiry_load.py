@@ -320,20 +320,7 @@ class Site:
         log = open(self.workdir / "worker.log", "w")  # noqa: SIM115
         self.processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "db_worker",
-                    "--backend",
-                    "outbox",
-                    "--queue-name",
-                    "outbox",
-                    "--interval",
-                    "0.2",
-                    "--no-reload",
-                    "--verbosity",
-                    "0",
-                ],
+                [sys.executable, *WORKER_COMMAND],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

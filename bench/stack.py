@@ -45,6 +45,11 @@ HOST = "bench.localhost"  # bench/settings.py's ALLOWED_HOSTS; Chromium resolves
 DATABASE = "bench"
 BIN = Path(sys.executable).parent
 
+# The outbox worker as production runs it (a short poll interval: benchmarks wait on it).
+WORKER_COMMAND = [
+    *(sys.executable, "manage.py", "db_worker", "--backend", "outbox", "--queue-name", "outbox"),
+    *("--interval", "0.2", "--no-reload", "--verbosity", "0"),
+]
 NGINX_PROXY = """
     location / {{
         proxy_pass http://127.0.0.1:{upstream};
@@ -196,23 +201,7 @@ class Stack:
 
     def start_worker(self, name: str = "worker") -> subprocess.Popen:
         """The outbox worker: `manage.py db_worker --backend outbox --queue-name outbox`."""
-        return self._spawn(
-            name,
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--backend",
-                "outbox",
-                "--queue-name",
-                "outbox",
-                "--interval",
-                "0.2",
-                "--no-reload",
-                "--verbosity",
-                "0",
-            ],
-        )
+        return self._spawn(name, WORKER_COMMAND)
 
     def start_nginx(
         self,
