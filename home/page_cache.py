@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "hub-page-cache"
 GENERATION_KEY = f"{KEY_PREFIX}:generation"
-# Set on the request by the before_serve_page hook: this Wagtail page may be stored.
+# Set on the request by the middleware (it may use the cache), then by the before_serve_page
+# hook (this Wagtail page may be stored).
+CANDIDATE = "_hub_page_cache_candidate"
 ALLOWED = "_hub_page_cache_allowed"
 STATUS_HEADER = "X-Page-Cache"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -61,10 +63,6 @@ _NOT_STORED = {"content-length", "vary", "date", "expires", "set-cookie"}
 def seconds() -> int:
     """How long a stored page lives (0: the page cache is off)."""
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
-
-
-def store():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
 def entry_key(request: HttpRequest) -> str:
@@ -95,7 +93,9 @@ def allow(page: Any, request: HttpRequest) -> None:
     """Called as each Wagtail page is served: mark the response as one that may be stored.
 
     Costs two queries (the page's view restrictions), and only on a miss with the cache on."""
-    if not may_use(request) or not getattr(page.specific_class, "page_cache", True):
+    if not getattr(request, CANDIDATE, False) or not getattr(
+        page.specific_class, "page_cache", True
+    ):
         return
     if page.get_view_restrictions().exists():  # passwords and signed-in-only pages
         return
@@ -180,7 +180,7 @@ def thaw(request: HttpRequest, entry: dict) -> HttpResponse:
 class PageCacheMiddleware:
     """Answer from the page cache, or store what a cacheable page rendered.
 
-    The last middleware, so everything outside it still runs for a cached page: the session,
+    Innermost but for django-axes (which only answers sign-ins), so everything outside it runs for a cached page: the session,
     attribution capture (a campaign visit is recorded even when the page comes from the cache),
     the CSRF cookie, the CSP header with the new nonce and `Vary: Cookie`.
     """
@@ -191,7 +191,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not may_use(request):
             return self.get_response(request)
-        cache = store()
+        cache = caches["default"]
         key = entry_key(request)
         found = cache.get_many([GENERATION_KEY, key])
         generation = _generation(cache, found.get(GENERATION_KEY))
@@ -199,6 +199,7 @@ class PageCacheMiddleware:
         if entry and entry.get("generation") == generation:
             response = thaw(request, entry)
         else:
+            setattr(request, CANDIDATE, True)
             response = self.get_response(request)
             if storable(request, response):
                 cache.set(key, freeze(request, response, generation), timeout=seconds())
@@ -252,7 +253,7 @@ class _PurgeBatch:
             return
         self.done = True
         try:
-            store().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            caches["default"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         except Exception:  # the cache being down must never fail a publish or a booking
             logger.exception("Could not purge the page cache.")
         if getattr(settings, "WAGTAILFRONTENDCACHE", None):

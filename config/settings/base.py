@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "home.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "attribution.consent_views.ConsentVaryMiddleware",
-    # Last: everything above still runs for a page served from the page cache.
+    # Innermost of ours: everything above still runs for a page served from the page cache.
     "home.page_cache.PageCacheMiddleware",
 ]
 
