@@ -5,13 +5,19 @@ click id was present (yes/no only), whether it came through a /go/ short link, t
 domain (not our own) and the landing path, and keeps two touches: the FIRST, and the LAST
 NON-DIRECT one (a later bookmark visit never overwrites the campaign that brought the person).
 
-Where they are kept follows `attribution.consent`:
-- analytics consent: a signed first-party cookie for ATTRIBUTION_CONSENTED_DAYS (90 days);
-- no consent, ATTRIBUTION_WITHOUT_CONSENT = "session" and no objection: the session only, for
-  the visit (it ends when the browser closes); a visit with nothing to record creates nothing;
+Where they are kept follows `attribution.consent`, always in one signed first-party cookie
+(`hub_attribution`) and never on the server, so recording a touch costs no database write and no
+session, and works the same for a page served from any cache:
+- analytics consent: the cookie lasts ATTRIBUTION_CONSENTED_DAYS (90 days);
+- no consent, ATTRIBUTION_WITHOUT_CONSENT = "session" and no objection: the cookie lasts for the
+  visit only (no expiry: it ends when the browser closes); a visit with nothing to record
+  writes nothing;
 - "nothing", or an objection: nothing at all is written to the device.
 In every case the enquiry form carries a tagged landing in a signed hidden field
 (`landing_token`), so a tagged visit that lands on the form is attributed with no storage.
+
+The touch is read from the request as it arrived (`visit_touch`), before anything below strips
+the query parameters a page does not read (home.page_cache.allow).
 
 Capture never blocks a page: any failure is logged (without personal data) and the page served.
 """
@@ -34,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 COOKIE_NAME = "hub_attribution"
 COOKIE_SALT = "attribution.cookie"
-SESSION_KEY = "attribution"
 LANDING_SALT = "attribution.landing"
 LANDING_FIELD = "landing"
 # Longest hidden-field value accepted back (a signed touch is a few hundred characters).
@@ -69,6 +74,18 @@ def is_page_path(path: str) -> bool:
     return "." not in last or last.lower().endswith(PAGE_EXTENSIONS)
 
 
+VISIT_TOUCH = "_hub_visit_touch"
+
+
+def visit_touch(request: HttpRequest) -> Touch:
+    """This page view's touch, read once from the request as it arrived."""
+    touch = getattr(request, VISIT_TOUCH, None)
+    if touch is None:
+        touch = touch_from_request(request)
+        setattr(request, VISIT_TOUCH, touch)
+    return touch
+
+
 def touch_from_request(request: HttpRequest) -> Touch:
     """This page view as a touch: tags, click id flag, short link, outside referrer, path."""
     referrer = referrer_domain(request.META.get("HTTP_REFERER", ""))
@@ -97,11 +114,12 @@ def is_direct_visit(request: HttpRequest, touch: Touch) -> bool:
 
 
 def storage_for(request: HttpRequest) -> str:
-    """ "cookie", "session" or "" (nothing may be written) for this person's choices."""
+    """ "cookie" (90 days), "visit" (until the browser closes) or "" (nothing may be written)
+    for this person's choices."""
     if consent.analytics_consent(request):
         return "cookie"
     if consent.session_attribution_allowed(request):
-        return "session"
+        return "visit"
     return ""
 
 
@@ -132,28 +150,14 @@ def _read_cookie(request: HttpRequest) -> Pair:
     return _valid_pair(data)
 
 
-def _read_session(request: HttpRequest) -> Pair:
-    session = getattr(request, "session", None)
-    if session is None:
-        return None, None
-    return _valid_pair(session.get(SESSION_KEY))
-
-
 def touches_for(request: HttpRequest) -> Pair:
     """(first touch, last non-direct touch) kept for this person, as stored dicts (or None).
 
-    Only storage the person's current choices allow is read: a cookie after consent, the
-    visit's session without it (unless they objected or the hub chose "nothing").
-    """
-    mode = storage_for(request)
-    if mode == "cookie":
-        first, last = _read_cookie(request)
-        if first is None:
-            first, last = _read_session(request)
-        return first, last
-    if mode == "session":
-        return _read_session(request)
-    return None, None
+    Only what the person's current choices allow is read (nothing after an objection, or
+    without consent when the hub chose "nothing")."""
+    if not storage_for(request):
+        return None, None
+    return _read_cookie(request)
 
 
 def updated_pair(stored: Pair, touch: dict, direct: bool) -> Pair | None:
@@ -166,61 +170,45 @@ def updated_pair(stored: Pair, touch: dict, direct: bool) -> Pair | None:
     return (first or touch), touch
 
 
-def _write_cookie(response: HttpResponse, pair: Pair) -> None:
-    """Signed (and URL-safe, so no browser mangles it); the person cannot edit a campaign in."""
+def write_cookie(response: HttpResponse, pair: Pair, mode: str) -> None:
+    """Signed (and URL-safe, so no browser mangles it); the person cannot edit a campaign in.
+    For 90 days with consent ("cookie"); without, for the visit only ("visit")."""
     first, last = pair
     response.set_cookie(
         COOKIE_NAME,
         signing.dumps({"first": first, "last": last}, salt=COOKIE_SALT, compress=True),
-        max_age=settings.ATTRIBUTION_CONSENTED_DAYS * 24 * 60 * 60,
+        max_age=settings.ATTRIBUTION_CONSENTED_DAYS * 24 * 60 * 60 if mode == "cookie" else None,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
 
 
-def _write_session(request: HttpRequest, pair: Pair) -> None:
-    first, last = pair
-    session = request.session
-    session[SESSION_KEY] = {"first": first, "last": last}
-    others = set(session.keys()) - {SESSION_KEY, "_session_expiry"}
-    if not others:
-        # Only attribution in it: a visit-only record, gone when the browser closes.
-        session.set_expiry(0)
-
-
-def _forget(request: HttpRequest, response: HttpResponse, mode: str) -> None:
-    """Remove what the person's current choices no longer allow."""
-    if mode != "cookie" and COOKIE_NAME in request.COOKIES:
+def keep_as_allowed(request: HttpRequest, response: HttpResponse, mode: str) -> None:
+    """After a change of choices: keep what was recorded for as long as `mode` allows (a yes
+    turns the visit's record into the 90-day one; a no turns it back), or remove it."""
+    if COOKIE_NAME not in request.COOKIES:
+        return
+    pair = _read_cookie(request)
+    if mode and pair[0] is not None:
+        write_cookie(response, pair, mode)
+    else:
         response.delete_cookie(COOKIE_NAME, samesite="Lax")
-    session = getattr(request, "session", None)
-    if not mode and session is not None and SESSION_KEY in session:
-        session.pop(SESSION_KEY, None)
 
 
 def capture(request: HttpRequest, response: HttpResponse) -> None:
     """Record this page view's touch where the person's choices allow."""
     mode = storage_for(request)
-    _forget(request, response, mode)
     if not mode:
+        if COOKIE_NAME in request.COOKIES:  # the choices no longer allow it
+            response.delete_cookie(COOKIE_NAME, samesite="Lax")
         return
-    touch = touch_from_request(request)
+    touch = visit_touch(request)
     if is_direct_visit(request, touch):
-        return  # nothing to record: no session or cookie is started for a direct visit
-    if mode == "cookie":
-        stored = _read_cookie(request)
-        if stored[0] is None:  # touches kept in the session before consent carry over
-            stored = _read_session(request)
-            request.session.pop(SESSION_KEY, None)
-    else:
-        stored = _read_session(request)
-    pair = updated_pair(stored, touches.to_dict(touch), direct=False)
-    if pair is None:
-        return
-    if mode == "cookie":
-        _write_cookie(response, pair)
-    else:
-        _write_session(request, pair)
+        return  # nothing to record: no cookie is written for a direct visit
+    pair = updated_pair(_read_cookie(request), touches.to_dict(touch), direct=False)
+    if pair is not None:
+        write_cookie(response, pair, mode)
 
 
 def should_capture(request: HttpRequest, response: HttpResponse) -> bool:
@@ -233,12 +221,18 @@ def should_capture(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class AttributionMiddleware:
-    """Capture campaign touches on public pages (after SessionMiddleware; see module doc)."""
+    """Capture campaign touches on public pages (see module doc). Near the top of the stack:
+    it needs no session, and runs for pages the page cache answers too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and is_page_path(request.path):
+            try:
+                visit_touch(request)  # before anything strips the query
+            except Exception:
+                logger.exception("Attribution capture failed; the page was served without it.")
         response = self.get_response(request)
         try:
             if should_capture(request, response):
@@ -254,7 +248,7 @@ class AttributionMiddleware:
 def landing_token(request: HttpRequest) -> str:
     """A signed hidden-field value with this visit's touch, when it says where the person came
     from (tags, short link, click id flag or an outside referrer); "" for a direct visit."""
-    touch = touch_from_request(request)
+    touch = visit_touch(request)
     if is_direct_visit(request, touch):
         return ""
     return signing.dumps(touches.to_dict(touch), salt=LANDING_SALT, compress=True)

@@ -1,7 +1,7 @@
 """The visitor's cookie choices, in one first-party cookie the site reads on every request.
 
 `hub_cookie_choices` holds "analytics:yes" or "analytics:no" once the person has chosen, plus
-"statistics:no" when they object to the visit-only session record of where they came from
+"statistics:no" when they object to the visit-only record of where they came from
 (the statistical-purposes exemption; see settings.ATTRIBUTION_WITHOUT_CONSENT). No choice yet:
 no cookie. The banner and the cookies page write it; attribution and analytics read it.
 """
@@ -36,7 +36,7 @@ def objects_to_statistics(request: HttpRequest) -> bool:
 
 
 def session_attribution_allowed(request: HttpRequest) -> bool:
-    """May this visit's touches be kept in the (first-party, visit-only) session?"""
+    """May this visit's touches be kept (in a first-party cookie that ends with the visit)?"""
     if analytics_consent(request):
         return True
     if settings.ATTRIBUTION_WITHOUT_CONSENT != "session":

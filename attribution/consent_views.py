@@ -1,9 +1,15 @@
 """The one endpoint that records cookie choices, from the banner or from the cookies page.
 
-Both are plain POST forms (with a CSRF token), so choosing works without JavaScript: the choice
-is written by `consent.set_choices` and the browser goes back to the page it came from, with
+Both are plain POST forms, so choosing works without JavaScript: the choice is written by
+`consent.set_choices` and the browser goes back to the page it came from, with
 `hub_cookies=accepted|rejected|saved` in the address so that page can confirm the choice. A GET
 (the banner's "View cookies" link) goes to the cookies page, so no page has to look that page up.
+
+The forms carry no CSRF token, because the banner is on every page and a page must be the same
+bytes for every visitor to be cached (home.page_cache). A cross-site post is refused all the
+same, by the headers browsers send with every form post and a page cannot forge: `Origin` must
+be this site, or, without it, `Sec-Fetch-Site` must not say cross-site, and over HTTPS a
+`Referer` from this site is required when neither is sent (as Django's own CSRF check does).
 """
 
 from __future__ import annotations
@@ -11,16 +17,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from home.localization import localized_versions
 
-from . import consent
+from . import capture, consent
 
 # The query parameter a page reads to confirm a choice just made (never anything personal).
 CONFIRMATION_PARAM = "hub_cookies"
@@ -73,6 +87,26 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def from_this_site(request: HttpRequest) -> bool:
+    """Was this post sent by a page of this site? (see the module docstring)"""
+    ours = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        return origin in ours
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    if request.is_secure():
+        return _origin(request.META.get("HTTP_REFERER", "")) in ours
+    return True
+
+
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cookie_choices(request: HttpRequest) -> HttpResponse:
@@ -82,6 +116,10 @@ def cookie_choices(request: HttpRequest) -> HttpResponse:
         if url is None:
             raise Http404("No cookies page")
         return HttpResponseRedirect(url)
+    if not from_this_site(request):
+        return HttpResponseForbidden(
+            "Your cookie choices were not saved: the form was sent from another website."
+        )
 
     next_url = safe_next_url(request, request.POST.get("next"))
     analytics = _yes_no(request.POST.get("analytics"))
@@ -99,22 +137,16 @@ def cookie_choices(request: HttpRequest) -> HttpResponse:
         outcome = "accepted" if analytics else "rejected"
     response = HttpResponseSeeOther(with_confirmation(next_url, outcome))
     consent.set_choices(response, analytics=analytics, statistics=statistics)
-    forget_what_is_no_longer_allowed(request, response, analytics=analytics, statistics=statistics)
+    # A choice takes effect at once: consent keeps this visit's record for 90 days; a refusal
+    # keeps it for the visit only; an objection (or the hub's "nothing") removes it.
+    if analytics:
+        mode = "cookie"
+    elif statistics and settings.ATTRIBUTION_WITHOUT_CONSENT == "session":
+        mode = "visit"
+    else:
+        mode = ""
+    capture.keep_as_allowed(request, response, mode)
     return response
-
-
-def forget_what_is_no_longer_allowed(
-    request: HttpRequest, response: HttpResponse, *, analytics: bool, statistics: bool
-) -> None:
-    """A refusal takes effect at once: without consent the 90-day attribution cookie goes, and
-    an objection also clears this visit's record from the session."""
-    from . import capture
-
-    if not analytics:
-        if capture.COOKIE_NAME in request.COOKIES:
-            response.delete_cookie(capture.COOKIE_NAME, samesite="Lax")
-        if not statistics and hasattr(request, "session"):
-            request.session.pop(capture.SESSION_KEY, None)
 
 
 class ConsentVaryMiddleware:

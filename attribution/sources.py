@@ -38,6 +38,14 @@ CLICK_ID_PARAMETERS: dict[str, str] = {
     "fbclid": "meta",
 }
 
+# Query parameters attribution capture reads: the campaign tags (by prefix: utm_*, Matomo's
+# mtm_* and its older pk_*), the ad click ids above and the short link's marker. No page reads
+# them, so no cache keys on them (home.page_cache), but a front door that caches pages must let
+# a request carrying one of them through to the site, or its touch is never recorded
+# (home.front_door builds nginx's rule from these). Compared without regard to case.
+CAPTURED_PARAMETER_PREFIXES: tuple[str, ...] = ("utm_", "mtm_", "pk_")
+CAPTURED_PARAMETERS: tuple[str, ...] = (*CLICK_ID_PARAMETERS, "hub_link")
+
 # What a click id on its own says, per platform: the source name it implies, and its kind.
 # "search": a search ad (may also be the platform's display network: see classification).
 # "display": a display or video ad. "social": an ad on a social network (these ids are added to

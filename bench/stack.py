@@ -8,6 +8,7 @@ the benchmarks.
     web = stack.start_gunicorn("web", env={"PAGE_CACHE_SECONDS": "300"})
     stack.start_worker()                 # manage.py db_worker --backend outbox
     proxy = stack.start_nginx("proxy", upstream=web)   # nginx in front, as the TLS proxy
+    front = stack.start_front_door(web, door)          # nginx in front, caching pages
     files = stack.start_nginx("files", root=some_dir)   # or nginx serving files
     stack.stop_process("worker"); stack.start_worker()  # kill and restart one part
     stack.stop()                         # everything, in reverse order; the directory too
@@ -89,6 +90,55 @@ http {{
 """
 
 
+NGINX_FRONT_DOOR = """
+worker_processes 1;
+daemon off;
+user root;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {directory}/body;
+    proxy_temp_path {directory}/proxy;
+    fastcgi_temp_path {directory}/fastcgi;
+    uwsgi_temp_path {directory}/uwsgi;
+    scgi_temp_path {directory}/scgi;
+{http}
+    server {{
+        listen 127.0.0.1:{port}{ssl};
+        server_name {host};
+{tls}
+{locations}
+    }}
+{refresh}
+}}
+"""
+
+
+class FrontDoor:
+    """The ports of one front door (nginx caching pages): reserved before the site starts,
+    because the site and its worker purge it through `purge_url`."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.purge_port = free_port()
+        self.refresh_port = free_port()
+
+    @property
+    def purge_url(self) -> str:
+        return f"http://127.0.0.1:{self.purge_port}"
+
+    @property
+    def site_env(self) -> dict[str, str]:
+        """What the site's processes need to purge this front door."""
+        return {"FRONTEND_CACHE": "http", "FRONTEND_CACHE_PURGE_URL": self.purge_url}
+
+
 class Stack:
     """PostgreSQL, Redis, gunicorn instances, the outbox worker and nginx, all on 127.0.0.1."""
 
@@ -154,6 +204,10 @@ class Stack:
             # The demo loader refuses production settings; bench/settings.py allows it only in a
             # process started with BENCH_LOAD_DEMO=1 (never in gunicorn or the worker).
             self.manage("load_demo_content", "--verbosity", "0", env={"BENCH_LOAD_DEMO": "1"})
+            # Absolute links and the front door's purges name the address visitors use.
+            from wagtail.models import Site
+
+            Site.objects.filter(is_default_site=True).update(hostname=HOST, port=443)
         call_command("collectstatic", verbosity=0, interactive=False)
 
     def postgres_client(self, program: str, *args: str) -> None:
@@ -199,9 +253,62 @@ class Stack:
         self.wait_for(name, port, "/health/", {"X-Forwarded-Proto": "https"})
         return port
 
-    def start_worker(self, name: str = "worker") -> subprocess.Popen:
+    def start_worker(
+        self, name: str = "worker", env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         """The outbox worker: `manage.py db_worker --backend outbox --queue-name outbox`."""
-        return self._spawn(name, WORKER_COMMAND)
+        return self._spawn(name, WORKER_COMMAND, env)
+
+    def start_front_door(
+        self, upstream: int, door: FrontDoor | None = None, name: str = "front", tls: bool = True
+    ) -> FrontDoor:
+        """nginx as the production front door: TLS, and the page cache of home/front_door.py in
+        front of gunicorn port `upstream`, with its purge and refresh servers on loopback."""
+        from home import front_door
+
+        door = door or FrontDoor()
+        directory = self.workdir / name
+        directory.mkdir(parents=True, exist_ok=True)
+        site = f"http://127.0.0.1:{upstream}"
+        tls_lines = ""
+        if tls:
+            self._certificate(directory)
+            tls_lines = (
+                f"        ssl_certificate {directory}/cert.pem;\n"
+                f"        ssl_certificate_key {directory}/key.pem;"
+            )
+        conf = directory / "nginx.conf"
+        conf.write_text(
+            NGINX_FRONT_DOOR.format(
+                directory=directory,
+                http=front_door.nginx_http_config(str(directory / "cache")),
+                port=door.port,
+                ssl=" ssl" if tls else "",
+                host=HOST,
+                tls=tls_lines,
+                locations=front_door.nginx_site_locations(site),
+                refresh=front_door.nginx_refresh_servers(
+                    site, f"127.0.0.1:{door.purge_port}", f"127.0.0.1:{door.refresh_port}"
+                ),
+            )
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self._spawn(name, [nginx, "-c", str(conf), "-e", str(directory / "error.log")])
+        self.ports[name] = door.port
+        self.wait_for(name, door.port, "/health/", {}, tls=tls)
+        return door
+
+    def _certificate(self, directory: Path) -> None:
+        """A throwaway self-signed certificate for HOST."""
+        subprocess.run(
+            [
+                *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+                *("-subj", f"/CN={HOST}", "-keyout", str(directory / "key.pem")),
+                *("-out", str(directory / "cert.pem")),
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def start_nginx(
         self,
@@ -223,15 +330,7 @@ class Stack:
             body = NGINX_FILES.format(root=root)
         listen = f"127.0.0.1:{port}"
         if tls:
-            subprocess.run(
-                [
-                    *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-                    *("-subj", f"/CN={HOST}", "-keyout", str(directory / "key.pem")),
-                    *("-out", str(directory / "cert.pem")),
-                ],
-                check=True,
-                capture_output=True,
-            )
+            self._certificate(directory)
             listen += " ssl"
             body = (
                 f"        ssl_certificate {directory}/cert.pem;\n"

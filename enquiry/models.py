@@ -680,6 +680,7 @@ class EnquiryPage(RoutablePageMixin, Page):
 
     # Never from the page cache: the form carries a token of its own for each visit.
     page_cache = False
+    cache_query_parameters = ("council",)  # a council's own page links here with it chosen
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link", "ul"])
     response_time = models.CharField(

@@ -67,6 +67,8 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     """The events listing (upcoming, with filters), its archive and its calendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    # The filters (events.listing.EventFilterForm), the archive's pages and the feed's council.
+    cache_query_parameters = ("council", "format", "type", "from", "to", "page")
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]

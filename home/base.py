@@ -38,7 +38,12 @@ class BasePage(Page):
 
     `listing_summary` and `listing_image` are what cards and search results show; the
     `search_description` (meta description) and `social_image` feed the Open Graph tags.
+    `cache_query_parameters` names the query parameters the page's rendering reads: the page
+    sees only those, and caches key on only those (home.page_cache), so campaign tags and click
+    ids never make a page render again.
     """
+
+    cache_query_parameters: tuple[str, ...] = ()
 
     listing_summary = models.CharField(
         _("listing summary"),

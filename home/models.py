@@ -220,6 +220,7 @@ class StoryIndexPage(BasePage):
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
     per_page = 12
+    cache_query_parameters = ("page",)
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]

@@ -1,104 +1,168 @@
-"""The page cache: the public pages anonymous visitors see, served from the shared cache.
+"""The page cache: the public pages anonymous visitors see, as the same bytes for every one of them.
 
-Why: a TV slot or a viral post sends thousands of people to the same few pages within minutes.
-Rendering a page costs a dozen queries and tens of milliseconds; a cached copy costs one round
-trip to Redis, so the database stays free for what must reach it: enquiries and bookings.
+Why: a TV slot or an advert sends thousands of people to the same few pages within minutes, each
+carrying campaign tags and a click id of their own. Rendering a page costs queries and tens of
+milliseconds; a stored copy costs one round trip to Redis, and the front door (nginx, a CDN) can
+hold the very same bytes, so the database stays free for what must reach it: enquiries and
+bookings. Nothing in a stored page belongs to one visitor: no CSRF token (the cookie banner's
+form checks the Origin instead), no CSP nonce (inline elements are allowed by their hashes).
 
-What is stored: the 200 response to an anonymous GET of a Wagtail page that allows it
-(`page_cache = False` on a page type opts out: the enquiry page, whose form carries a token of
-its own for each visit), with no view restrictions, and not marked private or no-store (the
-booking, cancellation and thank-you views mark themselves). Never for a signed-in person, or
-while a message is waiting to be shown.
+What is stored: the 200 HTML response to a GET of a Wagtail page that allows it (`page_cache =
+False` opts a page type out: the enquiry page, whose form carries a token for each visit), with
+no view restrictions, not marked private or no-store, setting no cookie. Only for a request with
+no session or messages cookie: a signed-in person, or someone with a message or a reference
+waiting to be shown, always gets their own render.
 
-The key: scheme, host and the full path with its query string (the language is in the path),
-and the visitor's cookie choices (the banner and the analytics tags depend on them).
+The key (`identity`): host, path, the cookie banner's confirmation parameter, the visitor's
+cookie choices, and only the query parameters the page declares that it reads
+(`cache_query_parameters` on the page type: the events filters, pagination). Campaign tags, ad
+click ids and any other parameter are left out, so `/?gclid=…` and `/?x=1` are the stored `/`;
+a flood of random query strings adds no entry. A page that reads parameters is found in two
+steps: the entry at its address says which parameters it reads, and the entry at the address
+with those parameters holds the page. Before the page renders, `allow()` leaves the request only
+those parameters, so a render cannot echo a tag into a link. Attribution capture, outside this
+middleware, has read them all first.
 
-What differs per request is swapped: the cookie banner's CSRF token and the CSP nonce are stored
-as placeholders and filled in with this request's values, so a cached page never hands one
-visitor another's token, and the nonce is new in every response.
+Freshness: a stored page is fresh for PAGE_CACHE_SECONDS and while the content generation it was
+rendered in is current. Past that it is stale: ONE request re-renders it (a lock in the cache)
+while everyone else gets the stale copy, for at most PAGE_CACHE_STALE_SECONDS, so a publish in
+the middle of a spike never makes the whole spike render at once. A request the front door sends
+to refresh its own copy (`X-Hub-Cache-Refresh`, set only by our nginx) always renders.
 
 Purge: publishing, unpublishing, moving or deleting a page, and saving a snippet, a setting, an
-image, a document, a site, a locale or a booking (places left), make every cached page stale at
-once (a new generation), after the change commits. Content changes a few times a day and a page
-shows up in menus, listings and cards all over the site, so "everything" is the only rule that
-is both small and right; TTL (PAGE_CACHE_SECONDS) bounds what time alone changes (events that
-have started). A CDN in front is purged through Wagtail's frontend cache with the same rule.
+image, a document, a site, a locale or a booking (places left), start a new generation after the
+change commits: every stored page is stale at once. Content changes a few times a day and a page
+shows up in menus, listings and cards all over the site, so "everything" is the only rule that is
+both small and right. The front door is refreshed through Wagtail's frontend cache, by the worker.
+
+Shared caches: a stored page says `Cache-Control: max-age=0, s-maxage=…, stale-while-revalidate=…`
+so nginx or a CDN may keep it (browsers always ask again, so a cookie choice shows at once); a
+response that answered a query with parameters the page does not read says `s-maxage=0`, so the
+front door never keeps a copy per random string.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control
+
+from attribution import consent
+from attribution.capture import is_page_path
+from attribution.consent_views import CONFIRMATION_PARAM
 
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "hub-page-cache"
 GENERATION_KEY = f"{KEY_PREFIX}:generation"
-# Set on the request by the middleware (it may use the cache), then by the before_serve_page
-# hook (this Wagtail page may be stored).
+STATUS_HEADER = "X-Page-Cache"
+# Sent by the front door's refresh server only (the public server clears it): render, store.
+REFRESH_HEADER = "HTTP_X_HUB_CACHE_REFRESH"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+# How long one request may hold a page's render lock before another may render it too.
+LOCK_SECONDS = 30
+# Set on the request: this request may fill the cache (middleware), then this Wagtail page may be
+# stored and reads these query parameters (the before_serve_page hook).
 CANDIDATE = "_hub_page_cache_candidate"
 ALLOWED = "_hub_page_cache_allowed"
-STATUS_HEADER = "X-Page-Cache"
-MAX_BODY_BYTES = 2 * 1024 * 1024
-
-CSRF_PLACEHOLDER = b"hub-page-cache-csrf-token-placeholder"
-NONCE_PLACEHOLDER = b"hub-page-cache-csp-nonce-placeholder"
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+READS = "_hub_page_cache_reads"
+UNREAD = "_hub_page_cache_unread_parameters"
 # Headers the middleware outside this one sets for each response; never stored.
-_NOT_STORED = {"content-length", "vary", "date", "expires", "set-cookie"}
+_NOT_STORED = {"content-length", "date", "expires", "set-cookie", STATUS_HEADER.lower()}
 
 
 def seconds() -> int:
-    """How long a stored page lives (0: the page cache is off)."""
+    """How long a stored page is fresh (0: the page cache is off)."""
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
 
 
-def entry_key(request: HttpRequest) -> str:
-    """The visitor-independent identity of what this request would see."""
-    from attribution import consent
+def stale_seconds() -> int:
+    """How long past its freshness a stored page may still be served while one request
+    re-renders it."""
+    return int(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 60) or 0)
 
+
+# --- Identity ----------------------------------------------------------------------------------
+
+
+def parameters_read_by(page_class: type) -> tuple[str, ...]:
+    """The query parameters a page type declares that its rendering reads."""
+    return tuple(getattr(page_class, "cache_query_parameters", ()))
+
+
+def canonical_query(params: QueryDict, reads: Iterable[str]) -> str:
+    """Only the parameters in `reads`, sorted by name: the query as the page sees it."""
+    wanted = sorted(set(reads))
+    query = QueryDict(mutable=True)
+    for name in wanted:
+        values = params.getlist(name)
+        if values:
+            query.setlist(name, values)
+    return query.urlencode()
+
+
+def front_door_may_keep(params: QueryDict, reads: Iterable[str]) -> bool:
+    """May a shared cache keep this answer? Only for a query of exactly what the page reads,
+    each once: the front door keys on the parameters any page reads, by their first value."""
+    known = {*reads, CONFIRMATION_PARAM}
+    return all(name in known and len(params.getlist(name)) == 1 for name in params)
+
+
+def _digest(identity: str) -> str:
+    return f"{KEY_PREFIX}:page:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def address_identity(request: HttpRequest) -> str:
+    """What every visitor to this address sees, whatever else the query string carries."""
     choices = ",".join(sorted(consent.choices(request)))
-    identity = "|".join(
-        [request.scheme, request.get_host(), request.get_full_path(), choices]
-    ).encode()
-    return f"{KEY_PREFIX}:page:{hashlib.sha256(identity).hexdigest()}"
+    confirmation = request.GET.get(CONFIRMATION_PARAM, "")
+    return "|".join([request.get_host(), request.path, confirmation, choices])
 
 
-def may_use(request: HttpRequest) -> bool:
-    """May this request be answered from, or fill, the page cache?"""
+def eligible(request: HttpRequest) -> bool:
+    """May this request be answered from, or fill, the page cache? Decided from the request
+    alone (no session is read): a GET of a public page by someone with no session."""
     if request.method not in ("GET", "HEAD") or seconds() <= 0:
         return False
-    if "HTTP_AUTHORIZATION" in request.META:
+    if "HTTP_AUTHORIZATION" in request.META or not is_page_path(request.path):
         return False
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return False
-    # A message waiting to be shown ("Your booking was cancelled") belongs to this visitor.
-    return len(get_messages(request)) == 0
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+# --- Filling -----------------------------------------------------------------------------------
 
 
 def allow(page: Any, request: HttpRequest) -> None:
-    """Called as each Wagtail page is served: mark the response as one that may be stored.
+    """Called as each Wagtail page is served (before_serve_page): leave the request only the
+    query parameters the page reads, and mark the response as one that may be stored.
 
-    Costs two queries (the page's view restrictions), and only on a miss with the cache on."""
+    The view restrictions cost two queries, and only on a miss with the cache on."""
+    reads = parameters_read_by(page.specific_class)
+    original = request.META.get("QUERY_STRING", "")
+    if original:
+        if not front_door_may_keep(request.GET, reads):
+            setattr(request, UNREAD, True)
+        kept = canonical_query(request.GET, (*reads, CONFIRMATION_PARAM))
+        if kept != original:
+            request.GET = QueryDict(kept)
+            request.META["QUERY_STRING"] = kept
     if not getattr(request, CANDIDATE, False) or not getattr(
         page.specific_class, "page_cache", True
     ):
         return
     if page.get_view_restrictions().exists():  # passwords and signed-in-only pages
         return
+    setattr(request, READS, reads)
     setattr(request, ALLOWED, True)
 
 
@@ -116,97 +180,148 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _generation(cache, current: str | None) -> str:
+def shared_cache_control(response: HttpResponse, shared_seconds: int) -> None:
+    """What a front door (nginx, a CDN) may do with this page: keep it `shared_seconds`, and
+    serve it stale while it fetches a new copy; browsers always ask again."""
+    patch_cache_control(
+        response,
+        max_age=0,
+        s_maxage=shared_seconds,
+        stale_while_revalidate=stale_seconds(),
+    )
+
+
+def freeze(response: HttpResponse, generation: str) -> dict:
+    return {
+        "generation": generation,
+        "stored_at": time.time(),
+        "body": response.content,
+        "headers": [
+            (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+        ],
+    }
+
+
+def thaw(entry: dict, status: str) -> HttpResponse:
+    response = HttpResponse(entry["body"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response[STATUS_HEADER] = status
+    return response
+
+
+# --- Generations -------------------------------------------------------------------------------
+
+
+def new_generation() -> str:
+    """A generation names when it began, so a stale page knows how long it has been stale."""
+    millis = int(time.time() * 1000)  # never rounded up past the moment it names
+    return f"{millis / 1000:.3f}-{uuid.uuid4().hex}"
+
+
+def began(generation: str) -> float:
+    try:
+        return float(generation.split("-", 1)[0])
+    except ValueError:
+        return 0.0
+
+
+def current_generation(cache, found: str | None) -> str:
     """The current generation; a new one when it is missing (evicted or never set), so pages
-    stored before it went missing can never be served again."""
-    if current:
-        return current
-    fresh = uuid.uuid4().hex
+    stored before it went missing are never served as fresh."""
+    if found:
+        return found
+    fresh = new_generation()
     if cache.add(GENERATION_KEY, fresh, timeout=None):
         return fresh
     return cache.get(GENERATION_KEY) or fresh
 
 
-def _csp_nonce_used(request: HttpRequest) -> str | None:
-    """The CSP nonce this response used, if the page asked for one (django-csp makes it lazily)."""
-    nonce = getattr(request, "_csp_nonce", None)
-    return str(nonce) if nonce else None
-
-
-def freeze(request: HttpRequest, response: HttpResponse, generation: str) -> dict:
-    """What is stored: the page with this request's token and nonce replaced by placeholders."""
-    from attribution.consent_views import DEPENDS_ON_CHOICES
-
-    body = response.content
-    body, csrf_swaps = _CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\3", body)
-    nonce = _csp_nonce_used(request)
-    if nonce:
-        body = body.replace(nonce.encode(), NONCE_PLACEHOLDER)
-    return {
-        "generation": generation,
-        "body": body,
-        "headers": [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in _NOT_STORED and name != STATUS_HEADER
-        ],
-        "csrf": bool(csrf_swaps),
-        "nonce": bool(nonce),
-        "depends_on_choices": bool(getattr(request, DEPENDS_ON_CHOICES, False)),
-    }
-
-
-def thaw(request: HttpRequest, entry: dict) -> HttpResponse:
-    """The stored page for this request, with its own token and nonce."""
-    from attribution.consent_views import DEPENDS_ON_CHOICES
-
-    body = entry["body"]
-    if entry["csrf"]:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    if entry["nonce"]:
-        # str() makes the nonce (django-csp's lazy object is falsy until it is made), and the
-        # policy header then carries it.
-        nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
-        body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
-    response = HttpResponse(body)
-    for name, value in entry["headers"]:
-        response[name] = value
-    response[STATUS_HEADER] = "hit"
-    if entry["depends_on_choices"]:
-        setattr(request, DEPENDS_ON_CHOICES, True)
-    return response
+def stale_since(entry: dict, generation: str) -> float:
+    """When a stored page stopped being fresh (in the future while it still is)."""
+    expires = entry["stored_at"] + seconds()
+    if entry.get("generation") != generation:
+        return min(expires, began(generation))
+    return expires
 
 
 class PageCacheMiddleware:
     """Answer from the page cache, or store what a cacheable page rendered.
 
-    Innermost but for django-axes (which only answers sign-ins), so everything outside it runs for a cached page: the session,
-    attribution capture (a campaign visit is recorded even when the page comes from the cache),
-    the CSRF cookie, the CSP header with the new nonce and `Vary: Cookie`.
+    Near the top of the stack (inside SecurityMiddleware and attribution capture): a stored page
+    carries the headers the middleware below added (the Content-Security-Policy, which holds no
+    nonce, Permissions-Policy, Vary), so a hit runs no session, no authentication and no query.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not may_use(request):
+        if not eligible(request):
             return self.get_response(request)
         cache = caches["default"]
-        key = entry_key(request)
+        identity = address_identity(request)
+        key = _digest(identity)
         found = cache.get_many([GENERATION_KEY, key])
-        generation = _generation(cache, found.get(GENERATION_KEY))
+        generation = current_generation(cache, found.get(GENERATION_KEY))
         entry = found.get(key)
-        if entry and entry.get("generation") == generation:
-            response = thaw(request, entry)
-        else:
-            setattr(request, CANDIDATE, True)
+        reads: tuple[str, ...] = ()
+        if entry is not None and "reads" in entry:  # this page reads some parameters
+            reads = tuple(entry["reads"])
+            key = _digest(identity + "?" + canonical_query(request.GET, reads))
+            entry = cache.get(key)
+        refresh = REFRESH_HEADER in request.META
+        if entry is not None and not refresh:
+            now = time.time()
+            since = stale_since(entry, generation)
+            if now < since:
+                response = thaw(entry, "hit")
+            elif now - since < stale_seconds() and not cache.add(
+                key + ":rendering", 1, timeout=LOCK_SECONDS
+            ):
+                # Someone is rendering the new copy: this visitor gets the previous one, and
+                # the front door keeps nothing of it.
+                response = thaw(entry, "stale")
+                shared_cache_control(response, 0)
+                return response
+            else:
+                return self._render(request, cache, identity, generation, locked=key)
+            if not front_door_may_keep(request.GET, reads):
+                shared_cache_control(response, 0)  # not the page's own address: not kept
+            return response
+        return self._render(request, cache, identity, generation, locked=None)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        cache,
+        identity: str,
+        generation: str,
+        locked: str | None,
+    ) -> HttpResponse:
+        setattr(request, CANDIDATE, True)
+        try:
             response = self.get_response(request)
             if storable(request, response):
-                cache.set(key, freeze(request, response, generation), timeout=seconds())
-                response[STATUS_HEADER] = "miss"
-        if response.get(STATUS_HEADER):
-            patch_vary_headers(response, ["Cookie"])
+                self._store(request, response, cache, identity, generation)
+        finally:
+            if locked:
+                cache.delete(locked + ":rendering")
         return response
+
+    def _store(self, request, response, cache, identity: str, generation: str) -> None:
+        shared_cache_control(response, 0 if getattr(request, UNREAD, False) else seconds())
+        entry = freeze(response, generation)
+        lifetime = seconds() + stale_seconds()
+        reads = getattr(request, READS, ())
+        if reads:
+            page_key = _digest(identity + "?" + request.META.get("QUERY_STRING", ""))
+            cache.set_many(
+                {_digest(identity): {"reads": list(reads)}, page_key: entry}, timeout=lifetime
+            )
+        else:
+            cache.set(_digest(identity), entry, timeout=lifetime)
+        response[STATUS_HEADER] = "miss"
 
 
 # --- Purging -------------------------------------------------------------------------------
@@ -214,7 +329,8 @@ class PageCacheMiddleware:
 
 def purge_all(cdn_pages: list[int] | None = None) -> None:
     """Make every stored page stale once the change that called for it commits, and purge the
-    CDN: the pages `cdn_pages` names (a booking changes one event's places), or every page.
+    front door: the pages `cdn_pages` names (a booking changes one event's places), or every
+    page.
 
     However many rows one transaction saves, the purge runs once: its callbacks share a batch.
     """
@@ -235,7 +351,7 @@ def purge_all(cdn_pages: list[int] | None = None) -> None:
 
 
 class _PurgeBatch:
-    """What one transaction's changes call for: a new generation, then the CDN's pages."""
+    """What one transaction's changes call for: a new generation, then the front door's pages."""
 
     def __init__(self) -> None:
         self.everything = False
@@ -253,7 +369,7 @@ class _PurgeBatch:
             return
         self.done = True
         try:
-            caches["default"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)
         except Exception:  # the cache being down must never fail a publish or a booking
             logger.exception("Could not purge the page cache.")
         if getattr(settings, "WAGTAILFRONTENDCACHE", None):

@@ -1,7 +1,8 @@
 """Security headers the settings alone cannot express.
 
 - The Content-Security-Policy (django-csp) has two shapes: the public site's strict policy
-  (scripts and inline styles only with the request's nonce), widened only for what is
+  (inline scripts and styles only by their hashes, see home/templatetags/csp_tags.py; never a
+  nonce, so a page's headers are the same for every visitor), widened only for what is
   configured (the analytics service's origins, off-site media and static files), and the Wagtail
   admin's own policy (settings.ADMIN_CONTENT_SECURITY_POLICY), which still needs inline scripts
   and styles (see the README's security section).
@@ -31,6 +32,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
+
+from home.templatetags.csp_tags import inline_hashes
 
 # What each django-analytical service loads and talks to, by the setting that turns it on.
 # A service missing here would be blocked by the policy: `analytics_outside_the_policy` (a
@@ -167,6 +170,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         else:
             directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
             extra = widened(extra, configured_analytics_origins())
+            extra = widened(extra, inline_hashes(request))
         parts.config = widened(directives, extra)
         return parts
 

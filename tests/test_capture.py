@@ -1,9 +1,10 @@
 """Capturing where visitors came from, on public pages, within each person's cookie choices.
 
 The first touch and the last non-direct touch are kept: a later bookmark visit never wipes out
-the campaign that brought someone. Without consent they live only in the visit's session (or
-nowhere, under the stricter setting or after an objection); with consent in a signed cookie for
-90 days. Nothing kept ever holds an IP address, a user agent or an ad click id.
+the campaign that brought someone. They live in one signed first-party cookie, never on the
+server (no session, no database write): without consent for the visit only (or nowhere, under
+the stricter setting or after an objection); with consent for 90 days. Nothing kept ever holds
+an IP address, a user agent or an ad click id.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import signing
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from attribution import capture
@@ -26,13 +30,6 @@ TAGS = "utm_source=facebook&utm_medium=paid-social&utm_campaign=winter-teens&gcl
 BROWSER = {"HTTP_USER_AGENT": "SpyBrowser/9.9", "REMOTE_ADDR": "203.0.113.77"}
 
 
-def stored_session(client) -> dict:
-    """Everything the server keeps in this browser's session, decoded."""
-    key = client.cookies.get("sessionid")
-    assert key is not None, "no session was started"
-    return Session.objects.get(session_key=key.value).get_decoded()
-
-
 def attribution_cookie(client) -> dict:
     return signing.loads(client.cookies[capture.COOKIE_NAME].value, salt=capture.COOKIE_SALT)
 
@@ -41,8 +38,8 @@ def signed_cookie(data: dict) -> str:
     return signing.dumps(data, salt=capture.COOKIE_SALT, compress=True)
 
 
-# The cookie banner's own form carries Django's CSRF token (a strictly necessary cookie that
-# holds nothing about the person); every other cookie is what these tests watch for.
+# Django's CSRF cookie (strictly necessary, nothing about the person) is set only by forms that
+# need it; every other cookie is what these tests watch for.
 NECESSARY = {"csrftoken"}
 
 
@@ -55,40 +52,45 @@ def assert_nothing_identifying(text: str) -> None:
         assert secret not in text
 
 
-# --- Without consent: the visit's session ------------------------------------------------------
+# --- Without consent: a cookie for the visit only -------------------------------------------
 
 
-def test_a_tagged_visit_is_kept_in_a_visit_only_session(client, home):
-    response = client.get(f"/?{TAGS}", **BROWSER)
+def test_a_tagged_visit_is_kept_in_a_visit_only_cookie_with_no_database_write(client, home):
+    client.get("/")  # warm up (settings rows, renditions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/?{TAGS}", **BROWSER)
     assert response.status_code == 200
-    assert capture.COOKIE_NAME not in response.cookies  # no lasting cookie without consent
-    data = stored_session(client)
-    first = data[capture.SESSION_KEY]["first"]
-    assert first == data[capture.SESSION_KEY]["last"]
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == [], writes
+    assert "sessionid" not in response.cookies and Session.objects.count() == 0
+    morsel = response.cookies[capture.COOKIE_NAME]
+    # It ends when the browser closes: no expiry without consent.
+    assert morsel["max-age"] == "" and morsel["expires"] == ""
+    assert morsel["httponly"] and morsel["samesite"] == "Lax"
+    data = attribution_cookie(client)
+    first = data["first"]
+    assert first == data["last"]
     assert first["utm_source"] == "facebook"
     assert first["utm_campaign"] == "winter-teens"
     assert first["had_ad_click_id"] is True
     assert first["ad_click_platform"] == "google"
     assert first["landing_path"] == "/"
     assert "at" in first
-    # No IP address, user agent or click id anywhere in the session.
+    # No IP address, user agent or click id anywhere in it.
     assert_nothing_identifying(json.dumps(data))
-    # The session ends when the browser closes.
-    assert response.cookies["sessionid"]["max-age"] == ""
-    assert response.cookies["sessionid"]["expires"] == ""
 
 
 def test_direct_visits_write_nothing_and_never_overwrite_the_last_touch(client, home):
     response = client.get("/")
-    assert not cookies_set(response)  # a direct visit with nothing to record starts no session
+    assert not cookies_set(response)  # a direct visit with nothing to record writes nothing
     client.get("/?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
     client.get("/")  # a bookmark
     client.get("/", HTTP_REFERER="http://testserver/some/page/")  # our own pages
-    touches = stored_session(client)[capture.SESSION_KEY]
+    touches = attribution_cookie(client)
     assert touches["last"]["utm_campaign"] == "spring"
 
     client.get("/", HTTP_REFERER="https://www.google.co.uk/search?q=fostering+derby")
-    touches = stored_session(client)[capture.SESSION_KEY]
+    touches = attribution_cookie(client)
     assert touches["first"]["utm_campaign"] == "spring"  # the first touch stays
     assert touches["last"] == {
         "referrer_domain": "google.co.uk",  # the domain only: never the search words
@@ -99,8 +101,16 @@ def test_direct_visits_write_nothing_and_never_overwrite_the_last_touch(client, 
 
 def test_short_link_visits_are_flagged(client, home):
     client.get("/?utm_source=bus-side&utm_medium=outdoor&utm_campaign=hub-bus&hub_link=short")
-    last = stored_session(client)[capture.SESSION_KEY]["last"]
+    last = attribution_cookie(client)["last"]
     assert last["via_short_link"] is True
+
+
+def test_the_page_sees_no_tag_but_capture_reads_them_all(client, home):
+    """The rendered page cannot echo a click id (into a link, a form), yet it is recorded."""
+    response = client.get(f"/?{TAGS}&x=1")
+    assert b"SECRETCLICK123" not in response.content
+    assert b"utm_source" not in response.content and b"x=1" not in response.content
+    assert attribution_cookie(client)["last"]["utm_campaign"] == "winter-teens"
 
 
 @pytest.mark.parametrize(
@@ -117,6 +127,7 @@ def test_a_missing_page_is_not_captured(client, home):
     response = client.get("/no-such-page/?utm_source=facebook")
     assert response.status_code == 404
     assert "sessionid" not in client.cookies
+    assert capture.COOKIE_NAME not in client.cookies
 
 
 # --- With consent: a cookie for 90 days ---------------------------------------------------------
@@ -148,7 +159,6 @@ def test_touches_older_than_90_days_are_dropped(client, home):
     request = RequestFactory().get("/")
     request.COOKIES[CHOICES_COOKIE] = "analytics:yes"
     request.COOKIES[capture.COOKIE_NAME] = signed_cookie({"first": old, "last": recent})
-    request.session = {}
     first, last = capture.touches_for(request)
     # The first touch aged out: the earliest one still known stands in for it.
     assert first["utm_campaign"] == "recent"
@@ -164,37 +174,39 @@ def test_a_forged_cookie_is_ignored(client, home):
     request.COOKIES[capture.COOKIE_NAME] = json.dumps(
         {"first": {"utm_campaign": "forged", "at": timezone.now().isoformat()}}
     )
-    request.session = {}
     assert capture.touches_for(request) == (None, None)
 
 
 def test_touches_from_before_consent_carry_over_to_the_cookie(client, home):
     client.get("/?utm_source=facebook&utm_campaign=first-one")
-    client.cookies[CHOICES_COOKIE] = "analytics:yes"
+    # Accepting keeps this visit's record for 90 days at once.
+    accepted = client.post(reverse("cookie_choices"), {"analytics": "yes", "next": "/"})
+    assert accepted.cookies[capture.COOKIE_NAME]["max-age"] == 90 * 24 * 60 * 60
     client.get("/?utm_source=newsletter&utm_medium=email&utm_campaign=second-one")
     kept = attribution_cookie(client)
     assert kept["first"]["utm_campaign"] == "first-one"
     assert kept["last"]["utm_campaign"] == "second-one"
-    assert capture.SESSION_KEY not in stored_session(client)
+    assert client.cookies[capture.COOKIE_NAME]["max-age"] == 90 * 24 * 60 * 60
 
 
 # --- Refusals, objections and the stricter setting ----------------------------------------------
 
 
-def test_refusing_analytics_removes_the_cookie(client, home):
+def test_refusing_analytics_keeps_the_record_for_the_visit_only(client, home):
     client.cookies[CHOICES_COOKIE] = "analytics:yes"
     client.get(f"/?{TAGS}")
-    client.cookies[CHOICES_COOKIE] = "analytics:no"
-    response = client.get("/")
-    assert response.cookies[capture.COOKIE_NAME]["max-age"] == 0
+    refused = client.post(reverse("cookie_choices"), {"analytics": "no", "next": "/"})
+    morsel = refused.cookies[capture.COOKIE_NAME]
+    assert morsel.value and morsel["max-age"] == ""  # no longer 90 days
+    assert attribution_cookie(client)["first"]["utm_campaign"] == "winter-teens"
 
 
-def test_an_objection_means_nothing_is_kept_and_the_session_record_is_removed(client, home):
+def test_an_objection_means_nothing_is_kept_and_the_record_is_removed(client, home):
     client.get(f"/?{TAGS}")
-    assert capture.SESSION_KEY in stored_session(client)
+    assert attribution_cookie(client)["first"]
     client.cookies[CHOICES_COOKIE] = "analytics:no,statistics:no"
-    client.get(f"/?{TAGS}")
-    assert capture.SESSION_KEY not in stored_session(client)
+    response = client.get(f"/?{TAGS}")
+    assert response.cookies[capture.COOKIE_NAME]["max-age"] == 0
 
 
 def test_an_objection_without_a_session_writes_nothing(client, home):
@@ -222,7 +234,7 @@ def test_capture_never_breaks_a_page(client, home, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("storage is down")
 
-    monkeypatch.setattr(capture, "_write_session", broken)
+    monkeypatch.setattr(capture, "write_cookie", broken)
     response = client.get(f"/?{TAGS}")
     assert response.status_code == 200
 

@@ -76,7 +76,6 @@ def cookie_banner(context: template.Context) -> dict:
             state = "rejected"
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "hub": context.get("hub"),
         "state": state,
         "next_url": _path_without_confirmation(request) if state else "",
@@ -106,7 +105,6 @@ def cookie_choices_form(context: template.Context) -> dict:
         _mark(request)
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "analytics": bool(request is not None and consent.analytics_consent(request)),
         "statistics": request is None or not consent.objects_to_statistics(request),
         "ask_statistics": settings.ATTRIBUTION_WITHOUT_CONSENT == "session",

@@ -58,6 +58,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Attribution capture reads the query, the referrer and its own cookie (no session), and the
+    # page cache answers anonymous visitors with what the middleware below produced for the
+    # first of them (headers included): so a stored page costs no session, no query and no
+    # render, and its visit is still recorded.
+    "attribution.capture.AttributionMiddleware",
+    "home.page_cache.PageCacheMiddleware",
     # Security headers (see "Security headers" below): outside everything that renders, so the
     # policy is built after the page (and its nonce) exists; admin responses are all no-store.
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -69,15 +75,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "attribution.capture.AttributionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before Wagtail's redirects, so an editor's redirect wins over the language fallback.
     "home.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "attribution.consent_views.ConsentVaryMiddleware",
-    # Innermost of ours: everything above still runs for a page served from the page cache.
-    "home.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -289,11 +292,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger uploads go to a temporary file
 
 # ---- Security headers (issue 7) --------------------------------------------------------------
 # Content-Security-Policy (django-csp 4; home/security.py picks the policy per request). Public
-# pages: no inline script or style without the request's nonce (the brand colours' <style>, the
-# analytics tags after consent); the configured analytics service's origins and an off-site
-# media origin (S3, CDN) are added at run time. Videos play only after "Play here", from the
+# pages: no inline script or style but those the page allows by their hashes (the brand colours'
+# <style>, the analytics tags after consent: {% hashed_inline %}), never a nonce, so a page is the
+# same bytes and headers for every visitor and any cache can hold it; the configured analytics
+# service's origins and an off-site media origin (S3, CDN) are added at run time. Videos play only after "Play here", from the
 # privacy-enhanced players. The error pages (500, 503) may have no request: their <style> by hash.
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
 from home.security import inline_style_hash  # noqa: E402
 
@@ -301,10 +305,9 @@ VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vime
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF],
         "style-src": [
             SELF,
-            NONCE,
             inline_style_hash(SITE_DIR / "templates" / "includes" / "error_page_head.html"),
         ],
         "img-src": [SELF, "data:"],
@@ -380,9 +383,12 @@ LOGGING = {
 
 # The page cache (home/page_cache.py): anonymous visitors' pages are served from the default
 # cache (Redis in production) for this many seconds, purged whenever content changes. 0 turns
-# it off (laptop and tests; the page cache tests turn it on). A CDN in front is purged through
-# Wagtail's frontend cache when WAGTAILFRONTENDCACHE is set (production: FRONTEND_CACHE_*).
+# it off (laptop and tests; the page cache tests turn it on). A front door (nginx, a CDN) is
+# purged through Wagtail's frontend cache when WAGTAILFRONTENDCACHE is set (production:
+# FRONTEND_CACHE_*). Past its time, or after a purge, one request re-renders a page while others
+# get the previous copy, for at most PAGE_CACHE_STALE_SECONDS.
 PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_STALE_SECONDS = 60
 # The CDN purge names every page in every language itself (English has no prefix to swap).
 WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 

@@ -1,0 +1,158 @@
+"""The front door's page cache: nginx holding the same bytes the page cache holds, keyed alike.
+
+Why nginx and not only Redis: a page nginx keeps costs no Python at all, so the pages most
+visitors see are served at the speed of a static file. What nginx cannot do is record where a
+visitor came from (a signed cookie, attribution.capture), so every request that carries
+something to record goes through to the site, which answers it from its own page cache:
+
+- kept and served by nginx: GETs with no session, messages or cookie-choices cookie, no
+  campaign tag or ad click id and no outside referrer (`valid_referers`); keyed by host, path
+  and only the query parameters some page declares that it reads (`cache_query_parameters`),
+  so `/?x=1` is the stored `/`; for as long as the site's `s-maxage` says;
+- passed through, never kept: everything else, and whatever the site marks private, no-store
+  or `s-maxage=0` (a query with parameters the page does not read, a stale copy);
+- refreshed, not dropped, when content changes: Wagtail's frontend cache sends `PURGE <path>`
+  to the refresh port; nginx turns it into a GET that skips the stored copy, fetches a new one
+  (`X-Hub-Cache-Refresh`, so the site renders rather than answering from Redis) and stores it
+  in place. Visitors keep getting the previous copy until the new one is in, so a publish
+  during a spike never sends the spike to the site; an expired copy is likewise served while
+  one request fetches the next (`proxy_cache_use_stale updating`, `proxy_cache_lock`).
+
+`nginx_http_config()` is the part for nginx's `http {}` block, `nginx_site_locations()` the
+locations of the public server, `nginx_refresh_servers()` the two loopback servers the worker
+purges through. bench/stack.py builds `make serve-prod`'s nginx from them, and
+`manage.py front_door_nginx` prints them for a real server (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.apps import apps
+from wagtail.models import Page
+
+from attribution import sources
+from attribution.consent import COOKIE_NAME as CHOICES_COOKIE
+from attribution.consent_views import CONFIRMATION_PARAM
+
+from .page_cache import parameters_read_by
+
+# The header nginx's refresh server sends (and the public server never passes on).
+REFRESH_HEADER = "X-Hub-Cache-Refresh"
+ZONE = "hub_pages"
+
+
+def declared_query_parameters() -> list[str]:
+    """Every query parameter some page type reads, and the cookie banner's confirmation."""
+    names = {CONFIRMATION_PARAM}
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            names.update(parameters_read_by(model))
+    return sorted(names)
+
+
+def captured_parameters_pattern() -> str:
+    """A regular expression (PCRE, for nginx) matching a query string that carries anything
+    attribution capture reads."""
+    names = "|".join(re.escape(name) for name in sources.CAPTURED_PARAMETERS)
+    prefixes = "|".join(re.escape(prefix) for prefix in sources.CAPTURED_PARAMETER_PREFIXES)
+    return rf"(^|&)((?:{prefixes})[^=&]*|(?:{names}))(=|&|$)"
+
+
+def cache_key() -> str:
+    """nginx's cache key: host, path and the declared parameters, nothing else."""
+    declared = "&".join(f"{name}=$arg_{name}" for name in declared_query_parameters())
+    return f"$host$hub_path?{declared}"
+
+
+def nginx_http_config(cache_dir: str, max_size: str = "1g") -> str:
+    """The `http {}` part: the cache's storage and the maps the locations use."""
+    return f"""
+    proxy_cache_path {cache_dir} levels=1:2 keys_zone={ZONE}:10m max_size={max_size}
+                     inactive=1h use_temp_path=off;
+    # The path alone, as the visitor sent it.
+    map $request_uri $hub_path {{ "~^(?<path>[^?]*)" $path; }}
+    # A campaign tag, an ad click id or a short link: attribution capture must see it.
+    map $args $hub_tagged {{ default 0; "~*{captured_parameters_pattern()}" 1; }}
+    # Someone with a session (signed in, or a reference to show), a message or cookie choices
+    # gets the site's own answer (its page cache holds each choice's version).
+    map $http_cookie $hub_personal {{
+        default 0;
+        "~(^|;)\\s*(sessionid|messages|{CHOICES_COOKIE})=" 1;
+    }}
+"""
+
+
+def _proxy_to_site(upstream: str) -> str:
+    return f"""
+            proxy_pass {upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_set_header {REFRESH_HEADER} "";"""
+
+
+def nginx_site_locations(upstream: str, static_root: str | None = None) -> str:
+    """The public server's locations: pages through the cache, the rest straight through."""
+    static = (
+        f"""
+        location /static/ {{
+            alias {static_root.rstrip("/")}/;
+            expires max;
+            add_header Cache-Control "public, immutable";
+            access_log off;
+        }}"""
+        if static_root
+        else ""
+    )
+    return f"""
+        valid_referers none blocked server_names;
+        {static}
+        location / {{{_proxy_to_site(upstream)}
+            proxy_cache {ZONE};
+            proxy_cache_key "{cache_key()}";
+            proxy_cache_bypass $hub_tagged $invalid_referer $hub_personal $http_authorization;
+            proxy_no_cache $hub_tagged $invalid_referer $hub_personal $http_authorization;
+            # The key says everything a stored page depends on (the site's Vary: Cookie is for
+            # browsers; visitors' other cookies would split the cache for nothing).
+            proxy_ignore_headers Vary;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5s;
+            proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
+            proxy_cache_background_update on;
+            add_header X-Front-Door-Cache $upstream_cache_status always;
+        }}
+"""
+
+
+def nginx_refresh_servers(upstream: str, purge_listen: str, refresh_listen: str) -> str:
+    """Two loopback servers: `purge_listen` takes Wagtail's PURGE and asks `refresh_listen`
+    with a GET (nginx caches GETs only), which fetches a new copy and stores it in place."""
+    return f"""
+    server {{
+        listen {purge_listen};
+        allow 127.0.0.1;
+        deny all;
+        location / {{
+            proxy_method GET;
+            proxy_pass http://{refresh_listen};
+            proxy_set_header Host $http_host;
+        }}
+    }}
+    server {{
+        listen {refresh_listen};
+        allow 127.0.0.1;
+        deny all;
+        location / {{
+            proxy_pass {upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_set_header {REFRESH_HEADER} 1;
+            proxy_set_header Cookie "";
+            proxy_cache {ZONE};
+            proxy_cache_key "{cache_key()}";
+            proxy_cache_bypass 1;
+            proxy_ignore_headers Vary;
+        }}
+    }}
+"""
