@@ -43,7 +43,7 @@ def redis_server():
 
     Like PostgreSQL: with REDIS_URL set, the test settings already use it (each xdist worker in
     its own database number and key prefix). Otherwise each test process starts a throwaway
-    `redis-server` (tests/redis_server.py) and points the default cache at it before anything
+    `redis-server` (tests/redis_server.py) and points the caches at it before anything
     uses the cache; it is stopped and removed at the end of the session.
     """
     if os.environ.get("REDIS_URL"):
@@ -63,7 +63,8 @@ def redis_server():
         worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
         # Update in place: the cache handler holds this very dict; forget any client made
         # before now (it would point at the placeholder address).
-        settings.CACHES["default"]["LOCATION"] = worker_redis_url("", worker, port=server.port)
+        for alias in ("default", "security"):
+            settings.CACHES[alias]["LOCATION"] = worker_redis_url("", worker, port=server.port)
         caches.close_all()
         for alias in list(settings.CACHES):
             with contextlib.suppress(AttributeError):

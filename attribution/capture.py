@@ -5,13 +5,13 @@ click id was present (yes/no only), whether it came through a /go/ short link, t
 domain (not our own) and the landing path, and keeps two touches: the FIRST, and the LAST
 NON-DIRECT one (a later bookmark visit never overwrites the campaign that brought the person).
 
-Where they are kept follows `attribution.consent`, always in one signed first-party cookie
-(`hub_attribution`) and never on the server, so recording a touch costs no database write and no
-session, and works the same for a page served from any cache:
-- analytics consent: the cookie lasts ATTRIBUTION_CONSENTED_DAYS (90 days);
-- no consent, ATTRIBUTION_WITHOUT_CONSENT = "session" and no objection: the cookie lasts for the
+Where they are kept follows `attribution.consent`, always in a signed first-party cookie and
+never on the server, so recording a touch costs no database write and no session, and works the
+same for a page served from any cache:
+- analytics consent: `hub_attribution`, for ATTRIBUTION_CONSENTED_DAYS (90 days);
+- no consent, ATTRIBUTION_WITHOUT_CONSENT = "session" and no objection: `hub_visit`, for the
   visit only (no expiry: it ends when the browser closes); a visit with nothing to record
-  writes nothing;
+  writes nothing. Choosing carries the record from one to the other;
 - "nothing", or an objection: nothing at all is written to the device.
 In every case the enquiry form carries a tagged landing in a signed hidden field
 (`landing_token`), so a tagged visit that lands on the form is attributed with no storage.
@@ -38,7 +38,8 @@ from .classification import Context, Touch, is_direct, referrer_domain
 
 logger = logging.getLogger(__name__)
 
-COOKIE_NAME = "hub_attribution"
+COOKIE_NAME = "hub_attribution"  # with consent: 90 days
+VISIT_COOKIE_NAME = "hub_visit"  # without: until the browser closes
 COOKIE_SALT = "attribution.cookie"
 LANDING_SALT = "attribution.landing"
 LANDING_FIELD = "landing"
@@ -137,8 +138,12 @@ def _valid_pair(data: Any) -> Pair:
     return first, last
 
 
-def _read_cookie(request: HttpRequest) -> Pair:
-    raw = request.COOKIES.get(COOKIE_NAME)
+def cookie_for(mode: str) -> str:
+    return COOKIE_NAME if mode == "cookie" else VISIT_COOKIE_NAME
+
+
+def _read_cookie(request: HttpRequest, name: str) -> Pair:
+    raw = request.COOKIES.get(name)
     if not raw:
         return None, None
     try:
@@ -155,9 +160,14 @@ def touches_for(request: HttpRequest) -> Pair:
 
     Only what the person's current choices allow is read (nothing after an objection, or
     without consent when the hub chose "nothing")."""
-    if not storage_for(request):
+    mode = storage_for(request)
+    if not mode:
         return None, None
-    return _read_cookie(request)
+    if mode == "cookie":
+        first, last = _read_cookie(request, COOKIE_NAME)
+        if first is not None:
+            return first, last
+    return _read_cookie(request, VISIT_COOKIE_NAME)  # without consent, or from before it
 
 
 def updated_pair(stored: Pair, touch: dict, direct: bool) -> Pair | None:
@@ -170,12 +180,21 @@ def updated_pair(stored: Pair, touch: dict, direct: bool) -> Pair | None:
     return (first or touch), touch
 
 
-def write_cookie(response: HttpResponse, pair: Pair, mode: str) -> None:
+def _forget(request: HttpRequest, response: HttpResponse, *names: str) -> None:
+    for name in names:
+        if name in request.COOKIES:
+            response.delete_cookie(name, samesite="Lax")
+
+
+def write_cookie(request: HttpRequest, response: HttpResponse, pair: Pair, mode: str) -> None:
     """Signed (and URL-safe, so no browser mangles it); the person cannot edit a campaign in.
-    For 90 days with consent ("cookie"); without, for the visit only ("visit")."""
+    For 90 days with consent ("cookie"); without, for the visit only ("visit"), in a cookie of
+    its own name, so anyone looking at their cookies can tell the two apart."""
     first, last = pair
+    name = cookie_for(mode)
+    _forget(request, response, *({COOKIE_NAME, VISIT_COOKIE_NAME} - {name}))
     response.set_cookie(
-        COOKIE_NAME,
+        name,
         signing.dumps({"first": first, "last": last}, salt=COOKIE_SALT, compress=True),
         max_age=settings.ATTRIBUTION_CONSENTED_DAYS * 24 * 60 * 60 if mode == "cookie" else None,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -187,28 +206,27 @@ def write_cookie(response: HttpResponse, pair: Pair, mode: str) -> None:
 def keep_as_allowed(request: HttpRequest, response: HttpResponse, mode: str) -> None:
     """After a change of choices: keep what was recorded for as long as `mode` allows (a yes
     turns the visit's record into the 90-day one; a no turns it back), or remove it."""
-    if COOKIE_NAME not in request.COOKIES:
-        return
-    pair = _read_cookie(request)
+    pair = _read_cookie(request, COOKIE_NAME)
+    if pair[0] is None:
+        pair = _read_cookie(request, VISIT_COOKIE_NAME)
     if mode and pair[0] is not None:
-        write_cookie(response, pair, mode)
+        write_cookie(request, response, pair, mode)
     else:
-        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+        _forget(request, response, COOKIE_NAME, VISIT_COOKIE_NAME)
 
 
 def capture(request: HttpRequest, response: HttpResponse) -> None:
     """Record this page view's touch where the person's choices allow."""
     mode = storage_for(request)
     if not mode:
-        if COOKIE_NAME in request.COOKIES:  # the choices no longer allow it
-            response.delete_cookie(COOKIE_NAME, samesite="Lax")
+        _forget(request, response, COOKIE_NAME, VISIT_COOKIE_NAME)  # no longer allowed
         return
     touch = visit_touch(request)
     if is_direct_visit(request, touch):
         return  # nothing to record: no cookie is written for a direct visit
-    pair = updated_pair(_read_cookie(request), touches.to_dict(touch), direct=False)
+    pair = updated_pair(touches_for(request), touches.to_dict(touch), direct=False)
     if pair is not None:
-        write_cookie(response, pair, mode)
+        write_cookie(request, response, pair, mode)
 
 
 def should_capture(request: HttpRequest, response: HttpResponse) -> bool:

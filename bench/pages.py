@@ -80,11 +80,22 @@ def milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wrk(port: int, path: str, seconds: int, connections: int, proxy_headers: bool) -> Measure:
+def wrk(
+    port: int,
+    path: str,
+    seconds: int,
+    connections: int,
+    proxy_headers: bool,
+    script: Path | None = None,
+) -> Measure:
+    """wrk --latency against one address; `script` is a wrk Lua script (e.g. a new click id on
+    every request)."""
     headers = PROXY_HEADERS if proxy_headers else {"Host": HOST}
     command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout

@@ -35,7 +35,10 @@ ENQUIRY_RATE_LIMIT = "1000000/h"
 ENQUIRY_MIN_FILL_SECONDS = 0
 
 if not os.environ.get("BENCH_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "security": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # bench/stack.py: the demo loader runs in its own process with BENCH_LOAD_DEMO=1 (it refuses

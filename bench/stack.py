@@ -223,11 +223,17 @@ class Stack:
 
     # --- processes -----------------------------------------------------------------------------
 
-    def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None):
+    def _spawn(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
+    ):
         log = open(self.workdir / f"{name}.log", "a")  # noqa: SIM115 (closed with the process)
         self.processes[name] = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -236,10 +242,15 @@ class Stack:
         return self.processes[name]
 
     def start_gunicorn(
-        self, name: str = "web", env: dict[str, str] | None = None, workers: int | None = None
+        self,
+        name: str = "web",
+        env: dict[str, str] | None = None,
+        workers: int | None = None,
+        cwd: Path = ROOT,
     ) -> int:
         """gunicorn with config/gunicorn.py on the bench settings; returns its port once it
-        answers /health/. env is added to this instance's environment."""
+        answers /health/. env is added to this instance's environment; `cwd` is the checkout it
+        runs (another commit's worktree, to compare)."""
         port = free_port()
         extra = {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
         if workers:
@@ -248,6 +259,7 @@ class Stack:
             name,
             [str(BIN / "gunicorn"), "--config", "config/gunicorn.py", "config.wsgi"],
             {**extra, **(env or {})},
+            cwd,
         )
         self.ports[name] = port
         self.wait_for(name, port, "/health/", {"X-Forwarded-Proto": "https"})

@@ -30,8 +30,12 @@ TAGS = "utm_source=facebook&utm_medium=paid-social&utm_campaign=winter-teens&gcl
 BROWSER = {"HTTP_USER_AGENT": "SpyBrowser/9.9", "REMOTE_ADDR": "203.0.113.77"}
 
 
-def attribution_cookie(client) -> dict:
-    return signing.loads(client.cookies[capture.COOKIE_NAME].value, salt=capture.COOKIE_SALT)
+def attribution_cookie(client, name: str = capture.COOKIE_NAME) -> dict:
+    return signing.loads(client.cookies[name].value, salt=capture.COOKIE_SALT)
+
+
+def visit_cookie(client) -> dict:
+    return attribution_cookie(client, capture.VISIT_COOKIE_NAME)
 
 
 def signed_cookie(data: dict) -> str:
@@ -63,11 +67,12 @@ def test_a_tagged_visit_is_kept_in_a_visit_only_cookie_with_no_database_write(cl
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == [], writes
     assert "sessionid" not in response.cookies and Session.objects.count() == 0
-    morsel = response.cookies[capture.COOKIE_NAME]
+    assert capture.COOKIE_NAME not in response.cookies  # no lasting cookie without consent
+    morsel = response.cookies[capture.VISIT_COOKIE_NAME]
     # It ends when the browser closes: no expiry without consent.
     assert morsel["max-age"] == "" and morsel["expires"] == ""
     assert morsel["httponly"] and morsel["samesite"] == "Lax"
-    data = attribution_cookie(client)
+    data = visit_cookie(client)
     first = data["first"]
     assert first == data["last"]
     assert first["utm_source"] == "facebook"
@@ -86,11 +91,11 @@ def test_direct_visits_write_nothing_and_never_overwrite_the_last_touch(client, 
     client.get("/?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
     client.get("/")  # a bookmark
     client.get("/", HTTP_REFERER="http://testserver/some/page/")  # our own pages
-    touches = attribution_cookie(client)
+    touches = visit_cookie(client)
     assert touches["last"]["utm_campaign"] == "spring"
 
     client.get("/", HTTP_REFERER="https://www.google.co.uk/search?q=fostering+derby")
-    touches = attribution_cookie(client)
+    touches = visit_cookie(client)
     assert touches["first"]["utm_campaign"] == "spring"  # the first touch stays
     assert touches["last"] == {
         "referrer_domain": "google.co.uk",  # the domain only: never the search words
@@ -101,7 +106,7 @@ def test_direct_visits_write_nothing_and_never_overwrite_the_last_touch(client, 
 
 def test_short_link_visits_are_flagged(client, home):
     client.get("/?utm_source=bus-side&utm_medium=outdoor&utm_campaign=hub-bus&hub_link=short")
-    last = attribution_cookie(client)["last"]
+    last = visit_cookie(client)["last"]
     assert last["via_short_link"] is True
 
 
@@ -110,7 +115,7 @@ def test_the_page_sees_no_tag_but_capture_reads_them_all(client, home):
     response = client.get(f"/?{TAGS}&x=1")
     assert b"SECRETCLICK123" not in response.content
     assert b"utm_source" not in response.content and b"x=1" not in response.content
-    assert attribution_cookie(client)["last"]["utm_campaign"] == "winter-teens"
+    assert visit_cookie(client)["last"]["utm_campaign"] == "winter-teens"
 
 
 @pytest.mark.parametrize(
@@ -120,14 +125,14 @@ def test_the_page_sees_no_tag_but_capture_reads_them_all(client, home):
 def test_admin_files_and_short_links_are_not_captured(client, home, path):
     client.get(path)
     assert "sessionid" not in client.cookies
-    assert capture.COOKIE_NAME not in client.cookies
+    assert capture.VISIT_COOKIE_NAME not in client.cookies
 
 
 def test_a_missing_page_is_not_captured(client, home):
     response = client.get("/no-such-page/?utm_source=facebook")
     assert response.status_code == 404
     assert "sessionid" not in client.cookies
-    assert capture.COOKIE_NAME not in client.cookies
+    assert capture.VISIT_COOKIE_NAME not in client.cookies
 
 
 # --- With consent: a cookie for 90 days ---------------------------------------------------------
@@ -187,6 +192,7 @@ def test_touches_from_before_consent_carry_over_to_the_cookie(client, home):
     assert kept["first"]["utm_campaign"] == "first-one"
     assert kept["last"]["utm_campaign"] == "second-one"
     assert client.cookies[capture.COOKIE_NAME]["max-age"] == 90 * 24 * 60 * 60
+    assert client.cookies[capture.VISIT_COOKIE_NAME].value == ""  # carried over, then removed
 
 
 # --- Refusals, objections and the stricter setting ----------------------------------------------
@@ -196,17 +202,18 @@ def test_refusing_analytics_keeps_the_record_for_the_visit_only(client, home):
     client.cookies[CHOICES_COOKIE] = "analytics:yes"
     client.get(f"/?{TAGS}")
     refused = client.post(reverse("cookie_choices"), {"analytics": "no", "next": "/"})
-    morsel = refused.cookies[capture.COOKIE_NAME]
-    assert morsel.value and morsel["max-age"] == ""  # no longer 90 days
-    assert attribution_cookie(client)["first"]["utm_campaign"] == "winter-teens"
+    assert refused.cookies[capture.COOKIE_NAME]["max-age"] == 0  # no longer 90 days ...
+    morsel = refused.cookies[capture.VISIT_COOKIE_NAME]
+    assert morsel.value and morsel["max-age"] == ""  # ... but for this visit
+    assert visit_cookie(client)["first"]["utm_campaign"] == "winter-teens"
 
 
 def test_an_objection_means_nothing_is_kept_and_the_record_is_removed(client, home):
     client.get(f"/?{TAGS}")
-    assert attribution_cookie(client)["first"]
+    assert visit_cookie(client)["first"]
     client.cookies[CHOICES_COOKIE] = "analytics:no,statistics:no"
     response = client.get(f"/?{TAGS}")
-    assert response.cookies[capture.COOKIE_NAME]["max-age"] == 0
+    assert response.cookies[capture.VISIT_COOKIE_NAME]["max-age"] == 0
 
 
 def test_an_objection_without_a_session_writes_nothing(client, home):

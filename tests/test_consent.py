@@ -268,12 +268,12 @@ def test_objecting_forgets_what_was_kept(client, pages):
     from attribution import capture
 
     client.get("/about/?utm_source=facebook&utm_medium=social")
-    assert client.cookies[capture.COOKIE_NAME].value
+    assert client.cookies[capture.VISIT_COOKIE_NAME].value
     client.post(
         CHOICES_URL,
         {"form": "cookies-page", "analytics": "no", "statistics": "no", "next": "/cookies/"},
     )
-    assert client.cookies[capture.COOKIE_NAME].value == ""
+    assert client.cookies[capture.VISIT_COOKIE_NAME].value == ""
 
 
 def test_the_statistics_question_only_when_such_a_note_is_kept(client, pages, settings):

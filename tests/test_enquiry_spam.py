@@ -319,17 +319,16 @@ def test_people_behind_one_proxy_are_counted_one_by_one(client, form_page):
 def test_a_cache_outage_does_not_turn_people_away(client, form_page):
     """With the shared cache (Redis, configured as in production) unreachable, the page still
     works uncached and the rate limit lets the post through rather than failing closed."""
-    unreachable = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+    down = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+    unreachable = {"default": down, "security": down}
     token = shown_token(client)
     with override_settings(CACHES=unreachable):
         response = client.post(URL, answers(form_token=token))

@@ -123,7 +123,10 @@ class LaterClock:
         return time.time() + self.offset
 
 
-IN_MEMORY = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+IN_MEMORY = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "security": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 
 def test_the_pause_ends_by_itself_after_the_cool_off(officer, monkeypatch):
@@ -150,17 +153,17 @@ def test_the_counts_live_in_the_shared_redis_cache_and_expire(officer):
     cache.clear()
     fail(Client(), "hub.officer", 5)
     # Another web process (here: another connection to the same Redis) sees the same counts ...
-    another_process = get_redis_connection("default")
-    keys = another_process.keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*")
+    another_process = get_redis_connection("security")
+    keys = another_process.keys(f"{settings.CACHES['security']['KEY_PREFIX']}:*")
     assert keys
     ttls = [another_process.ttl(key) for key in keys]
     assert all(0 < ttl <= 15 * 60 for ttl in ttls)  # ... and Redis forgets them by itself
     assert sign_in(Client(), "hub.officer", PASSWORD).status_code == 429
 
 
-def test_production_counts_in_the_default_cache_which_is_redis():
-    """Production's axes counts go to its default cache, Redis at REDIS_URL, which every web
-    process shares."""
+def test_production_counts_in_the_security_cache_which_is_redis():
+    """Production's axes counts go to its security cache, Redis at SECURITY_REDIS_URL (else
+    REDIS_URL), which every web process shares."""
     import os
     import sys
 
@@ -184,7 +187,12 @@ def test_production_counts_in_the_default_cache_which_is_redis():
     )
     assert result.stdout.split() == [
         "axes.handlers.cache.AxesCacheHandler",
-        "default",
+        "security",
         "django_redis.cache.RedisCache",
         PRODUCTION_ENV["REDIS_URL"],
     ]
+    env["SECURITY_REDIS_URL"] = "redis://counters.internal:6379/0"
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split()[-1] == "redis://counters.internal:6379/0"

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -219,7 +219,9 @@ def test_a_tagged_landing_from_the_cache_is_recorded_with_no_query_and_no_sessio
     assert response["X-Page-Cache"] == "hit"
     assert len(queries) == 0, [q["sql"] for q in queries]
     assert "sessionid" not in response.cookies and Session.objects.count() == 0
-    kept = signing.loads(listener.cookies[capture.COOKIE_NAME].value, salt=capture.COOKIE_SALT)
+    kept = signing.loads(
+        listener.cookies[capture.VISIT_COOKIE_NAME].value, salt=capture.COOKIE_SALT
+    )
     assert kept["last"]["utm_campaign"] == "winter"
     assert kept["last"]["had_ad_click_id"] is True
     assert b"IwAR0unique1" not in response.content
@@ -410,3 +412,55 @@ def test_a_stored_page_needs_no_image_query(home, page):
     with CaptureQueriesContext(connection) as queries:
         assert visit(home.url)["X-Page-Cache"] == "hit"
     assert len(queries) == 0
+
+
+# --- The security counters cannot be evicted by page-cache pressure ----------------------------
+
+
+@pytest.fixture
+def two_redis_servers():
+    """As docs/deployment.md says: the page cache in a Redis that evicts when full (a small
+    one here), the security counters in one that never does."""
+    import redis
+
+    from tests.redis_server import start_server
+
+    pages, counters = start_server(), start_server()
+    redis.Redis.from_url(pages.url).config_set("maxmemory", "4mb")
+    redis.Redis.from_url(pages.url).config_set("maxmemory-policy", "allkeys-lru")
+    redis.Redis.from_url(counters.url).config_set("maxmemory-policy", "noeviction")
+    backend = "django_redis.cache.RedisCache"
+    with override_settings(
+        CACHES={
+            "default": {"BACKEND": backend, "LOCATION": pages.url},
+            "security": {"BACKEND": backend, "LOCATION": counters.url, "KEY_PREFIX": "security"},
+        }
+    ):
+        yield pages, counters
+    for server in (pages, counters):
+        server.stop()
+
+
+def test_the_security_counters_survive_a_full_page_cache(two_redis_servers, rf, settings):
+    import redis
+    from django.core.cache import caches
+
+    from enquiry import spam
+
+    settings.ENQUIRY_RATE_LIMIT = "3/h"
+    pages, _counters = two_redis_servers
+
+    def post_from(address: str):
+        request = rf.post("/enquire/", REMOTE_ADDR=address)
+        return spam.is_rate_limited(request)
+
+    assert [post_from("198.51.100.7") for _ in range(4)] == [False, False, False, True]
+    # A flood of ~50 KB pages fills the page cache's Redis many times over.
+    page = b"<html>" + b"x" * 50_000 + b"</html>"
+    for n in range(400):
+        caches["default"].set(f"hub-page-cache:page:flood-{n}", {"body": page}, timeout=300)
+    evicted = redis.Redis.from_url(pages.url).info("stats")["evicted_keys"]
+    assert evicted > 0, "the flood did not fill the page cache"
+    # The address is still over its limit: its count was not evicted with the pages.
+    assert post_from("198.51.100.7") is True
+    assert post_from("198.51.100.8") is False

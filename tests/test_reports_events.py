@@ -152,7 +152,8 @@ def test_by_event(data):
     assert [(row["group"], row["date"]) for row in table.rows] == [
         ("Derby evening", date(2026, 2, 10)),
         ("Joint coffee morning", date(2026, 3, 10)),
-        ("Drop-in today", timezone.localdate()),
+        # The day it started (an hour ago: yesterday between midnight and one o'clock).
+        ("Drop-in today", timezone.localdate(timezone.now() - timedelta(hours=1))),
     ]
     assert [figures(row)[2:] for row in table.rows] == [
         [3, 4, 0, 1, 1, P("50.0"), 1, P("33.3"), 1, P("100.0")],

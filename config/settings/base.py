@@ -120,6 +120,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A laptop's caches: in memory, one runserver process. Production: Redis (production.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "security": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "security",
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -222,10 +231,12 @@ OUTBOX_RETENTION_DAYS = 30
 ATTRIBUTION_WITHOUT_CONSENT = "session"
 ATTRIBUTION_CONSENTED_DAYS = 90
 
-# django-ratelimit counts posts in the default cache, which must be shared by every web process
-# (Redis in production). The client address comes from enquiry.spam.client_address: with
+# The security counters (rate limits, sign-in failures) live in their own cache, "security",
+# which must be shared by every web process and must never evict (production: its own Redis,
+# SECURITY_REDIS_URL, with maxmemory-policy noeviction): a flood that fills the page cache in
+# "default" can then never reset a count. django-ratelimit counts posts there. The client address comes from enquiry.spam.client_address: with
 # TRUSTED_PROXY_COUNT proxies in front (production: 1 by default), from X-Forwarded-For.
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "security"
 RATELIMIT_IP_META_KEY = "enquiry.spam.client_address"
 RATELIMIT_FAIL_OPEN = True
 TRUSTED_PROXY_COUNT = 0
@@ -267,11 +278,11 @@ OTP_TOTP_ISSUER = "Fostering hub admin"  # the name authenticator apps show besi
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try
 OTP_STATIC_THROTTLE_FACTOR = 1
 # Failed sign-ins are counted per username and per client address (enquiry.spam.client_address,
-# which honours TRUSTED_PROXY_COUNT) in the default cache: Redis in production, so every web
+# which honours TRUSTED_PROXY_COUNT) in the "security" cache: Redis in production, so every web
 # process sees the same counts. The 5th failure pauses signing in for 15 minutes; the counts
 # then expire by themselves. A success clears the counts for that username and address.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CACHE = "default"
+AXES_CACHE = "security"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -37,16 +37,22 @@ CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 # A shared cache (Redis): rate limits must count posts across every web process. If Redis is
 # down, the site carries on uncached (errors are logged, not raised) and the rate limit lets posts
 # through (RATELIMIT_FAIL_OPEN): an outage must never turn an enquiry away.
+# The security counters (rate limits, sign-in failures) have a cache of their own, which should
+# be a Redis that never evicts (SECURITY_REDIS_URL; docs/deployment.md): the page cache's entries
+# in the default one must never push a count out. Without it they share REDIS_URL.
+_REDIS_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": require_env("REDIS_URL"),
-        "OPTIONS": {
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-        },
-    }
+        "OPTIONS": _REDIS_OPTIONS,
+    },
+    "security": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ.get("SECURITY_REDIS_URL", "").strip() or require_env("REDIS_URL"),
+        "KEY_PREFIX": "security",
+        "OPTIONS": _REDIS_OPTIONS,
+    },
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
