@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pages import PROXY_HEADERS, Measure, wrk
-from bench.stack import HOST, ROOT, FrontDoor, Stack
+from bench.stack import ROOT, FrontDoor, Stack
 
 # The last commit before the front door and the cheaper renders (issue 14).
 DEFAULT_BASE = "c7af781"
@@ -181,13 +181,13 @@ def main() -> int:
         stack.start_front_door(web, door, tls=False)
         front = door.port
 
-        status, headers, body = fetch(front, "/")
+        _status, headers, body = fetch(front, "/")
         files = stack.workdir / "same-size"
         files.mkdir()
         (files / "home.html").write_bytes(b"x" * len(body))
         static = stack.start_nginx("files", root=files)
         fetch(front, "/")
-        status, headers, _ = fetch(front, "/")
+        _status, headers, _ = fetch(front, "/")
         print(
             f"Front door: nginx {door.port} -> gunicorn {web} (front door cache "
             f"{headers.get('X-Front-Door-Cache')}, page cache {headers.get('X-Page-Cache')}); "
@@ -203,7 +203,7 @@ def main() -> int:
             wrk(port, "/", 2, args.connections, True, script)
 
         print(
-            f"\n{'what (wrk, %d connections, %d s each)' % (args.connections, args.seconds):<58} "
+            f"\n{f'what (wrk, {args.connections} connections, {args.seconds} s each)':<58} "
             f"{'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'/ nginx':>8}"
         )
         print("-" * 100)
@@ -241,7 +241,7 @@ def main() -> int:
             f"p99 {publish.p99_ms / max(door_hit.p99_ms, 0.001):.1f}x of (2); "
             f"new page at the front door after {seen if seen is None else f'{seen:.2f} s'}",
         )
-        publish_tagged, seen_tagged = during_publish(front, "/", args, spike, "published-2")
+        publish_tagged, _seen_tagged = during_publish(front, "/", args, spike, "published-2")
         row(
             "6b. (4) with a publish half way",
             publish_tagged,

@@ -327,10 +327,10 @@ class PageCacheMiddleware:
 # --- Purging -------------------------------------------------------------------------------
 
 
-def purge_all(cdn_pages: list[int] | None = None) -> None:
+def purge_all(cdn_pages: list[int] | None = None, first: list[int] | None = None) -> None:
     """Make every stored page stale once the change that called for it commits, and purge the
     front door: the pages `cdn_pages` names (a booking changes one event's places), or every
-    page.
+    page, the pages `first` names (the one just published) before the rest.
 
     However many rows one transaction saves, the purge runs once: its callbacks share a batch.
     """
@@ -346,7 +346,7 @@ def purge_all(cdn_pages: list[int] | None = None) -> None:
             None,
         )
     batch = batch or _PurgeBatch()
-    batch.add(cdn_pages)
+    batch.add(cdn_pages, first)
     transaction.on_commit(_Purge(batch))
 
 
@@ -356,13 +356,15 @@ class _PurgeBatch:
     def __init__(self) -> None:
         self.everything = False
         self.pages: set[int] = set()
+        self.first: list[int] = []
         self.done = False
 
-    def add(self, cdn_pages: list[int] | None) -> None:
+    def add(self, cdn_pages: list[int] | None, first: list[int] | None = None) -> None:
         if cdn_pages is None:
             self.everything = True
         else:
             self.pages.update(cdn_pages)
+        self.first += [pk for pk in first or () if pk not in self.first]
 
     def run(self) -> None:
         if self.done:
@@ -376,7 +378,9 @@ class _PurgeBatch:
             from .tasks import purge_frontend_cache
 
             try:  # by the worker: a CDN's purge API can take seconds
-                purge_frontend_cache.enqueue(None if self.everything else sorted(self.pages))
+                purge_frontend_cache.enqueue(
+                    None if self.everything else sorted(self.pages), first=self.first
+                )
             except Exception:
                 logger.exception("Could not ask the worker to purge the CDN.")
 
@@ -465,9 +469,9 @@ def purge_on_delete(sender: type, instance: Any, **kwargs: Any) -> None:
         purge_all(_cdn_pages_for(instance))
 
 
-def purge_on_page_change(sender: type, **kwargs: Any) -> None:
+def purge_on_page_change(sender: type, instance: Any = None, **kwargs: Any) -> None:
     if anything_to_purge():
-        purge_all()
+        purge_all(first=[instance.pk] if instance is not None else None)
 
 
 def connect_purges() -> None:

@@ -388,6 +388,20 @@ def test_publishing_purges_every_page_from_the_cdn(page, home, cdn):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_page_just_published_is_purged_before_the_rest_of_the_site(page, home, cdn):
+    for n in range(5):
+        StandardPageFactory(parent=home, title=f"Other page {n}")
+    run_worker()
+    cdn.clear()
+    page.save_revision().publish()
+    run_worker()
+    # The page (in every language it is in) first, then the rest of the site.
+    is_copy = [url.endswith(page.url) for url in cdn]
+    assert is_copy[0] and len(cdn) > 5, cdn
+    assert is_copy == sorted(is_copy, reverse=True), cdn
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_booking_purges_only_its_event_from_the_cdn(home, cdn):
     event = EventPageFactory(capacity=5)
     unrelated = StandardPageFactory(parent=home, title="About the hub")

@@ -26,7 +26,9 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
-    "wagtail.contrib.frontend_cache",
+    # Not "wagtail.contrib.frontend_cache": installed, it purges a published page from inside
+    # the editor's request, before the change commits (a front door refreshing then would keep
+    # the old page). home.page_cache purges after the commit, by the worker, with its utilities.
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
