@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run worker bench bench-reports bench-pages serve-prod serve migrate demo test test-fast test-browser lint format lock clean
+.PHONY: help install messages run worker bench bench-reports bench-pages bench-campaign serve-prod serve migrate demo test test-fast test-browser lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -63,8 +63,12 @@ bench: install ## Run the benchmarks (bench/): enquiries under load, reports at 
 	$(PY) bench/enquiry_load.py
 	$(PY) bench/attribution_reports.py
 	$(PY) bench/pages.py
+	$(PY) bench/campaign_traffic.py
 
 # --- Serving: the production stack on 127.0.0.1 (bench/stack.py) ---------------------------------
+bench-campaign: install ## An advert spike through the front door: nginx cache, tagged landings, random strings, a publish mid-spike, uncached vs the previous commit
+	$(PY) bench/campaign_traffic.py
+
 bench-pages: install ## Requests/s and p50/p99 of five pages (cached, uncached, nginx), page weight, third parties before consent
 	$(PY) bench/pages.py
 

@@ -226,10 +226,11 @@ KEEP_IN_TOUCH_MONTHS = 24
 OUTBOX_RETENTION_DAYS = 30
 
 # Attribution privacy, decided by the hub's data protection officer:
-# "session" (default): without analytics consent, a visit's campaign touches live only in the
-#   first-party session for that visit (statistical-purposes exemption; people can object on the
-#   cookies page); "nothing": nothing is written to the device without consent. In both, the
-#   enquiry form carries the landing tags in hidden fields. With consent touches last 90 days.
+# "session" (default): without analytics consent, a visit's campaign touches live only for that
+#   visit, in a signed first-party cookie with no expiry (hub_visit; statistical-purposes
+#   exemption; people can object on the cookies page); "nothing": nothing is written to the
+#   device without consent. In both, the enquiry form carries the landing tags in hidden fields.
+#   With consent touches last 90 days (hub_attribution). Never on the server: no session.
 ATTRIBUTION_WITHOUT_CONSENT = "session"
 ATTRIBUTION_CONSENTED_DAYS = 90
 
@@ -410,7 +411,8 @@ WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 # process, so any process can serve any visitor and no sticky sessions are needed); every write
 # also goes to PostgreSQL. Chosen over the pure cache engine because a session holds what must
 # not vanish with a Redis restart or eviction: an admin's login, the reference shown on the
-# enquiry's thank-you page, a visit's campaign touches. With Redis down the site carries on from
+# enquiry's thank-you page. (A visit's campaign touches are in a cookie, never a session: a
+# reader who never enquires costs no write.) With Redis down the site carries on from
 # the database. Sessions are written only when something is stored in them, so a page view costs
 # no write. `manage.py clearsessions` (daily) removes expired rows.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1703,8 +1703,8 @@ COOKIES = {
                     "It expires after one year, and then we ask again.",
                     "<b>sessionid</b>: keeps staff signed in to the editing area (for two "
                     "weeks). For visitors it remembers the enquiry you have just sent, so we "
-                    "can show you its reference, and the note described below. For visitors it "
-                    "is deleted when you close your browser.",
+                    "can show you its reference. For visitors it is deleted when you close your "
+                    "browser.",
                 )
                 + h2("Where your visit came from")
                 + p(
@@ -1715,9 +1715,11 @@ COOKIES = {
                     "came from (its name only, not the page), the first page you saw and the "
                     "time.",
                     "Unless you accept analytics cookies, this note is kept for this visit only, "
-                    "in the sessionid cookie. If you send us an enquiry, it is saved with your "
-                    "enquiry and used only for counting, in figures that never name anyone. We "
-                    "never keep your IP address or details of your device.",
+                    "in a cookie called <b>hub_visit</b> on your device, which your browser "
+                    "deletes when you close it. We keep nothing about your visit on our "
+                    "servers. If you send us an enquiry, the note is saved with your enquiry "
+                    "and used only for counting, in figures that never name anyone. We never "
+                    "keep your IP address or details of your device.",
                     "You can object to this at any time: choose \u201cDo not keep a note of "
                     "where my visit came from\u201d below and save. We delete the note at "
                     "once.",

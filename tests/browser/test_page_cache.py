@@ -1,5 +1,6 @@
 """A page served from the page cache works in a real browser exactly like a freshly rendered
-one: the cookie banner's buttons post with the visitor's own CSRF token, and axe finds nothing."""
+one: the cookie banner's buttons post without JavaScript (checked by their Origin, no token), and
+axe finds nothing."""
 
 from __future__ import annotations
 
