@@ -1631,6 +1631,10 @@ PRIVACY = {
                     "it with your enquiry. We use it only to count which of our adverts work, "
                     "in figures that never name anyone, and so that the councils spend public "
                     "money where it helps most. Our lawful basis is the same public task.",
+                    "Until you send an enquiry, that note stays on your own device, in a "
+                    "cookie: <b>hub_visit</b> for this visit only, or <b>hub_attribution</b> "
+                    "for 90 days if you accept analytics cookies. We keep nothing about your "
+                    "visit on our servers.",
                     "You can object: on our cookies page, choose not to let us keep a note of "
                     "where your visit came from, or email our data protection officer and we "
                     "will remove it from your enquiry.",
