@@ -102,12 +102,13 @@ def row(label: str, measure: Measure, ceiling: float, note: str = "") -> None:
 
 
 def publish_home(marker: str) -> float:
-    """Publish a new revision of the home page (its title gains `marker`); the time it took."""
+    """Publish a new revision of the home page (its <title> gains `marker`); the time it took."""
     from wagtail.models import Site
 
     started = time.monotonic()
     home = Site.objects.get(is_default_site=True).root_page.specific
-    home.title = f"{home.title.split(' [')[0]} [{marker}]"
+    title = home.seo_title or home.title
+    home.seo_title = f"{title.split(' [')[0]} [{marker}]"
     home.save_revision().publish()
     return time.monotonic() - started
 
@@ -262,6 +263,9 @@ def main() -> int:
         for measure in (door_hit, app_hit, tagged, random_run, publish, publish_tagged, fresh):
             if measure.bad:
                 problems += 1
+        if seen is None:
+            print("The front door never served the published page: the refresh did not work.")
+            problems += 1
         stack.stop_process("worker")
         log = (stack.workdir / "web.log").read_text(errors="replace")
         errors = len(re.findall(r"^Traceback|ERROR", log, re.M))

@@ -276,6 +276,8 @@ class PageCacheMiddleware:
             since = stale_since(entry, generation)
             if now < since:
                 response = thaw(entry, "hit")
+                # A shared cache may keep it for what is left of its freshness, not afresh.
+                shared_cache_control(response, int(since - now))
             elif now - since < stale_seconds() and not cache.add(
                 key + ":rendering", 1, timeout=LOCK_SECONDS
             ):
