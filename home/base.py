@@ -1,6 +1,7 @@
 """What every public page type shares: listing and social-sharing fields, and the promote tab."""
 
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.images import get_image_model
@@ -25,12 +26,71 @@ def renditions_prefetch(lookup: str, specs: tuple[str, ...]) -> models.Prefetch:
     return models.Prefetch(lookup, queryset=renditions, to_attr="prefetched_renditions")
 
 
-def with_card_image(queryset: models.QuerySet) -> models.QuerySet:
-    """Cards show a listing image: fetch it and its card renditions with the pages, in one query
-    for the lot, not per card."""
-    return queryset.select_related("listing_image").prefetch_related(
-        renditions_prefetch("listing_image__renditions", CARD_IMAGE_SPECS)
+class RenditionBatch:
+    """Images shown together (a listing's cards, a body's figures) whose renditions in `specs`
+    are fetched together, in one query, the first time one of them needs them.
+
+    The picture tag (home.templatetags.hub_images) keeps its markup in the fragment cache, so
+    on a warm render no image needs its renditions and the query is never made; on a cold one
+    it is made once for the lot, however many images there are."""
+
+    ATTRIBUTE = "_hub_rendition_batch"
+
+    def __init__(self, images: list, specs: tuple[str, ...]) -> None:
+        self.images = images
+        self.specs = specs
+        self.loaded = False
+
+    @classmethod
+    def attach(cls, images, specs: tuple[str, ...]) -> None:
+        images = [image for image in images if image is not None]
+        if images:
+            batch = cls(images, specs)
+            for image in images:
+                setattr(image, cls.ATTRIBUTE, batch)
+
+    def load(self) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        waiting = [image for image in self.images if not _has_prefetched_renditions(image)]
+        if waiting:
+            models.prefetch_related_objects(waiting, renditions_prefetch("renditions", self.specs))
+
+
+def _has_prefetched_renditions(image) -> bool:
+    return hasattr(image, "prefetched_renditions") or "renditions" in getattr(
+        image, "_prefetched_objects_cache", {}
     )
+
+
+def load_rendition_batch(image) -> None:
+    """Before an image's renditions are looked up: fetch its batch's, if it is in one."""
+    batch = getattr(image, RenditionBatch.ATTRIBUTE, None)
+    if batch is not None:
+        batch.load()
+
+
+class _CardImageIterable(ModelIterable):
+    """Pages as a queryset yields them, their listing images in one rendition batch."""
+
+    def __iter__(self):
+        pages = list(super().__iter__())
+        RenditionBatch.attach([page.listing_image for page in pages], CARD_IMAGE_SPECS)
+        yield from pages
+
+
+def with_card_image(queryset: models.QuerySet) -> models.QuerySet:
+    """Cards show a listing image: fetch it with the pages, and its card renditions in one
+    query for the lot when the first card needs them (not per card; not at all when every
+    card's markup comes from the fragment cache)."""
+    queryset = queryset.select_related("listing_image")
+    if queryset._iterable_class is not ModelIterable:  # values(), specific(): fetch them now
+        return queryset.prefetch_related(
+            renditions_prefetch("listing_image__renditions", CARD_IMAGE_SPECS)
+        )
+    queryset._iterable_class = _CardImageIterable
+    return queryset
 
 
 class BasePage(Page):
