@@ -1,13 +1,19 @@
-"""What every public page type shares: listing and social-sharing fields, and the promote tab."""
+"""What every public page type shares: listing and social-sharing fields, the promote tab, and
+what makes a render cheap (view restrictions read once per request, the page's own foreign
+keys fetched with it, card and body renditions fetched in one query only when needed)."""
 
 from django.db import models
 from django.db.models.query import ModelIterable
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from . import fragments
 
 # The renditions a card's (or the featured story's) listing image is shown in: the same specs as
 # the {% picture %} tags in includes/card.html, events/includes/event_card.html and the home
@@ -93,7 +99,88 @@ def with_card_image(queryset: models.QuerySet) -> models.QuerySet:
     return queryset
 
 
-class BasePage(Page):
+def view_restrictions() -> list[PageViewRestriction]:
+    """Every view restriction on the site (passwords, signed-in only, groups): read once per
+    request however many listings ask, and again after any content change."""
+    return fragments.memo(
+        "view-restrictions", lambda: list(PageViewRestriction.objects.select_related("page"))
+    )
+
+
+class HubPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's, from the restrictions read once per request (Wagtail reads them again
+        for every `.public()` listing)."""
+        q = models.Q()
+        for restriction in view_restrictions():
+            q |= self.descendant_of_q(restriction.page, inclusive=True)
+        return q if q else models.Q(pk__in=[])
+
+
+HubPageManager = PageManager.from_queryset(HubPageQuerySet)
+
+
+class HubPageMixin:
+    """What makes serving one of our pages cheap; BasePage has it, and so has any page type of
+    ours that is not a BasePage (the enquiry page)."""
+
+    # The foreign keys the page's own template shows, fetched with the page when a request is
+    # routed to it (a page type adds its own: a council page's council).
+    route_select_related: tuple[str, ...] = ()
+
+    def route(self, request, path_components):
+        """Wagtail's routing, but the child is fetched in its own type with what its template
+        shows (route_select_related) in one query, not one for the page and one per key."""
+        if not path_components:
+            return super().route(request, path_components)
+        child_slug, remaining = path_components[0], path_components[1:]
+        try:
+            child = self.get_children().get(slug=child_slug)
+        except Page.DoesNotExist as error:
+            raise Http404 from error
+        model = child.specific_class
+        if model is not None and issubclass(model, HubPageMixin):
+            try:
+                child = model._default_manager.select_related(*model.route_select_related).get(
+                    pk=child.pk
+                )
+            except model.DoesNotExist as error:  # deleted in between
+                raise Http404 from error
+        else:
+            child = child.specific
+        child._cached_parent_obj = self
+        return child.route(request, remaining)
+
+    def get_view_restrictions(self):
+        """Wagtail's, without its two queries while the site has no view restriction at all."""
+        if not view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def get_context(self, request, *args, **kwargs):
+        self.fetch_own_images()
+        return super().get_context(request, *args, **kwargs)
+
+    def fetch_own_images(self) -> None:
+        """The page's own images (hero, listing, sharing) in one query, where routing did not
+        fetch them with the page (the home page: Wagtail fetches a site's root itself)."""
+        wanted = {
+            field: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if isinstance(field, models.ForeignKey)
+            and issubclass(field.related_model, get_image_model())
+            and getattr(self, field.attname) is not None
+            and not field.is_cached(self)
+        }
+        if not wanted:
+            return
+        found = get_image_model().objects.in_bulk(set(wanted.values()))
+        for field, pk in wanted.items():
+            if pk in found:
+                field.set_cached_value(self, found[pk])
+
+
+class BasePage(HubPageMixin, Page):
     """Abstract base for our page types.
 
     `listing_summary` and `listing_image` are what cards and search results show; the
@@ -148,6 +235,9 @@ class BasePage(Page):
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+
+    objects = HubPageManager()
+    route_select_related = ("listing_image", "social_image")
 
     class Meta:
         abstract = True

@@ -283,6 +283,7 @@ class StoryPage(BasePage):
         index.SearchField("intro"),
         index.SearchField("body"),
     ]
+    route_select_related = (*BasePage.route_select_related, "council")
     parent_page_types = ["home.StoryIndexPage"]
     subpage_types: list[str] = []
 
@@ -578,15 +579,18 @@ class HubSettings(BaseSiteSetting, ClusterableModel):
 
     def key_page_url(self, page: Page | None) -> str:
         """A key page's address in the visitor's language (its translation, or the copy of
-        the English page there), worked out once per language for this request's settings."""
+        the English page there), worked out once per language for this request's settings,
+        for both key pages at once (one query)."""
         if page is None:
             return ""
         cache = self.__dict__.setdefault("_key_page_urls", {})
-        key = (page.pk, translation.get_language())
-        if key not in cache:
-            versions, _lang = localized_versions([page])
-            cache[key] = live_url(versions.get(page.translation_key) or page)
-        return cache[key]
+        language = translation.get_language()
+        if (page.pk, language) not in cache:
+            pages = {key.pk: key for key in (page, self.enquiry_page, self.events_page) if key}
+            versions, _lang = localized_versions(list(pages.values()))
+            for pk, key_page in pages.items():
+                cache[(pk, language)] = live_url(versions.get(key_page.translation_key) or key_page)
+        return cache[(page.pk, language)]
 
     @property
     def enquire_url(self) -> str:
