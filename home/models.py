@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -151,10 +152,11 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: when the listings come from the fragment cache, none of them is fetched.
         context.update(
             council_pages=self.council_pages,
             fostering_types=self.fostering_types,
-            story=self.story,
+            story=SimpleLazyObject(lambda: self.story),
         )
         return context
 

@@ -170,8 +170,16 @@ def fragment(parser: template.base.Parser, token: template.base.Token) -> Fragme
 
 @register.simple_tag(takes_context=True)
 def languages_of_page(context) -> PageLanguages:
-    """This page in every language, for the switcher and the `hreflang` links (one query)."""
-    return page_languages(context.get("page"), context.get("request"))
+    """This page in every language, for the switcher and the `hreflang` links (one query, and
+    none while the fragment cache has them: they are the same for every visitor of the page)."""
+    page, request = context.get("page"), context.get("request")
+    if request is None or getattr(page, "pk", None) is None or fragments.in_preview(request):
+        return page_languages(page, request)
+    return fragments.get_or_make(
+        "page-languages",
+        (site_key(request), page.pk, request.scheme, request.get_host(), request.path),
+        lambda: page_languages(page, request),
+    )
 
 
 @register.filter
