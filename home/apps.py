@@ -8,15 +8,21 @@ def connect_fragments() -> None:
     """The fragment cache (home.fragments): one scope per request, and a fresh start in this
     process the moment content is saved, for what the page cache purges for and any page."""
     from django.core.signals import request_finished, request_started
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from . import fragments
     from .page_cache import is_content_model
 
-    def content_saved(sender, raw: bool = False, **kwargs) -> None:
-        if not raw and (issubclass(sender, Page) or is_content_model(sender)):
-            fragments.changed()
+    def content_saved(sender, raw: bool = False, created: bool = False, **kwargs) -> None:
+        if raw or not (issubclass(sender, Page) or is_content_model(sender)):
+            return
+        if created and issubclass(sender, BaseSiteSetting | BaseGenericSetting):
+            # The first page that reads a setting makes its row (for_site's get_or_create)
+            # with the defaults every page has shown so far: nothing visible changed.
+            return
+        fragments.changed()
 
     def content_deleted(sender, **kwargs) -> None:
         if issubclass(sender, Page) or is_content_model(sender):
