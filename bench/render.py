@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Render benchmark: what one page costs to render in-process (a page-cache miss), per page type.
 
-    .venv/bin/python bench/render.py [--renders 30] [--profile home]
+    .venv/bin/python bench/render.py [--renders 50] [--profile "home page"]
 
 What it does (everything is private to the run and removed afterwards, bench/stack.py):
 
@@ -11,11 +11,11 @@ What it does (everything is private to the run and removed afterwards, bench/sta
 2. Picks the first live English page of each page type in the demo (by tree order), and adds
    the events archive, search results and the Polish home page.
 3. For each, with one Django test Client (an anonymous visitor, over https as the TLS proxy
-   would say), renders it twice to warm up (renditions, settings rows, site root paths and any
-   fragment caches are made on first use), then `--renders` more times: the median and p90 of
-   the wall-clock time of `client.get()`; then the SQL queries of one more render.
+   would say), renders it five times to warm up (renditions, settings rows, site root paths
+   and the fragment cache are made on first use), then `--renders` more times: the median and
+   p90 of the wall-clock time of `client.get()`; then the SQL queries of one more render.
 
-`--profile NAME` (a row's name, e.g. "home") prints the cProfile of its warm renders instead,
+`--profile NAME` (a row's name, e.g. "home page") prints the cProfile of its warm renders instead,
 sorted by cumulative time. With `--database-url` and `--redis-url` (and MEDIA_ROOT and
 STATIC_ROOT in the environment) it uses an already-loaded database instead of starting one.
 
@@ -48,6 +48,7 @@ def pages_to_render() -> list[tuple[str, str]]:
 
     rows: list[tuple[str, str]] = []
     seen: set[int] = set()
+    events = None
     english = (
         Page.objects.live()
         .public()
@@ -60,10 +61,12 @@ def pages_to_render() -> list[tuple[str, str]]:
             continue
         seen.add(page.content_type_id)
         url = page.get_url()
+        model = page.content_type.model_class()
         if url:
-            rows.append((str(page.content_type.model_class()._meta.verbose_name), url))
+            rows.append((str(model._meta.verbose_name), url))
+            if model.__name__ == "EventIndexPage":
+                events = url
     extras = []
-    events = next((url for name, url in rows if name == "event index page"), None)
     if events:
         extras.append(("event archive", events + "past/"))
     extras.append(("search results", f"/search/?query={SEARCH_QUERY}"))
@@ -128,8 +131,8 @@ def profile(rows: list[tuple[str, str]], name: str, renders: int, warmup: int) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--renders", type=int, default=30, help="warm renders per page")
-    parser.add_argument("--warmup", type=int, default=2, help="renders before timing")
+    parser.add_argument("--renders", type=int, default=50, help="warm renders per page")
+    parser.add_argument("--warmup", type=int, default=5, help="renders before timing")
     parser.add_argument("--profile", metavar="NAME", help="cProfile one page's warm renders")
     parser.add_argument("--database-url", help="an already-migrated database with the demo")
     parser.add_argument("--redis-url", help="its Redis (with --database-url)")

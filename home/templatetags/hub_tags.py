@@ -2,7 +2,8 @@
 
 Every helper here works from data already in the request (settings are cached per request) or
 runs one query, so a page's query count does not grow with its content. `{% fragment %}` keeps
-markup every visitor shares (the header, the footer) in the fragment cache (home.fragments).
+markup every visitor shares (header, footer, breadcrumbs, bodies, cards) in the fragment cache
+(home.fragments).
 """
 
 from __future__ import annotations
