@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run worker bench bench-reports bench-pages bench-campaign serve-prod serve migrate demo test test-fast test-browser lint format lock clean
+.PHONY: help install messages run worker bench bench-reports bench-pages bench-campaign bench-render serve-prod serve migrate demo test test-fast test-browser lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,11 +59,12 @@ test-fast: install ## Run the suite without the browser tests
 test-browser: install ## Run only the browser tests (headless Chromium, axe-core)
 	$(PY) -m pytest -m browser
 
-bench: install ## Run the benchmarks (bench/): enquiries under load, reports at 1,000,000 enquiries, pages vs nginx
+bench: install ## Run the benchmarks (bench/): enquiries under load, reports at 1,000,000 enquiries, pages vs nginx, render cost
 	$(PY) bench/enquiry_load.py
 	$(PY) bench/attribution_reports.py
 	$(PY) bench/pages.py
 	$(PY) bench/campaign_traffic.py
+	$(PY) bench/render.py
 
 # --- Serving: the production stack on 127.0.0.1 (bench/stack.py) ---------------------------------
 bench-campaign: install ## An advert spike through the front door: nginx cache, tagged landings, random strings, a publish mid-spike, uncached vs the previous commit
@@ -75,6 +76,9 @@ bench-pages: install ## Requests/s and p50/p99 of five pages (cached, uncached, 
 serve-prod: install ## The production stack on 127.0.0.1: PostgreSQL, Redis, gunicorn, the outbox worker, nginx (Ctrl+C stops it)
 	$(PY) bench/serve_prod.py
 # --- end of the serving block ---------------------------------------------------------------------
+
+bench-render: install ## In-process render time (median, p90) and SQL queries of each page type of the demo
+	$(PY) bench/render.py
 
 bench-reports: install ## Time every attribution report and attribution_report at 1,000,000 enquiries
 	$(PY) bench/attribution_reports.py

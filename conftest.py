@@ -183,6 +183,16 @@ def _fresh_site_roots():
     Site.clear_site_root_paths_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """The fragment cache (home.fragments) outlives a test's database, which is rolled back
+    without a commit (so without the page cache's new generation): each test starts afresh, as
+    if content had just changed."""
+    from home import fragments
+
+    fragments.changed()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_file_roots(tmp_path_factory):
     """Uploaded images and their renditions go to a temporary directory, not the checkout;

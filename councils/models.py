@@ -372,6 +372,7 @@ class CouncilPage(BasePage):
         index.SearchField("body"),
     ]
     parent_page_types = ["councils.CouncilIndexPage"]
+    route_select_related = (*BasePage.route_select_related, "council")
     subpage_types = ["home.StandardPage", "home.FAQPage"]
     base_form_class = CouncilPageForm
 

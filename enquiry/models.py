@@ -25,6 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 
 from councils.models import Council, CouncilTeam
+from home.base import HubPageMixin
 
 
 class HearAboutOptionQuerySet(models.QuerySet):
@@ -675,12 +676,13 @@ class ErasureRecord(models.Model):
         return f"{self.at:%Y-%m-%d} {self.references}"
 
 
-class EnquiryPage(RoutablePageMixin, Page):
+class EnquiryPage(RoutablePageMixin, HubPageMixin, Page):
     """The hub's one enquiry form. Editors write the words around it; the form itself is code."""
 
     # Never from the page cache: the form carries a token of its own for each visit.
     page_cache = False
     cache_query_parameters = ("council",)  # a council's own page links here with it chosen
+    route_select_related = ("privacy_page",)
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link", "ul"])
     response_time = models.CharField(

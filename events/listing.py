@@ -343,15 +343,16 @@ def event_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     hosts = list(page.hosts.all())
     fostering_types = [t for t in page.fostering_types.all() if t.live]
     page_url = page.get_url(request=request) or ""
+    offer = availability(page)  # one count of the places, for the page and its JSON-LD
     context.update(
         {
             "when": event_when(page),
             "hosts": hosts,
             "fostering_types": fostering_types,
-            "availability": availability(page),
+            "availability": offer,
             "booking_url": page_url + page.reverse_subpage("booking") if page.can_book else "",
             "calendar_url": page_url + page.reverse_subpage("calendar_file"),
-            "event_json_ld": json_ld_script(event_json_ld(page, request, hosts)),
+            "event_json_ld": json_ld_script(event_json_ld(page, request, hosts, offer)),
         }
     )
     return TemplateResponse(request, EVENT_TEMPLATE, context)
@@ -367,7 +368,10 @@ ATTENDANCE_MODE = {
 
 
 def event_json_ld(
-    event: EventPage, request: HttpRequest, hosts: list[Council] | None = None
+    event: EventPage,
+    request: HttpRequest,
+    hosts: list[Council] | None = None,
+    offer: Availability | None = None,
 ) -> dict[str, Any]:
     """The event as schema.org/Event for search engines. Never the joining details: an online
     event's location is its page on our site, where people book to receive them."""
@@ -419,7 +423,7 @@ def event_json_ld(
         "inLanguage": translation.to_locale(translation.get_language()).replace("_", "-"),
     }
     if event.booking_required:
-        offer = availability(event)
+        offer = offer or availability(event)
         data["offers"] = {
             "@type": "Offer",
             "price": "0",

@@ -22,12 +22,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from councils.models import Council
-from home.base import BasePage
+from home.base import BasePage, HubPageQuerySet
 from home.blocks import BodyBlock
 
 from .querysets import RegistrationQuerySet
@@ -48,7 +47,7 @@ class EventFormat(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
-class EventPageQuerySet(PageQuerySet):
+class EventPageQuerySet(HubPageQuerySet):
     """Listing rules, used by the events index, council pages and the calendar feed."""
 
     def upcoming(self, now: datetime | None = None) -> EventPageQuerySet:

@@ -4,6 +4,38 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
+def connect_fragments() -> None:
+    """The fragment cache (home.fragments): one scope per request, and a fresh start in this
+    process the moment content is saved, for what the page cache purges for and any page."""
+    from django.core.signals import request_finished, request_started
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from . import fragments
+    from .page_cache import is_content_model
+
+    def content_saved(sender, raw: bool = False, created: bool = False, **kwargs) -> None:
+        if raw or not (issubclass(sender, Page) or is_content_model(sender)):
+            return
+        if created and issubclass(sender, BaseSiteSetting | BaseGenericSetting):
+            # The first page that reads a setting makes its row (for_site's get_or_create)
+            # with the defaults every page has shown so far: nothing visible changed.
+            return
+        fragments.changed()
+
+    def content_deleted(sender, **kwargs) -> None:
+        if issubclass(sender, Page) or is_content_model(sender):
+            fragments.changed()
+
+    request_started.connect(fragments.begin_request, dispatch_uid="home.fragments.started")
+    request_finished.connect(fragments.end_request, dispatch_uid="home.fragments.finished")
+    post_save.connect(content_saved, dispatch_uid="home.fragments.save", weak=False)
+    post_delete.connect(content_deleted, dispatch_uid="home.fragments.delete", weak=False)
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(fragments.changed, dispatch_uid=f"home.fragments.{signal}")
+
+
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Hub pages")
@@ -29,4 +61,5 @@ class HomeConfig(AppConfig):
                 forget_locale_codes, sender=Locale, dispatch_uid=f"home.locales.{signal}"
             )
         connect_purges()
+        connect_fragments()
         checks.register(analytics_outside_the_policy, checks.Tags.security)

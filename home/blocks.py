@@ -7,12 +7,11 @@ Deliberately few: editors get consistent, accessible pages, and every block has 
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from .base import BODY_IMAGE_SPECS, renditions_prefetch
+from .base import BODY_IMAGE_SPECS, RenditionBatch
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -36,11 +35,11 @@ class ImageWithAltBlock(blocks.StructBlock):
         template = "blocks/image.html"
 
     def bulk_to_python(self, values: list) -> list:
-        """The images of a whole page body come with their renditions in one query, however
-        many there are (and whether or not the renditions cache has them)."""
+        """The images of a whole page body get their renditions in one query, however many
+        there are (and whether or not the renditions cache has them), when the first figure
+        needs them: home.base.RenditionBatch."""
         structs = super().bulk_to_python(values)
-        images = [struct["image"] for struct in structs if struct.get("image") is not None]
-        prefetch_related_objects(images, renditions_prefetch("renditions", BODY_IMAGE_SPECS))
+        RenditionBatch.attach([struct.get("image") for struct in structs], BODY_IMAGE_SPECS)
         return structs
 
 

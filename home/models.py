@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -151,10 +152,11 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: when the listings come from the fragment cache, none of them is fetched.
         context.update(
             council_pages=self.council_pages,
             fostering_types=self.fostering_types,
-            story=self.story,
+            story=SimpleLazyObject(lambda: self.story),
         )
         return context
 
@@ -284,6 +286,7 @@ class StoryPage(BasePage):
         index.SearchField("intro"),
         index.SearchField("body"),
     ]
+    route_select_related = (*BasePage.route_select_related, "council")
     parent_page_types = ["home.StoryIndexPage"]
     subpage_types: list[str] = []
 
@@ -579,15 +582,18 @@ class HubSettings(BaseSiteSetting, ClusterableModel):
 
     def key_page_url(self, page: Page | None) -> str:
         """A key page's address in the visitor's language (its translation, or the copy of
-        the English page there), worked out once per language for this request's settings."""
+        the English page there), worked out once per language for this request's settings,
+        for both key pages at once (one query)."""
         if page is None:
             return ""
         cache = self.__dict__.setdefault("_key_page_urls", {})
-        key = (page.pk, translation.get_language())
-        if key not in cache:
-            versions, _lang = localized_versions([page])
-            cache[key] = live_url(versions.get(page.translation_key) or page)
-        return cache[key]
+        language = translation.get_language()
+        if (page.pk, language) not in cache:
+            pages = {key.pk: key for key in (page, self.enquiry_page, self.events_page) if key}
+            versions, _lang = localized_versions(list(pages.values()))
+            for pk, key_page in pages.items():
+                cache[(pk, language)] = live_url(versions.get(key_page.translation_key) or key_page)
+        return cache[(page.pk, language)]
 
     @property
     def enquire_url(self) -> str:

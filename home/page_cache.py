@@ -446,7 +446,13 @@ def _decide(model: type) -> bool:
 
 
 def anything_to_purge() -> bool:
-    return seconds() > 0 or bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+    # i14-perf: the fragment cache (home.fragments) is keyed by this generation too, so it moves
+    # on with every content change while fragments are cached, even with no page cache or CDN.
+    return (
+        seconds() > 0
+        or bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+        or bool(getattr(settings, "FRAGMENT_CACHE", True))
+    )
 
 
 def _cdn_pages_for(instance: Any) -> list[int] | None:

@@ -405,6 +405,12 @@ PAGE_CACHE_SECONDS = 0
 PAGE_CACHE_STALE_SECONDS = 60
 # The CDN purge names every page in every language itself (English has no prefix to swap).
 WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+# The fragment cache (home/fragments.py): the header, menus, footer and every image's <picture>
+# markup, kept in the default cache under the page cache's content generation, so a page that is
+# rendered (a page-cache miss) renders only what is its own. On everywhere, tests included (they
+# prove it is never stale); False turns it off. Entries of old generations expire after this.
+FRAGMENT_CACHE = True
+FRAGMENT_CACHE_SECONDS = 60 * 60
 
 # --- Serving and scale-out (see docs/deployment.md) ---------------------------------------------
 # Sessions: cached_db. Reads come from the cache (Redis in production, shared by every web

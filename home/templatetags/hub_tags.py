@@ -1,7 +1,9 @@
 """Template helpers for the public site: navigation, breadcrumbs, pagination and video links.
 
 Every helper here works from data already in the request (settings are cached per request) or
-runs one query, so a page's query count does not grow with its content.
+runs one query, so a page's query count does not grow with its content. `{% fragment %}` keeps
+markup every visitor shares (header, footer, breadcrumbs, bodies, cards) in the fragment cache
+(home.fragments).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
+from django.db.models import Model
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from home import fragments
 from home.localization import (
     PageLanguages,
     html_lang,
@@ -41,15 +45,30 @@ class MenuItem:
     lang: str = ""  # set when the label is in another language than the page around it
 
 
+@dataclass(frozen=True)
+class MenuLink:
+    """A menu link as the navigation settings give it in one language (the same on every
+    page, so kept in the fragment cache); which one is current is worked out per request."""
+
+    label: str
+    url: str
+    lang: str
+    exact: bool  # current on its own address only (the home page), not the pages below it
+
+    def is_current(self, path: str) -> bool:
+        if not self.url.startswith("/") or self.url.startswith("//"):
+            return False
+        if self.exact:
+            return path == self.url
+        return path == self.url or (self.url.endswith("/") and path.startswith(self.url))
+
+
 def _is_site_root(value) -> bool:
     page = value.get("page")
     return bool(page) and page.depth <= 2
 
 
-def _menu(context, field: str) -> list[MenuItem]:
-    request = context.get("request")
-    if request is None:
-        return []
+def _menu_links(request, field: str) -> tuple[MenuLink, ...]:
     from home.models import NavigationSettings
 
     navigation = NavigationSettings.for_request(request)
@@ -57,8 +76,7 @@ def _menu(context, field: str) -> list[MenuItem]:
     versions, other_language = localized_versions(
         [block.value.get("page") for block in blocks if block.value.get("page")]
     )
-    path = request.path
-    items = []
+    links = []
     for block in blocks:
         value = block.value
         label, lang = value["label"], other_language
@@ -72,14 +90,30 @@ def _menu(context, field: str) -> list[MenuItem]:
             url = value.url()
         if not url:
             continue
-        is_current = False
-        if url.startswith("/") and not url.startswith("//"):
-            if url == "/" or _is_site_root(value):
-                is_current = path == url
-            else:
-                is_current = path == url or (url.endswith("/") and path.startswith(url))
-        items.append(MenuItem(label=label, url=url, is_current=is_current, lang=lang))
-    return items
+        links.append(MenuLink(label, url, lang, exact=url == "/" or _is_site_root(value)))
+    return tuple(links)
+
+
+def site_key(request) -> int | None:
+    """Which site's settings a fragment shows (each site has its own)."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    return site.pk if site else None
+
+
+def _menu(context, field: str) -> list[MenuItem]:
+    request = context.get("request")
+    if request is None:
+        return []
+    links = fragments.get_or_make(
+        f"menu-links:{field}", (site_key(request),), lambda: _menu_links(request, field)
+    )
+    path = request.path
+    return [
+        MenuItem(label=link.label, url=link.url, is_current=link.is_current(path), lang=link.lang)
+        for link in links
+    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -93,10 +127,60 @@ def footer_menu(context) -> list[MenuItem]:
     return _menu(context, "footer_menu")
 
 
+@register.filter
+def current_marks(items: list[MenuItem]) -> str:
+    """Which menu items are current ("0100"): part of the key of a fragment showing a menu."""
+    return "".join("1" if item.is_current else "0" for item in items)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name: str, parts: list, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.parts = parts
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        request = context.get("request")
+        if request is None or fragments.in_preview(request):
+            return self.nodelist.render(context)
+        parts = (site_key(request), *(_key_part(part.resolve(context)) for part in self.parts))
+        return mark_safe(
+            fragments.get_or_make(self.name, parts, lambda: str(self.nodelist.render(context)))
+        )
+
+
+def _key_part(value):
+    if isinstance(value, Model):
+        return (value._meta.label, value.pk)
+    return value if isinstance(value, int | str | bool | type(None)) else str(value)
+
+
+@register.tag
+def fragment(parser: template.base.Parser, token: template.base.Token) -> FragmentNode:
+    """`{% fragment "name" part... %}...{% endfragment %}`: the enclosed markup, kept in the
+    fragment cache (home.fragments) for this site, language and content generation and the
+    values of the parts. What is inside must be the same for every visitor: anything that
+    depends on the request or the page must be a part of the key, or stay outside."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then the parts.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+
+
 @register.simple_tag(takes_context=True)
 def languages_of_page(context) -> PageLanguages:
-    """This page in every language, for the switcher and the `hreflang` links (one query)."""
-    return page_languages(context.get("page"), context.get("request"))
+    """This page in every language, for the switcher and the `hreflang` links (one query, and
+    none while the fragment cache has them: they are the same for every visitor of the page)."""
+    page, request = context.get("page"), context.get("request")
+    if request is None or getattr(page, "pk", None) is None or fragments.in_preview(request):
+        return page_languages(page, request)
+    return fragments.get_or_make(
+        "page-languages",
+        (site_key(request), page.pk, request.scheme, request.get_host(), request.path),
+        lambda: page_languages(page, request),
+    )
 
 
 @register.filter
