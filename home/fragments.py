@@ -8,7 +8,7 @@ for each format and width). Cached, a render costs a fraction.
 
 The key of a fragment is its name, the language, the *content generation* and whatever else
 it depends on (an image id and spec, which menu item is the current one). The generation is
-the page cache's (home.page_cache keeps it under GENERATION_KEY and replaces it whenever content
+the page cache's (home.generations; home.page_cache replaces it whenever content
 changes, once the change commits), so every fragment goes stale at once with the cached pages:
 nothing is ever invalidated one by one, and a missing generation makes a new one. It is read
 once per request (request_started opens a scope; outside a request nothing is cached).
@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -43,11 +42,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
+from . import generations
+
 logger = logging.getLogger(__name__)
 
-# The page cache's generation key (home.page_cache.GENERATION_KEY): read here, and created when
-# missing, as the page cache itself does.
-GENERATION_KEY = "hub-page-cache:generation"
 KEY_PREFIX = "hub-fragment"
 LOCAL_MAX_ENTRIES = 4000
 
@@ -101,17 +99,11 @@ def memo(name: Hashable, compute: Callable[[], T]) -> T:
 def _shared_generation() -> str | None:
     """The page cache's generation, made when missing (evicted, or never set); None when the
     cache cannot be reached (then nothing is cached)."""
-    cache = caches["default"]
     try:
-        current = cache.get(GENERATION_KEY)
-        if not current:
-            fresh = uuid.uuid4().hex
-            current = fresh if cache.add(GENERATION_KEY, fresh, timeout=None) else None
-            current = current or cache.get(GENERATION_KEY)
+        return generations.current(caches["default"])
     except Exception:  # the cache being down must never fail a page: render it all
         logger.warning("Could not read the content generation; rendering without fragments.")
         return None
-    return str(current) if current else None
 
 
 def current_generation() -> str | None:

@@ -46,7 +46,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -60,10 +59,12 @@ from attribution import consent
 from attribution.capture import is_page_path
 from attribution.consent_views import CONFIRMATION_PARAM
 
+from . import generations
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "hub-page-cache"
-GENERATION_KEY = f"{KEY_PREFIX}:generation"
+GENERATION_KEY = generations.KEY
 STATUS_HEADER = "X-Page-Cache"
 # Sent by the front door's refresh server only (the public server clears it): render, store.
 REFRESH_HEADER = "HTTP_X_HUB_CACHE_REFRESH"
@@ -213,35 +214,14 @@ def thaw(entry: dict, status: str) -> HttpResponse:
 # --- Generations -------------------------------------------------------------------------------
 
 
-def new_generation() -> str:
-    """A generation names when it began, so a stale page knows how long it has been stale."""
-    millis = int(time.time() * 1000)  # never rounded up past the moment it names
-    return f"{millis / 1000:.3f}-{uuid.uuid4().hex}"
-
-
-def began(generation: str) -> float:
-    try:
-        return float(generation.split("-", 1)[0])
-    except ValueError:
-        return 0.0
-
-
-def current_generation(cache, found: str | None) -> str:
-    """The current generation; a new one when it is missing (evicted or never set), so pages
-    stored before it went missing are never served as fresh."""
-    if found:
-        return found
-    fresh = new_generation()
-    if cache.add(GENERATION_KEY, fresh, timeout=None):
-        return fresh
-    return cache.get(GENERATION_KEY) or fresh
+new_generation = generations.new
 
 
 def stale_since(entry: dict, generation: str) -> float:
     """When a stored page stopped being fresh (in the future while it still is)."""
     expires = entry["stored_at"] + seconds()
     if entry.get("generation") != generation:
-        return min(expires, began(generation))
+        return min(expires, generations.began(generation))
     return expires
 
 
@@ -263,7 +243,7 @@ class PageCacheMiddleware:
         identity = address_identity(request)
         key = _digest(identity)
         found = cache.get_many([GENERATION_KEY, key])
-        generation = current_generation(cache, found.get(GENERATION_KEY))
+        generation = generations.current(cache, found.get(GENERATION_KEY))
         entry = found.get(key)
         reads: tuple[str, ...] = ()
         if entry is not None and "reads" in entry:  # this page reads some parameters
