@@ -47,13 +47,18 @@ from bench.stack import ROOT, FrontDoor, Stack
 # The last commit before the front door and the cheaper renders (issue 14).
 DEFAULT_BASE = "c7af781"
 
-SPIKE_LUA = """
+# Each wrk thread numbers its own requests; `tid` keeps the threads' numbers apart.
+LUA_THREADS = """
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
 function init(args) n = 0 end
+"""
+SPIKE_LUA = (
+    LUA_THREADS
+    + """
 function request()
   n = n + 1
   return wrk.format("GET", "/?utm_source=facebook&utm_medium=paid-social"
@@ -61,18 +66,16 @@ function request()
     .. "&fbclid=IwAR" .. tid .. "x" .. n .. "Zq9")
 end
 """
-RANDOM_LUA = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-function init(args) n = 0 end
+)
+RANDOM_LUA = (
+    LUA_THREADS
+    + """
 function request()
   n = n + 1
   return wrk.format("GET", "/?x" .. tid .. "r" .. n .. "=" .. n)
 end
 """
+)
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:

@@ -63,61 +63,6 @@ NGINX_FILES = """
     root {root};
     location / {{ try_files $uri =404; }}
 """
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-user root;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-    server {{
-        listen {listen};
-        server_name _;
-{body}
-    }}
-}}
-"""
-
-
-NGINX_FRONT_DOOR = """
-worker_processes 1;
-daemon off;
-user root;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-{http}
-    server {{
-        listen 127.0.0.1:{port}{ssl};
-        server_name {host};
-{tls}
-{locations}
-    }}
-{refresh}
-}}
-"""
 
 
 class FrontDoor:
@@ -276,7 +221,7 @@ class Stack:
     ) -> FrontDoor:
         """nginx as the production front door: TLS, and the page cache of home/front_door.py in
         front of gunicorn port `upstream`, with its purge and refresh servers on loopback."""
-        from home import front_door
+        from home import front_door  # after prepare(): it reads the page models
 
         door = door or FrontDoor()
         directory = self.workdir / name
@@ -291,17 +236,14 @@ class Stack:
             )
         conf = directory / "nginx.conf"
         conf.write_text(
-            NGINX_FRONT_DOOR.format(
-                directory=directory,
-                http=front_door.nginx_http_config(str(directory / "cache")),
-                port=door.port,
-                ssl=" ssl" if tls else "",
-                host=HOST,
-                tls=tls_lines,
-                locations=front_door.nginx_site_locations(site),
-                refresh=front_door.nginx_refresh_servers(
-                    site, f"127.0.0.1:{door.purge_port}", f"127.0.0.1:{door.refresh_port}"
-                ),
+            front_door.standalone_front_door(
+                str(directory),
+                listen=f"127.0.0.1:{door.port}" + (" ssl" if tls else ""),
+                server_name=HOST,
+                upstream=site,
+                purge_listen=f"127.0.0.1:{door.purge_port}",
+                refresh_listen=f"127.0.0.1:{door.refresh_port}",
+                tls_lines=tls_lines,
             )
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -348,8 +290,10 @@ class Stack:
                 f"        ssl_certificate {directory}/cert.pem;\n"
                 f"        ssl_certificate_key {directory}/key.pem;\n" + body
             )
+        from home import front_door  # after prepare(): it reads the page models
+
         conf = directory / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(directory=directory, listen=listen, body=body))
+        conf.write_text(front_door.standalone_config(str(directory), listen=listen, server=body))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self._spawn(name, [nginx, "-c", str(conf), "-e", str(directory / "error.log")])
         self.ports[name] = port

@@ -156,3 +156,74 @@ def nginx_refresh_servers(upstream: str, purge_listen: str, refresh_listen: str)
         }}
     }}
 """
+
+
+STANDALONE = """
+worker_processes 1;
+daemon off;
+user root;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {directory}/body;
+    proxy_temp_path {directory}/proxy;
+    fastcgi_temp_path {directory}/fastcgi;
+    uwsgi_temp_path {directory}/uwsgi;
+    scgi_temp_path {directory}/scgi;
+{http}
+    server {{
+        listen {listen};
+        server_name {server_name};
+{server}
+    }}
+{servers}
+}}
+"""
+
+
+def standalone_config(
+    directory: str,
+    *,
+    listen: str,
+    server: str,
+    server_name: str = "_",
+    http: str = "",
+    servers: str = "",
+) -> str:
+    """A whole nginx.conf that keeps everything in `directory` (as root, in the foreground):
+    for `make serve-prod`, the benchmarks and the tests, which start their own nginx."""
+    return STANDALONE.format(
+        directory=directory,
+        listen=listen,
+        server_name=server_name,
+        server=server,
+        http=http,
+        servers=servers,
+    )
+
+
+def standalone_front_door(
+    directory: str,
+    *,
+    listen: str,
+    server_name: str,
+    upstream: str,
+    purge_listen: str,
+    refresh_listen: str,
+    tls_lines: str = "",
+) -> str:
+    """The front door as a whole nginx.conf: the page cache in `directory`/cache."""
+    return standalone_config(
+        directory,
+        listen=listen,
+        server_name=server_name,
+        server=tls_lines + nginx_site_locations(upstream),
+        http=nginx_http_config(f"{directory}/cache"),
+        servers=nginx_refresh_servers(upstream, purge_listen, refresh_listen),
+    )

@@ -27,29 +27,6 @@ from tests.test_outbox import run_worker
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-CONF = """
-worker_processes 1;
-daemon off;
-user root;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/body;
-    proxy_temp_path {d}/proxy;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-{http}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-{locations}
-    }}
-{refresh}
-}}
-"""
 
 
 class Nginx:
@@ -60,14 +37,13 @@ class Nginx:
         self.cache = directory / "cache"
         conf = directory / "nginx.conf"
         conf.write_text(
-            CONF.format(
-                d=directory,
-                port=self.port,
-                http=front_door.nginx_http_config(str(directory / "cache")),
-                locations=front_door.nginx_site_locations(upstream),
-                refresh=front_door.nginx_refresh_servers(
-                    upstream, f"127.0.0.1:{self.purge_port}", f"127.0.0.1:{self.refresh_port}"
-                ),
+            front_door.standalone_front_door(
+                str(directory),
+                listen=f"127.0.0.1:{self.port}",
+                server_name="localhost",
+                upstream=upstream,
+                purge_listen=f"127.0.0.1:{self.purge_port}",
+                refresh_listen=f"127.0.0.1:{self.refresh_port}",
             )
         )
         self.process = subprocess.Popen(
