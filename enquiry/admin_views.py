@@ -253,6 +253,17 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
                     priority=80,
                 )
             )
+        from .held_views import POLICY as held_policy
+
+        if held_policy.user_has_permission(self.request.user, "view"):
+            buttons.append(
+                Button(
+                    _("Suspected spam"),
+                    url=reverse("held_submissions:index"),
+                    icon_name="warning",
+                    priority=90,
+                )
+            )
         return buttons
 
 
