@@ -12,7 +12,6 @@ presses a button.
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,8 +29,6 @@ from . import emails
 from .forms import BookingForm
 from .models import EventIndexPage, EventPage, Registration
 from .services import BookingClosed, book, cancel
-
-logger = logging.getLogger(__name__)
 
 SESSION_KEY = "events.booking"
 # Beside SESSION_KEY when the post found the address's earlier booking ("already booked").
