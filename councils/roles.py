@@ -89,6 +89,14 @@ ENQUIRY_HANDLING = [
     "enquiry.change_enquiry",
     "enquiry.import_outcomes",
 ]
+# Suspected spam held for review: only the hub's enquiry officers see it (the row rule in
+# `HeldSubmission.objects.for_user` also asks for view_all_enquiries), release ("change") it into
+# the normal flow or delete it. Nobody adds one: the spam checks do.
+HELD_SUBMISSION_REVIEW = [
+    "enquiry.view_heldsubmission",
+    "enquiry.change_heldsubmission",
+    "enquiry.delete_heldsubmission",
+]
 HUB_ENQUIRY_MODEL_PERMISSIONS = [
     *ADMIN_ACCESS,
     *ENQUIRY_HANDLING,
@@ -98,6 +106,7 @@ HUB_ENQUIRY_MODEL_PERMISSIONS = [
     "enquiry.change_hearaboutoption",
     "enquiry.view_hearaboutoption",
     "enquiry.view_rejectedsubmission",
+    *HELD_SUBMISSION_REVIEW,
     "outbox.view_outboxmessage",
     VIEW_REPORTS,
     *EVENT_BOOKINGS,

@@ -253,6 +253,17 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
                     priority=80,
                 )
             )
+        from .held_views import POLICY as held_policy
+
+        if held_policy.user_has_permission(self.request.user, "view"):
+            buttons.append(
+                Button(
+                    _("Suspected spam"),
+                    url=reverse("held_submissions:index"),
+                    icon_name="warning",
+                    priority=90,
+                )
+            )
         return buttons
 
 
@@ -827,7 +838,8 @@ class RejectedSubmissionFilterSet(WagtailFilterSet):
 
 
 class RejectedSubmissionReportView(ReportView):
-    """How many form posts the spam checks turned away, per day and reason (no personal data)."""
+    """How many form posts the spam checks doubted, per day and reason, what happened to them,
+    and how many of the held ones staff released as genuine (no personal data)."""
 
     model = RejectedSubmission
     page_title = gettext_lazy("Spam turned away")
@@ -836,18 +848,24 @@ class RejectedSubmissionReportView(ReportView):
     index_url_name = "enquiry_spam_report"
     index_results_url_name = "enquiry_spam_report_results"
     filterset_class = RejectedSubmissionFilterSet
-    list_export = ["day", "form", "reason", "count"]
+    list_export = ["day", "form", "reason", "count", "outcome", "released"]
     export_headings = {
         "day": gettext_lazy("Day"),
         "form": gettext_lazy("Form"),
         "reason": gettext_lazy("Reason"),
-        "count": gettext_lazy("Posts turned away"),
+        "count": gettext_lazy("Posts"),
+        "outcome": gettext_lazy("What happened"),
+        "released": gettext_lazy("Released as genuine"),
     }
+    # Too-fast and rate-limited posts are held for review (Reports → Suspected spam), and the
+    # ones staff release are counted: how often the checks doubted a real person.
     columns = [
         Column("day", label=gettext_lazy("Day")),
         Column("form", label=gettext_lazy("Form")),
         Column("reason", label=gettext_lazy("Reason"), accessor="get_reason_display"),
-        Column("count", label=gettext_lazy("Posts turned away")),
+        Column("count", label=gettext_lazy("Posts")),
+        Column("outcome", label=gettext_lazy("What happened")),
+        Column("released", label=gettext_lazy("Released as genuine")),
     ]
 
     def get_filename(self) -> str:

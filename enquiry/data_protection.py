@@ -4,6 +4,9 @@
   personal data ENQUIRY_RETENTION_MONTHS after closing, keep-in-touch permission lapses
   KEEP_IN_TOUCH_MONTHS after it was given or last renewed, and outgoing messages and task rows
   are deleted OUTBOX_RETENTION_DAYS after they were finished with.
+- Posts held as suspected spam (`HeldSubmission`) that nobody released are deleted
+  HELD_SUBMISSION_RETENTION_DAYS after they came in; subject access exports them and erasure
+  deletes them.
 - `subject_access_export(email)` gathers everything held about an email address, section by
   section; a later feature (event registrations) adds its own with `register_section`.
 - `erase_person(email, by, reason)` removes one person's data on request and records that it
@@ -49,6 +52,7 @@ from .models import (
     Enquiry,
     EnquiryHistory,
     ErasureRecord,
+    HeldSubmission,
     KeepInTouchConsent,
     ReceivedVia,
     SpareBedroom,
@@ -57,7 +61,16 @@ from .models import (
 )
 
 BATCH_SIZE = 200
-PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "question")
+# The fingerprint is a keyed hash of the answers (enquiry.duplicates): it goes with them.
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "question",
+    "fingerprint",
+)
 REGISTRATION_PERSONAL_FIELDS = (
     "first_name",
     "last_name",
@@ -194,6 +207,7 @@ class RetentionReport:
     messages_deleted: int = 0
     messages_blanked: int = 0
     task_results_deleted: int = 0
+    held_deleted: int = 0
     cutoffs: dict[str, datetime | date] = field(default_factory=dict)
 
     @property
@@ -206,6 +220,7 @@ class RetentionReport:
                 self.messages_deleted,
                 self.messages_blanked,
                 self.task_results_deleted,
+                self.held_deleted,
             )
         )
 
@@ -218,6 +233,7 @@ class RetentionPlan:
     closed_before: date
     confirmed_before: datetime
     finished_before: datetime
+    held_before: datetime
 
     @classmethod
     def at(cls, now: datetime | None = None) -> RetentionPlan:
@@ -227,7 +243,13 @@ class RetentionPlan:
             closed_before=months_before(now.date(), settings.ENQUIRY_RETENTION_MONTHS),
             confirmed_before=months_before(now, settings.KEEP_IN_TOUCH_MONTHS),
             finished_before=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS),
+            held_before=now - timedelta(days=settings.HELD_SUBMISSION_RETENTION_DAYS),
         )
+
+    def held(self) -> QuerySet:
+        """Posts held as suspected spam that nobody released in time (a released one becomes
+        an enquiry or a booking and leaves the table)."""
+        return HeldSubmission.objects.filter(received_at__lt=self.held_before)
 
     def enquiries(self) -> QuerySet:
         """Still holding personal data, and either closed before the cut-off or left with no
@@ -310,6 +332,7 @@ class RetentionPlan:
             "event bookings of events ended before": self.closed_before,
             "keep-in-touch permission given or renewed before": self.confirmed_before,
             "messages and task results finished before": self.finished_before,
+            "suspected spam held before": self.held_before,
         }
 
 
@@ -331,6 +354,7 @@ def apply_retention(
         report.messages_deleted = plan.messages_to_delete().count()
         report.messages_blanked = plan.messages_to_blank().count()
         report.task_results_deleted = plan.task_results().count()
+        report.held_deleted = plan.held().count()
         return report
 
     for batch in _in_batches(plan.consents(), batch_size):
@@ -363,6 +387,10 @@ def apply_retention(
     for batch in _in_batches(plan.task_results(), batch_size):
         with transaction.atomic():
             report.task_results_deleted += DBTaskResult.objects.filter(pk__in=batch).delete()[0]
+    for batch in _in_batches(plan.held(), batch_size):
+        with transaction.atomic():
+            # Re-checked in the DELETE itself; one released meanwhile is gone already.
+            report.held_deleted += plan.held().filter(pk__in=batch).delete()[0]
     return report
 
 
@@ -582,11 +610,30 @@ def collect_messages(email: str) -> list[Record]:
     return records
 
 
+def collect_held(email: str) -> list[Record]:
+    """Posts held as suspected spam under the address, with everything they hold."""
+    return [
+        {
+            "kind": held.get_kind_display(),
+            "received_at": _iso(held.received_at),
+            "why_it_was_held": held.get_reason_display(),
+            "event": held.event.title if held.event_id else "",
+            "language": held.language,
+            "answers": held.answers,
+            "attribution": held.touches,
+        }
+        for held in HeldSubmission.objects.matching_email(email)
+        .select_related("event")
+        .order_by("received_at", "pk")
+    ]
+
+
 register_section("enquiries", "enquiry", collect_enquiries)
 register_section("keep_in_touch_consents", "keep-in-touch permission", collect_consents)
 register_section("enquiry_history", "enquiry history", collect_history)
 register_section("event_bookings", "event booking", collect_registrations)
 register_section("outgoing_messages", "outgoing message", collect_messages)
+register_section("held_as_suspected_spam", "held as suspected spam", collect_held)
 
 
 def subject_access_export(email: str) -> dict[str, Any]:
@@ -647,10 +694,11 @@ class ErasurePreview:
     consents: int
     messages: int
     registrations: list[str] = field(default_factory=list)  # event booking references
+    held: int = 0  # posts held as suspected spam
 
     @property
     def holds_anything(self) -> bool:
-        return bool(self.references or self.registrations or self.messages)
+        return bool(self.references or self.registrations or self.messages or self.held)
 
 
 def _messages_of(email: str, references: list[str]) -> QuerySet:
@@ -677,13 +725,15 @@ def preview_erasure(email: str) -> ErasurePreview:
         ).count(),
         messages=_messages_of(email, references + bookings).filter(BLANKABLE | HAS_CONTENT).count(),
         registrations=bookings,
+        held=HeldSubmission.objects.matching_email(email).count(),
     )
 
 
 def erase_person(email: str, by, reason: str) -> ErasureRecord:
     """Erase one person's data on request, in one transaction, and record that it happened.
 
-    Every enquiry under the address is anonymised as retention would, their keep-in-touch
+    Every enquiry under the address is anonymised as retention would, posts held as suspected
+    spam under it are deleted, their keep-in-touch
     permissions end ("erased"), their event bookings are anonymised (reports still count them),
     messages not yet sent (a booking's reminder too) are cancelled and blanked, and sent ones
     deleted. The ErasureRecord keeps the references, who did it, when and why: never the
@@ -725,6 +775,9 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
         # if it was sent meanwhile, the delete below then removes it.
         messages.filter(BLANKABLE).update(**BLANKED)
         messages.filter(status=OutboxMessage.Status.SENT).delete()
+        held = HeldSubmission.objects.matching_email(email).delete()[0]
+        if held:
+            references.append(f"{held} held as suspected spam")
         return ErasureRecord.objects.create(
             at=now,
             by=by,

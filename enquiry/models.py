@@ -205,6 +205,9 @@ class Enquiry(models.Model):
         editable=False,
         help_text="One per form shown: a repeated post of the same form finds this enquiry.",
     )
+    # A keyed hash of the normalised answers (enquiry.duplicates): the same answers sent again
+    # within ENQUIRY_DUPLICATE_WINDOW_HOURS find this enquiry. Blanked with the personal data.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     # The UK date it came in, kept beside the moment so reports group and count days by plain
     # dates instead of converting a million timestamps to London time (set by save()).
@@ -619,7 +622,12 @@ class KeepInTouchConsent(models.Model):
 
 
 class RejectedSubmission(models.Model):
-    """How many form posts the spam checks turned away, per day and reason (no personal data)."""
+    """How many form posts the spam checks doubted, per day, form and reason (no personal data).
+
+    Honeypot posts are discarded and posts with a bad token come back to the person; too-fast
+    and rate-limited ones are held for review (`HeldSubmission`), and `released` counts those
+    staff found genuine: the checks' false positives.
+    """
 
     class Reason(models.TextChoices):
         HONEYPOT = "honeypot", _("Filled the hidden field")
@@ -627,10 +635,14 @@ class RejectedSubmission(models.Model):
         RATE_LIMITED = "rate_limited", _("Too many posts from one address")
         EXPIRED = "expired", _("Form token missing or tampered with")
 
+    # The reasons for which a post is kept for review rather than discarded.
+    HELD_REASONS = (Reason.TOO_FAST, Reason.RATE_LIMITED)
+
     day = models.DateField(_("day"))
     form = models.CharField(_("form"), max_length=20, default="enquiry")
     reason = models.CharField(_("reason"), max_length=15, choices=Reason.choices)
     count = models.PositiveIntegerField(_("posts turned away"), default=0)
+    released = models.PositiveIntegerField(_("released as genuine"), default=0)
 
     class Meta:
         ordering = ["-day", "form", "reason"]
@@ -650,10 +662,102 @@ class RejectedSubmission(models.Model):
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (day, form, reason, count) VALUES (%s, %s, %s, 1) "
+                f"INSERT INTO {table} (day, form, reason, count, released) "
+                "VALUES (%s, %s, %s, 1, 0) "
                 f"ON CONFLICT (day, form, reason) DO UPDATE SET count = {table}.count + 1",
                 [day, form, reason],
             )
+
+    @classmethod
+    def record_release(cls, reason: str, form: str, day: date) -> None:
+        """Count one held post that staff released as genuine, on the day it was held."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (day, form, reason, count, released) "
+                "VALUES (%s, %s, %s, 0, 1) "
+                f"ON CONFLICT (day, form, reason) DO UPDATE SET released = {table}.released + 1",
+                [day, form, reason],
+            )
+
+    @property
+    def outcome(self) -> str:
+        """What happened to these posts, in words."""
+        if self.reason in self.HELD_REASONS:
+            return gettext("Held for review")
+        if self.reason == self.Reason.EXPIRED:
+            return gettext("Form shown again")
+        return gettext("Discarded")
+
+
+class HeldSubmissionQuerySet(models.QuerySet):
+    def for_user(self, user) -> HeldSubmissionQuerySet:
+        """The held posts this person may see: the one row rule every view uses.
+
+        Only hub enquiry officers (who see every council's enquiries and may review held posts);
+        council staff, comms officers and marketing leads see none, whatever else they may do.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm("enquiry.view_heldsubmission") and user.has_perm(
+            "enquiry.view_all_enquiries"
+        ):
+            return self
+        return self.none()
+
+    def matching_email(self, email: str) -> HeldSubmissionQuerySet:
+        return self.filter(email__iexact=(email or "").strip())
+
+
+class HeldSubmission(models.Model):
+    """A form post the spam checks doubted (sent too fast, or over the rate limit), kept for a
+    hub enquiry officer to release into the normal flow or delete: never thrown away behind a
+    thank-you page.
+
+    It holds the cleaned answers (what the enquiry or booking service needs), the visit's
+    attribution touches, the language and, for a booking, the event. Releasing it runs the
+    service with the original time and attribution (`enquiry.quarantine.release`) and deletes
+    this row; retention deletes rows nobody released after HELD_SUBMISSION_RETENTION_DAYS.
+    """
+
+    class Kind(models.TextChoices):
+        ENQUIRY = "enquiry", _("Enquiry")
+        BOOKING = "booking", _("Event booking")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(
+        _("why it was held"), max_length=15, choices=RejectedSubmission.Reason.choices
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # The form's submission id: the same form sent again finds this row, and the enquiry or
+    # booking made on release keeps it, so a later resend finds that.
+    submission_token = models.UUIDField(unique=True, editable=False)
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    # For subject access and erasure, and for the list (also inside `answers`).
+    email = models.EmailField(_("email address"), max_length=254, db_index=True)
+    name = models.CharField(_("name"), max_length=201)
+    answers = models.JSONField(_("answers"), default=dict)
+    touches = models.JSONField(_("attribution touches"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    objects = HeldSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("suspected spam")
+        verbose_name_plural = _("suspected spam")
+
+    def __str__(self) -> str:
+        # No personal data: this names the row in Wagtail's log of actions.
+        return f"{self.get_kind_display()} {self.pk} ({self.received_at:%Y-%m-%d %H:%M})"
 
 
 class ErasureRecord(models.Model):

@@ -18,6 +18,7 @@ from councils.models import Council, outward_code
 from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 
+from . import duplicates
 from .models import (
     Enquiry,
     EnquiryHistory,
@@ -59,11 +60,21 @@ def record_enquiry(
     touches: tuple[dict | None, dict | None] | None = None,
     staff_campaign=None,
     staff_channel: str = "",
+    received_at=None,
+    released_by=None,
+    release_note: str = "",
 ) -> tuple[Enquiry, bool]:
     """Save an enquiry with its consents, history and notifications; return (enquiry, created).
 
-    The same submission token twice (a double click, a resubmitted page) returns the enquiry the
-    first post saved, with created=False, and sends nothing more.
+    The same submission token twice (a double click, a resubmitted page), or the same answers
+    again within ENQUIRY_DUPLICATE_WINDOW_HOURS (Back and Send, a second tab: see
+    `enquiry.duplicates`; website enquiries only: staff recording a call decide themselves,
+    by their form's token), returns the enquiry the first post saved, with created=False, and
+    sends nothing more.
+
+    A post held as suspected spam and released by staff (`enquiry.quarantine.release`) is saved
+    with the time it came in (`received_at`): its reference, its history and its consents are
+    dated then, and a note in the history says who released it (`released_by`, `release_note`).
 
     Attribution (see attribution.attribute): `touches` is the (first, last non-direct) pair a
     website visit left; enquiries staff enter are "staff-entered" unless they picked a channel
@@ -71,10 +82,17 @@ def record_enquiry(
     """
     token = submission_token or uuid.uuid4()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    now = timezone.now()
+    now = received_at or timezone.now()
     first, last = touches or (None, None)
+    fingerprint = duplicates.enquiry_fingerprint(details)
     try:
         with transaction.atomic():
+            duplicates.lock(fingerprint)
+            # Staff recording a call decide for themselves: only their form's token counts.
+            by_answers = received_via == ReceivedVia.WEBSITE and entered_by is None
+            existing = duplicates.find_enquiry(fingerprint if by_answers else "", token, now=now)
+            if existing is not None:
+                return existing, False
             attribution = attribution_fields(
                 first,
                 last,
@@ -85,6 +103,7 @@ def record_enquiry(
             enquiry = Enquiry.objects.create(
                 reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
                 submission_token=token,
+                fingerprint=fingerprint,
                 created_at=now,
                 received_via=received_via,
                 entered_by=entered_by,
@@ -124,6 +143,15 @@ def record_enquiry(
                 to_value=ReceivedVia(received_via).label,
                 effective_on=timezone.localdate(now),
             )
+            if released_by is not None or release_note:
+                EnquiryHistory.objects.create(
+                    enquiry=enquiry,
+                    by=released_by,
+                    by_name=history_author(released_by),
+                    action=EnquiryHistory.Action.NOTE,
+                    effective_on=timezone.localdate(),
+                    note=release_note,
+                )
             queue_notifications(enquiry)
             link_registrations(enquiry)
     except IntegrityError:

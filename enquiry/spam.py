@@ -1,4 +1,4 @@
-"""Spam checks for the public enquiry form, without a CAPTCHA.
+"""Spam checks for the public enquiry and booking forms, without a CAPTCHA.
 
 Three checks, none of which asks anything of a person:
 
@@ -6,16 +6,20 @@ Three checks, none of which asks anything of a person:
   bot fills in;
 - a signed form token issued when the form is first shown. It carries the submission's UUID
   (so a double click or a resubmitted page saves one enquiry) and when the form was shown (so a
-  post sooner than ENQUIRY_MIN_FILL_SECONDS is turned away, and one older than
-  ENQUIRY_FORM_MAX_AGE_SECONDS is refused);
-- a rate limit per client address (django-ratelimit, in the shared cache). Behind a proxy the
-  address is the one the trusted proxies recorded (TRUSTED_PROXY_COUNT), never one a client can
-  forge. If the cache is down the limit is skipped (and logged): an outage must not turn people
-  away.
+  post sooner than ENQUIRY_MIN_FILL_SECONDS is doubted, and one older than
+  ENQUIRY_FORM_MAX_AGE_SECONDS is refused and shown again);
+- a rate limit per client address (django-ratelimit, in the shared cache), counting only valid
+  sends: a post with form errors never counts. Behind a proxy the address is the one the
+  trusted proxies recorded (TRUSTED_PROXY_COUNT), never one a client can forge. If the cache is
+  down the limit is skipped (and logged): an outage must not turn people away.
 
-Honeypot, too-fast and rate-limited posts are answered exactly like a success (a redirect to the
-thank-you page) so a bot learns nothing, and are counted per day in `RejectedSubmission`. Nothing
-here logs or stores what the person typed.
+Nothing a person sends is thrown away on a doubt. A valid post that was too fast (browser
+autofill is) or over the rate limit (a library, a tablet at a pop-up stand, a mobile network's
+shared address) is held for staff to review (`enquiry.quarantine`). Only a filled honeypot,
+which no person can fill in, is discarded. Held and discarded posts get the same calm page
+("we check some messages before they reach our team"), so a bot learns nothing and a person is
+never promised a reply about something nobody will see. Each is counted per day in
+`RejectedSubmission`. Nothing here logs what the person typed.
 """
 
 from __future__ import annotations
@@ -119,16 +123,17 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
-def is_rate_limited(request) -> bool:
-    """Count this post against the client address's allowance; True when it is over the limit.
+def is_rate_limited(request, group: str = "enquiry") -> bool:
+    """Count a valid send against the client address's allowance; True when it is over.
 
-    A cache outage lets the post through: losing a real person's enquiry is worse than letting a
-    few extra posts reach the other checks.
+    Call it only for a valid post that would make something new (not for form errors, nor for
+    a post that finds an earlier enquiry). A cache outage lets the post through: losing a real
+    person's enquiry is worse than letting a few extra posts reach the other checks.
     """
     try:
         return is_ratelimited(
             request,
-            group="enquiry",
+            group=group,
             key="ip",
             rate=settings.ENQUIRY_RATE_LIMIT,
             method="POST",
@@ -139,25 +144,24 @@ def is_rate_limited(request) -> bool:
         return False
 
 
-def silent_rejection(request, data) -> str | None:
-    """The reason to turn this post away while answering as if it succeeded, or None.
+def hold_reason(request, token: FormToken | None, group: str = "enquiry") -> str | None:
+    """Why a valid, new post should be held for review rather than saved, or None.
 
-    Every post counts against the rate limit, so it is checked first.
+    Checked only once the answers are valid: a person who presses Send on an unfinished form
+    straight away must see what is missing, and a form with errors does not use up the
+    allowance. Every valid send counts towards the rate limit, so it is checked first.
     """
-    if is_rate_limited(request):
+    if is_rate_limited(request, group):
         return Reason.RATE_LIMITED
-    if honeypot_filled(data):
-        return Reason.HONEYPOT
+    if token is not None and is_too_fast(token):
+        return Reason.TOO_FAST
     return None
 
 
-def too_fast_to_save(token: FormToken | None) -> bool:
-    """Checked only once the answers are valid: a person who presses Send on an unfinished form
-    straight away must see what is missing, not a thank-you page."""
-    return token is not None and is_too_fast(token)
-
-
-def count_rejection(reason: str) -> None:
-    """Count a turned-away post for staff; the log line names the reason only."""
-    RejectedSubmission.record(reason)
-    logger.info("Enquiry form post turned away: %s", reason)
+def count_rejection(reason: str, form: str = "enquiry") -> None:
+    """Count a doubted post for staff; the log line names the form and reason only."""
+    RejectedSubmission.record(reason, form=form)
+    if reason in RejectedSubmission.HELD_REASONS:
+        logger.info("%s form post held for review: %s", form.capitalize(), reason)
+    else:
+        logger.info("%s form post turned away: %s", form.capitalize(), reason)

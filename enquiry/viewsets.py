@@ -27,7 +27,13 @@ from .admin_views import (
     OutcomeImportView,
     StageChangeView,
 )
-from .models import Enquiry, HearAboutOption
+from .held_views import (
+    DeleteView,
+    HeldSubmissionIndexView,
+    HeldSubmissionInspectView,
+    ReleaseView,
+)
+from .models import Enquiry, HearAboutOption, HeldSubmission
 
 
 class EnquiryViewSet(ModelViewSet):
@@ -144,5 +150,51 @@ class HearAboutOptionViewSet(SnippetViewSet):
     )
 
 
+class HeldSubmissionViewSet(ModelViewSet):
+    """Suspected spam held for review: list, inspect, release, delete (Reports → Suspected spam,
+    for hub enquiry officers; see `enquiry.held_views`). Nobody adds or edits a held post."""
+
+    model = HeldSubmission
+    icon = "warning"
+    menu_label = _("Suspected spam")
+    url_prefix = "suspected-spam"
+    url_namespace = "held_submissions"
+    add_to_admin_menu = False
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    index_view_class = HeldSubmissionIndexView
+    inspect_view_class = HeldSubmissionInspectView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def get_permissions_to_register(self):
+        """Offer view, change (release) and delete in the group editor: nobody adds one."""
+        return (
+            super()
+            .get_permissions_to_register()
+            .exclude(codename=get_permission_codename("add", self.model_opts))
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("release/<int:pk>/", ReleaseView.as_view(), name="release"),
+            path("delete/<int:pk>/", DeleteView.as_view(), name="delete"),
+        ]
+
+
 enquiry_viewset = EnquiryViewSet("enquiries")
+held_submission_viewset = HeldSubmissionViewSet("held_submissions")
 hear_about_viewset = HearAboutOptionViewSet()

@@ -1,25 +1,47 @@
 """Register the enquiry admin. The viewsets and views live in their own modules."""
 
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import data_protection_views
+from . import data_protection_views, held_views, quarantine
 from .admin_views import (
     EnquiryPermissionPolicy,
     RejectedSubmissionReportView,
     spam_report_menu_item,
 )
-from .models import Enquiry
-from .viewsets import enquiry_viewset, hear_about_viewset
+from .models import Enquiry, HeldSubmission
+from .viewsets import enquiry_viewset, hear_about_viewset, held_submission_viewset
 
 register_permission_policy(Enquiry, EnquiryPermissionPolicy(Enquiry))
+register_permission_policy(HeldSubmission, held_views.POLICY)
 
 
 @hooks.register("register_admin_viewset")
 def register_enquiry_viewset():
     return enquiry_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_held_submission_viewset():
+    return held_submission_viewset
+
+
+@hooks.register("register_reports_menu_item")
+def register_held_submission_menu_item():
+    return held_views.menu_item()
+
+
+@hooks.register("register_log_actions")
+def register_held_submission_log_actions(actions):
+    actions.register_action(
+        quarantine.RELEASE_ACTION, _("Release suspected spam"), _("Suspected spam released")
+    )
+    actions.register_action(
+        quarantine.DELETE_ACTION, _("Delete suspected spam"), _("Suspected spam deleted")
+    )
 
 
 register_snippet(hear_about_viewset)

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from attribution.attribute import attribution_fields
 from councils.models import outward_code
+from enquiry.duplicates import find_booking
 from enquiry.models import HearAboutOption
 from home.localization import canonical
 from outbox.models import OutboxMessage
@@ -75,25 +76,31 @@ def book(
     submission_token: uuid.UUID | None = None,
     touches: tuple[dict | None, dict | None] | None = None,
     language: str | None = None,
+    received_at=None,
 ) -> tuple[Registration, bool]:
     """Book places, or join the waiting list when they do not fit; return (registration, created).
 
     The same submission token twice (a double click, a resubmitted page) returns the first
-    registration with created=False and sends nothing more. Raises BookingClosed when the event
+    registration with created=False and sends nothing more, and so does a booking for an event
+    the same email address already holds a place (or a waiting-list place) at: one booking per
+    address per event, found under the event's lock. Raises BookingClosed when the event
     no longer takes bookings. A booking made on a translated page is a booking of the original
     event: one set of places, one list of bookings, whatever language people read it in.
+
+    A booking held as suspected spam and released by staff is dated when it came in
+    (`received_at`), which is also its turn on the waiting list; it is confirmed now.
     """
     event = canonical(event)
     token = submission_token or uuid.uuid4()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     first, last = touches or (None, None)
-    existing = Registration.objects.filter(submission_token=token).first()
+    existing = find_booking(event.pk, details.email, token)
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
             locked = lock_event(event)
-            existing = Registration.objects.filter(submission_token=token).first()
+            existing = find_booking(event.pk, details.email, token)
             if existing is not None:
                 return existing, False
             if not locked.can_book:
@@ -105,7 +112,7 @@ def book(
                 submission_token=token,
                 status=Status.CONFIRMED if confirmed else Status.WAITING,
                 places=details.places,
-                created_at=now,
+                created_at=received_at or now,
                 confirmed_at=now if confirmed else None,
                 language=language,
                 first_name=details.first_name,
@@ -122,7 +129,7 @@ def book(
                         "channel": channel,
                         "wording": wording,
                         "language": language,
-                        "given_at": now.isoformat(),
+                        "given_at": (received_at or now).isoformat(),
                         "ended_at": None,
                     }
                     for channel, wording in details.consents.items()

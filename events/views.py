@@ -1,25 +1,26 @@
 """Booking an event, its confirmation page, and cancelling through the emailed link.
 
 Like the enquiry form: Post/Redirect/Get, the saved registration's id in the session (never in
-a URL), spam posts answered exactly like a success, and `no-store` on every page that holds what
-one person typed or their booking. A cancellation link carries only a signed random token;
-opening it never cancels anything (mail scanners open links): the person presses a button.
+a URL), and `no-store` on every page that holds what one person typed or their booking. One
+booking per address per event: booking again (Back and Book, a second tab) shows the first
+booking, "you have already booked", and how to change or cancel it. A post the spam checks
+doubt is held for staff to review (it takes no place until released) and a filled honeypot is
+discarded; both get the same redirect and the same calm page. A cancellation link carries only
+a signed random token; opening it never cancels anything (mail scanners open links): the person
+presses a button.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.core import is_ratelimited
 
 from attribution import capture
-from enquiry import spam
+from enquiry import duplicates, quarantine, spam
 from enquiry.models import RejectedSubmission
 from home.errors import mark_submission_saved
 from home.localization import canonical, version_in
@@ -29,9 +30,11 @@ from .forms import BookingForm
 from .models import EventIndexPage, EventPage, Registration
 from .services import BookingClosed, book, cancel
 
-logger = logging.getLogger(__name__)
-
 SESSION_KEY = "events.booking"
+# Beside SESSION_KEY when the post found the address's earlier booking ("already booked").
+REPEAT_KEY = "events.booking.repeat"
+HELD = "held"
+BOOKING = "booking"  # the form's name in the spam counts
 FORM_TEMPLATE = "events/booking_page.html"
 CONFIRMATION_TEMPLATE = "events/booking_confirmation.html"
 CANCEL_TEMPLATE = "events/cancel_booking.html"
@@ -43,27 +46,6 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 def confirmation_url(page: EventPage, request: HttpRequest) -> str:
     return page.get_url(request=request) + page.reverse_subpage("booking_confirmed")
-
-
-def is_rate_limited(request: HttpRequest) -> bool:
-    """The enquiry form's allowance per client address, counted separately for bookings."""
-    try:
-        return is_ratelimited(
-            request,
-            group="events.booking",
-            key="ip",
-            rate=settings.ENQUIRY_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-    except Exception as error:  # the shared cache is unreachable: let the post through
-        logger.warning("Rate limit skipped, the cache is unavailable: %s", type(error).__name__)
-        return False
-
-
-def count_rejection(reason: str) -> None:
-    RejectedSubmission.record(reason)
-    logger.info("Booking form post turned away: %s", reason)
 
 
 def places_context(event: EventPage) -> dict:
@@ -90,38 +72,65 @@ def booking_view(page: EventPage, request: HttpRequest) -> HttpResponse:
 
 
 def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
+    # The booking this browser made before, if any: only then does the page link to cancelling.
+    previous = request.session.pop(SESSION_KEY, None)
+    request.session.pop(REPEAT_KEY, None)
     form = BookingForm(request.POST, event=event)
-    if is_rate_limited(request):
-        count_rejection(RejectedSubmission.Reason.RATE_LIMITED)
-        return HttpResponseSeeOther(confirmation_url(page, request))
     if spam.honeypot_filled(request.POST):
-        count_rejection(RejectedSubmission.Reason.HONEYPOT)
-        return HttpResponseSeeOther(confirmation_url(page, request))
+        spam.count_rejection(RejectedSubmission.Reason.HONEYPOT, form=BOOKING)
+        return held_response(page, request)
 
     if form.is_valid():
-        if spam.too_fast_to_save(form.token):
-            count_rejection(RejectedSubmission.Reason.TOO_FAST)
-            return HttpResponseSeeOther(confirmation_url(page, request))
-        try:
-            registration, _created = book(
+        details = form.to_details()
+        token = form.token.submission
+        fingerprint = duplicates.booking_fingerprint(event.pk, details.email)
+        # Booking again is not a new send: no allowance used, nothing held.
+        registration = duplicates.find_booking(event.pk, details.email, token)
+        if registration is None and duplicates.find_held(fingerprint, token) is not None:
+            return held_response(page, request)
+        language = translation.get_language()
+        touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))
+        if registration is None and (reason := spam.hold_reason(request, form.token, BOOKING)):
+            found, created = quarantine.hold_booking(
                 event,
-                form.to_details(),
-                submission_token=form.token.submission,
-                language=translation.get_language(),
-                touches=capture.touches_for_enquiry(
-                    request, request.POST.get(capture.LANDING_FIELD)
-                ),
+                details,
+                reason=reason,
+                submission_token=token,
+                language=language,
+                touches=touches,
             )
-        except BookingClosed:
-            return render_closed(page, request)
+            if created:
+                spam.count_rejection(reason, form=BOOKING)
+            if not isinstance(found, Registration):
+                mark_submission_saved(request)
+                return held_response(page, request)
+            registration = found
+        created = False
+        if registration is None:
+            try:
+                registration, created = book(
+                    event,
+                    details,
+                    submission_token=token,
+                    language=language,
+                    touches=touches,
+                )
+            except BookingClosed:
+                return render_closed(page, request)
         mark_submission_saved(request)
         request.session[SESSION_KEY] = registration.pk
+        if not created:
+            request.session[REPEAT_KEY] = {"same_browser": previous == registration.pk}
         return HttpResponseSeeOther(confirmation_url(page, request))
 
     if form.token is None:
-        count_rejection(RejectedSubmission.Reason.EXPIRED)
+        spam.count_rejection(RejectedSubmission.Reason.EXPIRED, form=BOOKING)
     return render_form(page, event, request, form)
+
+
+def held_response(page: EventPage, request: HttpRequest) -> HttpResponse:
+    request.session[SESSION_KEY] = HELD
+    return HttpResponseSeeOther(confirmation_url(page, request))
 
 
 def landing_value(request: HttpRequest) -> str:
@@ -164,18 +173,30 @@ def render_closed(page: EventPage, request: HttpRequest) -> TemplateResponse:
 
 
 def confirmation_view(page: EventPage, request: HttpRequest) -> HttpResponse:
-    """This browser's booking for this event; a neutral page otherwise."""
+    """This browser's booking for this event (saying so when it was booked before, with how to
+    change or cancel it); "we check some requests" after a held post; a neutral page otherwise."""
     registration = None
     registration_id = request.session.get(SESSION_KEY)
     if isinstance(registration_id, int):
         registration = Registration.objects.filter(
             pk=registration_id, event_id=canonical(page).pk, anonymised_at__isnull=True
         ).first()
+    repeat = request.session.get(REPEAT_KEY) if registration is not None else None
+    cancel_url = ""
+    if isinstance(repeat, dict) and repeat.get("same_browser"):
+        # This browser made the booking: it may go straight to cancelling it (which asks first).
+        index = page.get_parent().specific
+        cancel_url = index.url + index.reverse_subpage(
+            "cancel_booking", kwargs={"token": emails.cancel_token(registration)}
+        )
     response = page.render(
         request,
         template=CONFIRMATION_TEMPLATE,
         context_overrides={
             "registration": registration,
+            "already_booked": isinstance(repeat, dict),
+            "cancel_url": cancel_url,
+            "held": registration_id == HELD,
             "when": emails.when(page),
             "ics_url": page.get_url(request=request) + page.reverse_subpage("calendar_file"),
         },

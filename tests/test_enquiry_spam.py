@@ -1,9 +1,12 @@
-"""Spam protection on the enquiry form, without a CAPTCHA.
+"""Spam protection on the enquiry form, without a CAPTCHA, and without losing anyone.
 
-A honeypot nobody can see, a minimum time to fill the form in and a limit on posts per client
-address. A bot turned away gets exactly what a person who succeeded gets (a 303 to the thank-you
-page), nothing is saved and staff see a count per reason. A form whose token is missing, forged
-or too old comes back to the person with a clear message and everything they typed.
+A honeypot nobody can see, a minimum time to fill the form in and a limit on valid posts per
+client address. Only a filled honeypot (which no person can fill in) is discarded; a valid post
+sent too fast or over the limit is held for staff to review (tests/test_quarantine.py), never
+thrown away behind a thank-you. Both get exactly what a person who succeeded gets (a 303 to the
+thank-you page), which then says calmly that the message is being checked, and staff see a
+count per reason. A form whose token is missing, forged or too old comes back to the person
+with a clear message and everything they typed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from enquiry import spam
-from enquiry.models import Enquiry, RejectedSubmission
+from enquiry.models import Enquiry, HeldSubmission, RejectedSubmission
 from outbox.models import OutboxMessage
 from tests.markup import clean
 
@@ -79,24 +82,29 @@ def assert_looks_like_success(response) -> None:
     assert response["Location"] == THANK_YOU
 
 
-def assert_neutral_thank_you(client) -> None:
+def assert_being_checked(client) -> None:
+    """The page after a held (or discarded) post: honest and calm, no reference, no promise
+    of a reply within two working days."""
     page = client.get(THANK_YOU).content.decode()
-    assert "Thank you" in page
+    assert "We have received your message" in page
+    assert "We check some messages before they reach our team" in page
     assert "HUB-" not in page
+    assert "we will contact you" not in page.lower()
 
 
-# --- Turned away quietly ---------------------------------------------------------------------
+# --- Discarded (the honeypot) or held (everything else a check doubts) -------------------------
 
 
-def test_a_filled_honeypot_is_turned_away_like_a_success(client, form_page):
+def test_a_filled_honeypot_is_discarded_behind_an_ordinary_page(client, form_page):
     response = client.post(
         URL, answers(website="https://cheap-pills.example", form_token=shown_token(client))
     )
     assert_looks_like_success(response)
     assert not Enquiry.objects.exists()
+    assert not HeldSubmission.objects.exists(), "the only check that discards"
     assert not OutboxMessage.objects.exists(), "no email to anyone"
     assert rejected(Reason.HONEYPOT) == 1
-    assert_neutral_thank_you(client)
+    assert_being_checked(client)
 
 
 def test_a_success_and_a_rejection_are_indistinguishable(client, form_page):
@@ -107,12 +115,19 @@ def test_a_success_and_a_rejection_are_indistinguishable(client, form_page):
 
 
 @override_settings(ENQUIRY_MIN_FILL_SECONDS=30)
-def test_a_form_sent_too_soon_after_it_was_shown_is_turned_away(client, form_page):
+def test_a_form_sent_too_soon_after_it_was_shown_is_held_for_review(client, form_page):
     response = client.post(URL, answers(form_token=shown_token(client)))
     assert_looks_like_success(response)
-    assert not Enquiry.objects.exists()
+    assert not Enquiry.objects.exists(), "not in the team's list until someone releases it"
+    held = HeldSubmission.objects.get()
+    assert (held.kind, held.reason, held.email) == (
+        "enquiry",
+        Reason.TOO_FAST,
+        "priya.shah@example.org",
+    )
+    assert not OutboxMessage.objects.exists()
     assert rejected(Reason.TOO_FAST) == 1
-    assert_neutral_thank_you(client)
+    assert_being_checked(client)
 
 
 @override_settings(ENQUIRY_MIN_FILL_SECONDS=30)
@@ -136,7 +151,7 @@ def test_fill_time_counts_from_when_the_form_was_first_shown(client, form_page):
 
 
 @override_settings(ENQUIRY_RATE_LIMIT="3/h")
-def test_too_many_posts_from_one_address_are_turned_away(client, form_page):
+def test_too_many_posts_from_one_address_are_held(client, form_page):
     for n in range(3):
         response = client.post(
             URL, answers(email=f"p{n}@example.org", form_token=shown_token(client))
@@ -146,8 +161,10 @@ def test_too_many_posts_from_one_address_are_turned_away(client, form_page):
 
     response = client.post(URL, answers(email="p4@example.org", form_token=shown_token(client)))
     assert_looks_like_success(response)
-    assert Enquiry.objects.count() == 3, "the fourth post is not saved"
+    assert Enquiry.objects.count() == 3, "the fourth post waits for a person to look at it"
+    assert HeldSubmission.objects.get().reason == Reason.RATE_LIMITED
     assert rejected(Reason.RATE_LIMITED) == 1
+    assert_being_checked(client)
 
     other = Client(REMOTE_ADDR="203.0.113.7")
     response = other.post(URL, answers(email="p5@example.org", form_token=shown_token(other)))
@@ -156,13 +173,31 @@ def test_too_many_posts_from_one_address_are_turned_away(client, form_page):
 
 
 @override_settings(ENQUIRY_RATE_LIMIT="2/h")
-def test_every_post_counts_towards_the_limit(client, form_page):
-    """Posts with mistakes count too, so a bot cannot probe the form for free."""
-    client.post(URL, answers(phone="x", form_token=shown_token(client)))
-    client.post(URL, answers(phone="y", form_token=shown_token(client)))
-    assert_looks_like_success(client.post(URL, answers(form_token=shown_token(client))))
-    assert not Enquiry.objects.exists()
-    assert rejected(Reason.RATE_LIMITED) == 1
+def test_posts_with_errors_do_not_count_towards_the_limit(client, form_page):
+    """A person at a library correcting their phone number three times has not used up the
+    address's allowance: only valid sends count (a bot probing the form with errors saves
+    nothing anyway)."""
+    for typo in ("x", "y", "z"):
+        assert (
+            client.post(URL, answers(phone=typo, form_token=shown_token(client))).status_code == 200
+        )
+    for n in range(2):
+        client.post(URL, answers(email=f"p{n}@example.org", form_token=shown_token(client)))
+    assert Enquiry.objects.count() == 2
+    assert not HeldSubmission.objects.exists()
+    client.post(URL, answers(email="p3@example.org", form_token=shown_token(client)))
+    assert HeldSubmission.objects.get().reason == Reason.RATE_LIMITED, "the third valid one"
+
+
+@override_settings(ENQUIRY_RATE_LIMIT="2/h")
+def test_sending_the_same_enquiry_again_does_not_count_towards_the_limit(client, form_page):
+    client.post(URL, answers(form_token=shown_token(client)))
+    for _ in range(3):  # Back and Send again, and again
+        assert_looks_like_success(client.post(URL, answers(form_token=shown_token(client))))
+    assert Enquiry.objects.count() == 1
+    client.post(URL, answers(email="partner@example.org", form_token=shown_token(client)))
+    assert Enquiry.objects.count() == 2, "still within the allowance"
+    assert not HeldSubmission.objects.exists()
 
 
 def test_the_form_can_still_be_read_when_the_limit_is_reached(client, form_page):

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
 from enquiry.factories import HearAboutOptionFactory
+from enquiry.models import HeldSubmission
 from enquiry.public_forms import CONSENT_WORDING
 from events import emails
 from events.factories import EventPageFactory
@@ -276,7 +277,10 @@ def test_honeypot_posts_look_like_success_and_book_nothing(client, home):
     response = send(client, event, website="https://spam.example")
     assert response.status_code == 303
     assert not Registration.objects.exists()
-    assert parse(client.get(response["Location"])).has_heading("Thank you")
+    assert not HeldSubmission.objects.exists(), "the honeypot alone discards"
+    page = parse(client.get(response["Location"]))
+    assert page.has_heading("We have received your request"), "the page a held post gets"
+    assert page.has_text("Your place is not booked until we email you to confirm it.")
 
 
 # --- Cancelling ------------------------------------------------------------------------------

@@ -212,10 +212,23 @@ OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
 # Enquiries.
 ENQUIRY_REFERENCE_PREFIX = "HUB"
-# Spam checks (no CAPTCHA): posts sooner than this after the form was shown are turned away...
+# Spam checks (no CAPTCHA). Nothing a person sends is thrown away: a post these checks doubt
+# is held for a hub enquiry officer to release or delete (admin: Reports, Suspected spam); only
+# the hidden honeypot, which no person can fill in, discards a post.
+# Posts sooner than this after the form was shown are held (browser autofill can be this fast)...
 ENQUIRY_MIN_FILL_SECONDS = 3
-# ...and so are posts beyond this rate from one client address (django-ratelimit syntax).
-ENQUIRY_RATE_LIMIT = "20/h"
+# ...and so are valid posts beyond this rate from one client address (django-ratelimit syntax;
+# bookings have their own count at the same rate). Only valid sends count: a post with form
+# errors, or one that finds an earlier enquiry, does not. One address is often many people (a
+# library, a tablet at a pop-up stand, a mobile network's shared address), so the limit is
+# high and a post over it is held, never refused.
+ENQUIRY_RATE_LIMIT = "60/h"
+# Held posts not released are deleted by apply_retention this many days after they came in.
+HELD_SUBMISSION_RETENTION_DAYS = 30
+# The same answers sent again within this many hours (Back and Send, a second tab, a retry)
+# find the first enquiry instead of making another; a booking finds the same address's booking
+# of the same event for as long as it stands.
+ENQUIRY_DUPLICATE_WINDOW_HOURS = 24
 # The form's hidden token is refused after this long (the person is asked to send it again).
 ENQUIRY_FORM_MAX_AGE_SECONDS = 60 * 60 * 24
 # Data protection: closed enquiries lose their personal data this many months after closing;

@@ -10,7 +10,9 @@ class Command(BaseCommand):
         "Anonymise enquiries closed longer ago than ENQUIRY_RETENTION_MONTHS (and event bookings "
         "of events that ended longer ago), end keep-in-touch "
         "permission older than KEEP_IN_TOUCH_MONTHS, and delete outgoing messages and task "
-        "results older than OUTBOX_RETENTION_DAYS. Safe to run daily; --dry-run changes nothing."
+        "results older than OUTBOX_RETENTION_DAYS, and posts held as suspected spam that nobody "
+        "released within HELD_SUBMISSION_RETENTION_DAYS. Safe to run daily; --dry-run changes "
+        "nothing."
     )
 
     def add_arguments(self, parser) -> None:
@@ -47,6 +49,11 @@ class Command(BaseCommand):
                 "Finished task results deleted",
                 "Finished task results to delete",
                 report.task_results_deleted,
+            ),
+            (
+                "Posts held as suspected spam deleted",
+                "Posts held as suspected spam to delete",
+                report.held_deleted,
             ),
         ]
         if dry_run:
