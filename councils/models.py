@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from home.base import BasePage, with_card_image
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.localization import below, in_language
 
 DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -312,8 +313,11 @@ class CouncilIndexPage(BasePage):
     @property
     def council_pages(self) -> models.QuerySet:
         """Live council pages in the order editors arranged them, with what cards need."""
-        pages = CouncilPage.objects.child_of(self).live().public()
-        return with_card_image(pages.filter(council__is_active=True).select_related("council"))
+        pages = below(CouncilPage.objects.live().public(), self, children=True)
+        pages = in_language(
+            pages.filter(council__is_active=True), self.locale_id, order_by=("path",)
+        )
+        return with_card_image(pages.select_related("council"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -406,12 +410,12 @@ class CouncilPage(BasePage):
 
     @property
     def stories(self) -> models.QuerySet:
-        """Carer stories from this council, newest first."""
+        """Carer stories from this council, newest first, each once in this page's language."""
         from home.models import StoryPage
 
-        stories = StoryPage.objects.live().public()
-        stories = stories.filter(council_id=self.council_id, locale_id=self.locale_id)
-        return with_card_image(stories).order_by("-first_published_at")[:3]
+        stories = StoryPage.objects.live().public().filter(council_id=self.council_id)
+        stories = in_language(stories, self.locale_id, order_by=("-first_published_at",))
+        return with_card_image(stories)[:3]
 
     @property
     def upcoming_events(self) -> list:
@@ -421,7 +425,7 @@ class CouncilPage(BasePage):
         from events.models import EventPage
 
         events = EventPage.objects.live().public().upcoming().hosted_by(self.council)
-        return card_details(for_cards(events.filter(locale_id=self.locale_id))[:3])
+        return card_details(for_cards(in_language(events, self.locale_id))[:3])
 
     def serve(self, request, *args, **kwargs):
         """A council that has left the partnership has no public page (editors can still preview)."""

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from councils.models import Council
+from home.localization import below, in_language
 
 from .ics import CONTENT_TYPE, UID_DOMAIN, calendar, vevent
 from .models import EventPage
@@ -25,7 +26,7 @@ def feed_view(index_page, request: HttpRequest) -> HttpResponse:
     An unknown or inactive council answers 404 rather than an empty calendar, so a mistyped
     subscription is noticed.
     """
-    events = EventPage.objects.live().public().child_of(index_page).upcoming()
+    events = below(EventPage.objects.live().public(), index_page, children=True).upcoming()
     name = index_page.title
     uid = f"feed-{index_page.pk}@{UID_DOMAIN}"
     short_name = request.GET.get("council", "").strip()
@@ -38,6 +39,7 @@ def feed_view(index_page, request: HttpRequest) -> HttpResponse:
         events = events.hosted_by(council)
         name = f"{index_page.title}: {council.name}"
         uid = f"feed-{index_page.pk}-{council.short_name}@{UID_DOMAIN}"
+    events = in_language(events, index_page.locale_id)
     now = timezone.now()
     body = calendar(
         (

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council
 from enquiry.public_forms import GovUKBoundField
 from home.base import with_card_image
+from home.localization import below, in_language, tagged_in_language
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
 
@@ -301,11 +302,11 @@ def index_view(page: EventIndexPage, request: HttpRequest) -> HttpResponse:
     """Upcoming events, soonest first, with the filters from the query string."""
     params = {key: value for key, value in request.GET.items() if key != "page"}
     form = EventFilterForm(params or None, hub_name=_hub_name(request))
-    events = EventPage.objects.child_of(page).live().public().upcoming()
+    events = below(EventPage.objects.live().public(), page, children=True).upcoming()
     if form.is_bound:
         form.is_valid()
         events = form.apply(events)
-    page_obj = paginate(for_cards(events), request)
+    page_obj = paginate(for_cards(in_language(events, page.locale_id)), request)
     context = page.get_context(request)
     context.update(
         {
@@ -323,8 +324,8 @@ def index_view(page: EventIndexPage, request: HttpRequest) -> HttpResponse:
 
 def archive_view(page: EventIndexPage, request: HttpRequest) -> HttpResponse:
     """Events that have ended, most recent first."""
-    events = EventPage.objects.child_of(page).live().public().past()
-    page_obj = paginate(for_cards(events), request)
+    events = below(EventPage.objects.live().public(), page, children=True).past()
+    page_obj = paginate(for_cards(in_language(events, page.locale_id)), request)
     context = page.get_context(request)
     context.update(
         {
@@ -341,7 +342,7 @@ def event_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     """The event page: what, when, where, who hosts it, and whether and how to book."""
     context = page.get_context(request)
     hosts = list(page.hosts.all())
-    fostering_types = [t for t in page.fostering_types.all() if t.live]
+    fostering_types = list(tagged_in_language(page.fostering_types, page.locale_id))
     page_url = page.get_url(request=request) or ""
     offer = availability(page)  # one count of the places, for the page and its JSON-LD
     context.update(

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from home.base import BasePage, with_card_image
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.localization import below, in_language
 
 
 class FosteringTypeIndexPage(BasePage):
@@ -25,7 +26,8 @@ class FosteringTypeIndexPage(BasePage):
 
     @property
     def fostering_types(self) -> models.QuerySet:
-        return with_card_image(FosteringTypePage.objects.child_of(self).live().public())
+        pages = below(FosteringTypePage.objects.live().public(), self, children=True)
+        return with_card_image(in_language(pages, self.locale_id, order_by=("path",)))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -70,9 +72,15 @@ class FosteringTypePage(BasePage):
 
     @property
     def related_stories(self) -> models.QuerySet:
-        """Live carer stories tagged with this type, newest first."""
-        stories = self.stories.live().public()
-        return with_card_image(stories).order_by("-first_published_at")[:3]
+        """Live carer stories tagged with this type, newest first, each once in this page's
+        language (a story's copies keep the tags of the English, so every version of this
+        type counts)."""
+        from home.models import StoryPage
+
+        tagged = StoryPage.objects.filter(fostering_types__translation_key=self.translation_key)
+        stories = StoryPage.objects.live().public().filter(pk__in=tagged.values("pk"))
+        stories = in_language(stories, self.locale_id, order_by=("-first_published_at",))
+        return with_card_image(stories)[:3]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,9 @@ replaces its alias. This module answers what the templates and forms need to kno
 
 - which language a page's words are in (an alias shows English words in the Polish tree),
 - the page's versions in every language (the switcher, `hreflang`, the sitemap), in one query,
-- the canonical English record that enquiries, bookings and reports point at, never a copy.
+- the canonical English record that enquiries, bookings and reports point at, never a copy,
+- which version of each item a listing shows (`in_language`: the one rule every listing, menu,
+  search and sitemap follows).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
@@ -95,12 +98,12 @@ def localized_versions(pages: list[Page]) -> tuple[dict[Any, Page], str]:
     code = translation.get_language()
     if code == settings.LANGUAGE_CODE or not pages:
         return {}, ""
-    found = Page.objects.filter(
-        translation_key__in=[page.translation_key for page in pages],
-        locale__language_code=code,
-        live=True,
-    ).select_related("locale")
-    return {page.translation_key: page for page in found}, html_lang(settings.LANGUAGE_CODE)
+    own = locale_id_for(code)
+    found = versions_for(pages, own)
+    return (
+        {key: page for key, page in found.items() if page.locale_id == own},
+        html_lang(settings.LANGUAGE_CODE),
+    )
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,122 @@ def locale_code(locale_id: int) -> str:
 
 def forget_locale_codes(**kwargs) -> None:
     _LOCALE_CODES.clear()
+
+
+def locale_id_for(locale: Locale | int | str | None = None) -> int | None:
+    """A locale's id from a Locale, an id or a language code (None: the active language),
+    without a query (the cache above); None for a language that has no locale."""
+    if isinstance(locale, Locale):
+        return locale.pk
+    if isinstance(locale, int):
+        return locale
+    code = (locale or translation.get_language() or settings.LANGUAGE_CODE).lower()
+    for attempt in range(2):
+        if attempt or not _LOCALE_CODES:
+            _LOCALE_CODES.clear()
+            _LOCALE_CODES.update(Locale.objects.values_list("id", "language_code"))
+        for locale_id, language_code in _LOCALE_CODES.items():
+            if language_code.lower() == code:
+                return locale_id
+    return None
+
+
+# --- Listings: each item once, in the page's language ------------------------------------------
+
+
+def in_language(
+    queryset: QuerySet, locale: Locale | int | str | None = None, *, order_by: tuple[str, ...] = ()
+) -> QuerySet:
+    """The rule every listing follows (cards, the events, search results, menus, key pages):
+    each item once, in the version a reader of `locale` (a Locale, its id or a language code;
+    the active language by default) should see.
+
+    `queryset` holds the listing's candidates in every language: a type's stories whatever
+    language they were tagged in, an index's children in every language's tree (`below`).
+    Of the versions of one item (one translation key) this keeps the one in `locale` (its
+    translation, or wagtail-localize's copy of the English there) when the queryset has it,
+    else the default language's original; never two versions side by side, never a third
+    language's. A version the queryset filtered out (not live, private, not matching) counts
+    as missing, so the original stands in for it.
+
+    `order_by` orders by fields as the originals have them ("path": the editors' order of
+    the English tree; "-first_published_at": newest first by when the original appeared), so
+    every language lists the items in the same order; without it the queryset's own ordering
+    stays. Still one SQL query: the choice is a subquery of it. Apply it before slicing.
+    """
+    default = locale_id_for(settings.LANGUAGE_CODE)
+    own = locale_id_for(locale) or default
+    if own == default:
+        chosen = queryset.filter(locale_id=default)
+    else:
+        translated = queryset.filter(locale_id=own).values("translation_key")
+        chosen = queryset.filter(
+            Q(locale_id=own) | (Q(locale_id=default) & ~Q(translation_key__in=translated))
+        )
+    if order_by:
+        originals = None if own == default else queryset.model._base_manager
+        ordering = []
+        for name in order_by:
+            field = name.lstrip("-")
+            value = F(field)
+            if originals is not None:
+                original = originals.filter(
+                    translation_key=OuterRef("translation_key"), locale_id=default
+                ).order_by()
+                value = Coalesce(Subquery(original.values(field)[:1]), F(field))
+            ordering.append(value.desc() if name.startswith("-") else value.asc())
+        chosen = chosen.order_by(*ordering)
+    return chosen
+
+
+def below(
+    queryset: QuerySet, ancestor: Page, *, children: bool = False, inclusive: bool = False
+) -> QuerySet:
+    """The queryset's pages under `ancestor` in every language's tree (under it or any of its
+    versions; only its children with `children`, `ancestor` too with `inclusive`): the
+    candidates of an index's or a site's listing, of which `in_language` keeps one version
+    of each. No extra query: the versions are a subquery."""
+    versions = Page.objects.filter(
+        translation_key=ancestor.translation_key,
+        path=Substr(OuterRef("path"), 1, ancestor.depth * Page.steplen),
+    )
+    queryset = queryset.filter(Exists(versions))
+    if children:
+        return queryset.filter(depth=ancestor.depth + 1)
+    return queryset.filter(depth__gte=ancestor.depth if inclusive else ancestor.depth + 1)
+
+
+def tagged_in_language(tags, locale: Locale | int | str | None = None) -> QuerySet:
+    """The live pages a many-to-many field tags (a story's or an event's types of fostering),
+    each once in this language, in the editors' order: a copy's tags are the English pages,
+    so they are matched by translation key. One query; in a preview, whose tags are in
+    memory, too."""
+    keys = tags.all().values_list("translation_key", flat=True)
+    if not isinstance(keys, QuerySet):
+        keys = list(keys)
+    pages = tags.model.objects.live().public().filter(translation_key__in=keys)
+    return in_language(pages, locale, order_by=("path",))
+
+
+def versions_for(pages: list[Page], locale: Locale | int | str | None = None) -> dict[Any, Page]:
+    """{translation_key: the live version `in_language` picks} of pages editors chose (menu
+    links, the key pages): no query when every chosen page is already that version, else one
+    for them all. A key whose page is live in neither language is missing."""
+    default = locale_id_for(settings.LANGUAGE_CODE)
+    own = locale_id_for(locale) or default
+    chosen: dict[Any, Page] = {}
+    unsettled = []
+    for page in pages:
+        if page.locale_id == own and page.live:
+            chosen[page.translation_key] = page
+        elif not page.locale_id == own == default:
+            unsettled.append(page.translation_key)  # another language's, or not live here
+    if unsettled:
+        found = in_language(
+            Page.objects.live().filter(translation_key__in=unsettled), own
+        ).select_related("locale")
+        chosen.update((page.translation_key, page) for page in found)
+    return chosen
 
 
 def words_language(page: Page) -> str:

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Subquery
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from fostering_types.models import FosteringTypePage
 from .base import BasePage, with_card_image
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
 from .colours import validate_readable_on_white, validate_readable_under_black
-from .localization import html_lang, localized_versions
+from .localization import below, html_lang, in_language, tagged_in_language, versions_for
 
 
 def other_languages() -> list[tuple[str, str]]:
@@ -123,32 +124,40 @@ class HomePage(BasePage):
 
     @property
     def council_pages(self):
-        """Live pages of active partner councils on this site, in the editors' order."""
-        pages = (
-            CouncilPage.objects.descendant_of(self)
-            .live()
-            .public()
-            .filter(council__is_active=True)
-            .select_related("council")
-        )
-        return with_card_image(pages)
+        """Live pages of active partner councils on this site, in the editors' order, each in
+        this page's language where it has a version there (home.localization.in_language)."""
+        pages = below(CouncilPage.objects.live().public(), self).filter(council__is_active=True)
+        pages = in_language(pages, self.locale_id, order_by=("path",))
+        return with_card_image(pages.select_related("council"))
 
     @property
     def fostering_types(self):
-        return with_card_image(FosteringTypePage.objects.descendant_of(self).live().public())
+        pages = below(FosteringTypePage.objects.live().public(), self)
+        return with_card_image(in_language(pages, self.locale_id, order_by=("path",)))
 
     @property
     def story(self) -> StoryPage | None:
-        """The featured story, or the newest live story when none is featured (or it is unpublished)."""
+        """The featured story, or the newest live story when none is featured (or it is
+        unpublished), in this page's language where it has a version there."""
         if self.featured_story_id:
-            featured = with_card_image(
-                StoryPage.objects.live().public().filter(pk=self.featured_story_id)
-            ).first()
+            featured = (
+                StoryPage.objects.live()
+                .public()
+                .filter(
+                    translation_key=Subquery(
+                        Page.objects.filter(pk=self.featured_story_id).values("translation_key")
+                    )
+                )
+            )
+            featured = with_card_image(in_language(featured, self.locale_id)).first()
             if featured:
                 return featured
-        return with_card_image(
-            StoryPage.objects.descendant_of(self).live().public().order_by("-first_published_at")
-        ).first()
+        stories = in_language(
+            below(StoryPage.objects.live().public(), self),
+            self.locale_id,
+            order_by=("-first_published_at",),
+        )
+        return with_card_image(stories).first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -234,8 +243,10 @@ class StoryIndexPage(BasePage):
 
     @property
     def stories(self):
-        pages = StoryPage.objects.child_of(self).live().public().select_related("council")
-        return with_card_image(pages).order_by("-first_published_at")
+        """Live stories, newest first, each once in this page's language (in_language)."""
+        pages = below(StoryPage.objects.live().public(), self, children=True)
+        pages = in_language(pages, self.locale_id, order_by=("-first_published_at",))
+        return with_card_image(pages.select_related("council"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -295,7 +306,9 @@ class StoryPage(BasePage):
 
     @property
     def story_fostering_types(self):
-        return self.fostering_types.live().public()
+        """The story's types of fostering, each in this page's language (a copy's tags are
+        the English pages)."""
+        return tagged_in_language(self.fostering_types, self.locale_id)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -590,9 +603,9 @@ class HubSettings(BaseSiteSetting, ClusterableModel):
         language = translation.get_language()
         if (page.pk, language) not in cache:
             pages = {key.pk: key for key in (page, self.enquiry_page, self.events_page) if key}
-            versions, _lang = localized_versions(list(pages.values()))
+            versions = versions_for(list(pages.values()), language)
             for pk, key_page in pages.items():
-                cache[(pk, language)] = live_url(versions.get(key_page.translation_key) or key_page)
+                cache[(pk, language)] = live_url(versions.get(key_page.translation_key))
         return cache[(page.pk, language)]
 
     @property

@@ -8,7 +8,7 @@ from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from .localization import html_lang
+from .localization import below, html_lang
 
 
 class HubSitemap(Sitemap):
@@ -21,10 +21,9 @@ class HubSitemap(Sitemap):
 
     def items(self):
         site = self.get_wagtail_site()
-        roots = Page.objects.filter(translation_key=site.root_page.translation_key)
-        pages = Page.objects.none()
-        for root in roots:
-            pages |= Page.objects.descendant_of(root, inclusive=True)
+        # Every language's tree of the site: each language lists its own pages (the originals
+        # in English, the translations in theirs), so no page is listed twice.
+        pages = below(Page.objects.all(), site.root_page, inclusive=True)
         return (
             pages.live()
             .public()

@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from councils.models import CouncilPage
-from home.localization import localized_versions
+from home.localization import below, in_language
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -19,16 +20,17 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if query:
         site = Site.find_for_request(request)
-        pages = Page.objects.live().public().specific()
+        candidates = Page.objects.live().public()
+        if site:
+            candidates = below(candidates, site.root_page, inclusive=True)
+        # Each page once, in the visitor's language: its translation or the copy of the English
+        # there, else the English original (the same rule as every listing).
+        chosen = in_language(candidates, translation.get_language())
+        pages = Page.objects.filter(pk__in=chosen.values("pk")).specific()
         # Pages of councils that have left the partnership are not served, so not found either.
         pages = pages.exclude(
             pk__in=CouncilPage.objects.filter(council__is_active=False).values("pk")
         )
-        if site:
-            # The visitor's language's tree: its translations and the English not yet translated.
-            versions, _lang = localized_versions([site.root_page])
-            root = versions.get(site.root_page.translation_key, site.root_page)
-            pages = pages.descendant_of(root, inclusive=True)
         paginator = Paginator(pages.search(query, operator="and"), RESULTS_PER_PAGE)
         results = paginator.get_page(request.GET.get("page"))
     return render(request, "search.html", {"query": query, "results": results})

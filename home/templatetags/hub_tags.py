@@ -14,6 +14,7 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
+from django.conf import settings
 from django.db.models import Model
 from django.http import QueryDict
 from django.utils import translation
@@ -26,8 +27,8 @@ from home.localization import (
     PageLanguages,
     html_lang,
     is_bidi,
-    localized_versions,
     page_languages,
+    versions_for,
     words_language,
 )
 
@@ -43,6 +44,7 @@ class MenuItem:
     url: str
     is_current: bool
     lang: str = ""  # set when the label is in another language than the page around it
+    key: str = ""  # the linked page's translation key (data-item), "" for another address
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class MenuLink:
     url: str
     lang: str
     exact: bool  # current on its own address only (the home page), not the pages below it
+    key: str = ""  # the linked page's translation key, "" for another address
 
     def is_current(self, path: str) -> bool:
         if not self.url.startswith("/") or self.url.startswith("//"):
@@ -69,28 +72,36 @@ def _is_site_root(value) -> bool:
 
 
 def _menu_links(request, field: str) -> tuple[MenuLink, ...]:
+    """The links in the visitor's language: each chosen page's version there, else the English
+    original (home.localization.in_language), under the editors' label, marked as English,
+    unless it is translated (then its own title)."""
     from home.models import NavigationSettings
 
     navigation = NavigationSettings.for_request(request)
     blocks = list(getattr(navigation, field))
-    versions, other_language = localized_versions(
-        [block.value.get("page") for block in blocks if block.value.get("page")]
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    versions = versions_for(
+        [block.value.get("page") for block in blocks if block.value.get("page")], code
     )
+    # The editors write the labels in English: marked as such on other languages' pages.
+    english = html_lang(settings.LANGUAGE_CODE) if code != settings.LANGUAGE_CODE else ""
     links = []
     for block in blocks:
         value = block.value
-        label, lang = value["label"], other_language
+        label, lang, key = value["label"], english, ""
         page = value.get("page")
-        version = versions.get(page.translation_key) if page and versions else None
-        if version is not None:
-            url = version.url
-            if version.alias_of_id is None:  # translated: its own title, in this language
-                label, lang = version.title, ""
+        if page:
+            version = versions.get(page.translation_key)
+            if version is None:  # live in neither language: no link to a 404
+                continue
+            url, key = version.url or "", str(version.translation_key)
+            if english and words_language(version) == code:
+                label, lang = version.title, ""  # translated: its own title, in this language
         else:
             url = value.url()
         if not url:
             continue
-        links.append(MenuLink(label, url, lang, exact=url == "/" or _is_site_root(value)))
+        links.append(MenuLink(label, url, lang, exact=url == "/" or _is_site_root(value), key=key))
     return tuple(links)
 
 
@@ -111,7 +122,13 @@ def _menu(context, field: str) -> list[MenuItem]:
     )
     path = request.path
     return [
-        MenuItem(label=link.label, url=link.url, is_current=link.is_current(path), lang=link.lang)
+        MenuItem(
+            label=link.label,
+            url=link.url,
+            is_current=link.is_current(path),
+            lang=link.lang,
+            key=link.key,
+        )
         for link in links
     ]
 
