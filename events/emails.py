@@ -23,6 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare
 from wagtail.models import Site
 
+from home.dates import day_date
 from home.localization import version_in
 from outbox.models import OutboxMessage
 from outbox.tasks import enqueue_delivery
@@ -97,7 +98,7 @@ def when(event) -> dict[str, str]:
     starts = timezone.localtime(event.starts_at, LONDON)
     ends = timezone.localtime(event.ends_at, LONDON)
     return {
-        "date": formats.date_format(starts, "l j F Y"),
+        "date": day_date(starts),
         "starts": formats.time_format(starts, "TIME_FORMAT"),
         "ends": formats.time_format(ends, "TIME_FORMAT"),
     }

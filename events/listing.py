@@ -24,7 +24,7 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import dateformat, formats, timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council
 from enquiry.public_forms import GovUKBoundField
 from home.base import with_card_image
+from home.dates import day_date
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
 
@@ -66,8 +67,8 @@ def clock(value: datetime.datetime) -> str:
 
 
 def day(value: datetime.datetime) -> str:
-    """ "Tuesday 3 March 2026", with day and month names in the active language."""
-    return dateformat.format(local(value), "l j F Y")
+    """ "Tuesday 3 March 2026", "Wtorek, 3 marca 2026": the active language's own format."""
+    return day_date(local(value))
 
 
 def event_when(event: EventPage) -> str:
