@@ -37,8 +37,8 @@ messages: install ## Extract new interface strings into every language's catalog
 migrate: install ## Apply database migrations (SQLite by default, or DATABASE_URL)
 	$(MANAGE) migrate --no-input -v0
 
-demo: migrate ## Load the demo content and demo users (safe to run again)
-	$(MANAGE) load_demo_content
+demo: migrate ## Load the demo content and demo users (safe to run again), served at 127.0.0.1:$(PORT)
+	$(MANAGE) load_demo_content --site-address http://127.0.0.1:$(PORT)
 
 run: demo ## Install, migrate, load demo content, start the worker and serve http://127.0.0.1:8000/ (PORT=... overrides)
 	@echo "Serving the hub site on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl+C stops it."

@@ -768,7 +768,7 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
             event__ends_at__gt=now,
         ).select_related("event"):
-            cancel(registration)
+            cancel(registration, notify=False)  # no email to an address being erased
         _anonymise_registrations(Registration.objects.filter(pk__in=registrations), now=now)
         messages = _messages_of(email, references + bookings)
         # Blank first: a message a worker is sending right now is locked, so this waits for it;

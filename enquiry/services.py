@@ -19,6 +19,7 @@ from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 
 from . import duplicates
+from .emails import acknowledgement_words
 from .models import (
     Enquiry,
     EnquiryHistory,
@@ -179,19 +180,19 @@ def queue_notifications(enquiry: Enquiry) -> None:
     site = Site.objects.filter(is_default_site=True).first()
     hub = HubSettings.for_site(site) if site else HubSettings()
     context = {"enquiry": enquiry, "hub": hub, "admin_url": admin_url(enquiry)}
-    if hub.enquiry_page_id:
-        context["response_time"] = getattr(hub.enquiry_page.specific, "response_time", "")
 
     if enquiry.received_via == ReceivedVia.WEBSITE:
+        # The enquiry page's words as written in the person's language (enquiry.emails).
+        words = context | acknowledgement_words(hub, enquiry.language)
         with translation.override(enquiry.language):
             queue_email(
                 topic="enquiry.acknowledgement",
                 reference=enquiry.reference,
                 to=[enquiry.email],
                 subject=render_to_string(
-                    "enquiry/email/acknowledgement_subject.txt", context
+                    "enquiry/email/acknowledgement_subject.txt", words
                 ).strip(),
-                body=render_to_string("enquiry/email/acknowledgement.txt", context),
+                body=render_to_string("enquiry/email/acknowledgement.txt", words),
             )
     with translation.override(settings.LANGUAGE_CODE):
         staff_subject = render_to_string("enquiry/email/new_enquiry_subject.txt", context).strip()

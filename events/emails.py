@@ -3,6 +3,8 @@
 - confirmation (also when a waiting-list place is offered): the event, the `.ics` with the
   joining details, and the signed cancellation link;
 - waiting list: the person is on it and will be told if a place comes up (no joining details);
+- cancelled: the booking is cancelled (or the person has left the waiting list), so someone
+  who did not cancel it themselves finds out;
 - reminder: the same details, due the day before the event. It is an outbox message whose first
   attempt is scheduled for start minus 24 hours, so the background worker sends it then; cancelling
   the booking cancels the message.
@@ -23,6 +25,7 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare
 from wagtail.models import Site
 
+from home.dates import day_date
 from home.localization import version_in
 from outbox.models import OutboxMessage
 from outbox.tasks import enqueue_delivery
@@ -36,6 +39,7 @@ REMINDER_BEFORE = timedelta(hours=24)
 CONFIRMATION_TOPIC = "events.confirmation"
 WAITING_TOPIC = "events.waiting_list"
 REMINDER_TOPIC = "events.reminder"
+CANCELLED_TOPIC = "events.cancelled"
 
 
 def queue_email_at(
@@ -97,7 +101,7 @@ def when(event) -> dict[str, str]:
     starts = timezone.localtime(event.starts_at, LONDON)
     ends = timezone.localtime(event.ends_at, LONDON)
     return {
-        "date": formats.date_format(starts, "l j F Y"),
+        "date": day_date(starts),
         "starts": formats.time_format(starts, "TIME_FORMAT"),
         "ends": formats.time_format(ends, "TIME_FORMAT"),
     }
@@ -158,6 +162,19 @@ def queue_waiting(registration) -> None:
         subject, body = _render("waiting_list", _context(registration))
         queue_email_at(
             topic=WAITING_TOPIC,
+            reference=registration.reference,
+            to=[registration.email],
+            subject=subject,
+            body=body,
+        )
+
+
+def queue_cancelled(registration, *, was_waiting: bool = False) -> None:
+    """Tell the person their booking is cancelled, in the language they booked in."""
+    with translation.override(registration.language):
+        subject, body = _render("cancelled", _context(registration, was_waiting=was_waiting))
+        queue_email_at(
+            topic=CANCELLED_TOPIC,
             reference=registration.reference,
             to=[registration.email],
             subject=subject,

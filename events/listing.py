@@ -24,7 +24,7 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import dateformat, formats, timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council
 from enquiry.public_forms import GovUKBoundField
 from home.base import with_card_image
+from home.dates import day_date
 from home.localization import below, in_language, tagged_in_language
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
@@ -67,8 +68,8 @@ def clock(value: datetime.datetime) -> str:
 
 
 def day(value: datetime.datetime) -> str:
-    """ "Tuesday 3 March 2026", with day and month names in the active language."""
-    return dateformat.format(local(value), "l j F Y")
+    """ "Tuesday 3 March 2026", "Wtorek, 3 marca 2026": the active language's own format."""
+    return day_date(local(value))
 
 
 def event_when(event: EventPage) -> str:
@@ -384,14 +385,8 @@ def event_json_ld(
             {
                 "@type": "Place",
                 "name": event.venue_name,
-                "address": {
-                    "@type": "PostalAddress",
-                    "streetAddress": ", ".join(
-                        line.strip() for line in event.venue_address.splitlines() if line.strip()
-                    ),
-                    "postalCode": event.venue_postcode,
-                    "addressCountry": "GB",
-                },
+                "address": {"@type": "PostalAddress", **_address_parts(event.venue_address)}
+                | {"postalCode": event.venue_postcode, "addressCountry": "GB"},
             }
         )
     if event.is_online:
@@ -423,6 +418,9 @@ def event_json_ld(
         "isAccessibleForFree": True,
         "inLanguage": translation.to_locale(translation.get_language()).replace("_", "-"),
     }
+    image = _image_url(event, request)
+    if image:
+        data["image"] = [image]
     if event.booking_required:
         offer = offer or availability(event)
         data["offers"] = {
@@ -433,6 +431,33 @@ def event_json_ld(
             "url": page_url + event.reverse_subpage("booking") if event.can_book else page_url,
         }
     return data
+
+
+def _address_parts(address: str) -> dict[str, str]:
+    """ "Wardwick\nDerby" -> street "Wardwick", locality "Derby": a UK address's last line is
+    its town (the postcode is a field of its own)."""
+    lines = [line.strip().rstrip(",") for line in address.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return {"streetAddress": lines[0]} if lines else {}
+    return {"streetAddress": ", ".join(lines[:-1]), "addressLocality": lines[-1]}
+
+
+def _image_url(event: EventPage, request: HttpRequest) -> str:
+    """The event's card (or sharing) image, as the page's og:image gives it: 1200x630 JPEG,
+    by its full address (kept in the fragment cache: no query once made)."""
+    from home import fragments
+
+    image = event.sharing_image
+    if image is None:
+        return ""
+
+    def make() -> str:
+        url = image.get_rendition("fill-1200x630|format-jpeg").url
+        return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
+
+    return fragments.get_or_make(
+        "event-image-url", (image.pk, image.file.name, request.scheme, request.get_host()), make
+    )
 
 
 def _site_root_url(request: HttpRequest) -> str:

@@ -148,11 +148,12 @@ def book(
     return registration, True
 
 
-def cancel(registration: Registration) -> list[Registration]:
+def cancel(registration: Registration, *, notify: bool = True) -> list[Registration]:
     """Cancel a booking (or leave the waiting list); return the registrations promoted.
 
-    Its reminder is cancelled in the outbox, and the freed places are offered to the waiting
-    list at once, under the same lock.
+    Its reminder is cancelled in the outbox, the person is emailed that it is cancelled (not
+    when `notify` is False: erasing their data), and the freed places are offered to the
+    waiting list at once, under the same lock.
     """
     with transaction.atomic():
         locked_event = lock_event(registration.event)
@@ -160,10 +161,13 @@ def cancel(registration: Registration) -> list[Registration]:
         if current.status == Status.CANCELLED:
             registration.refresh_from_db()
             return []
+        was_waiting = current.status == Status.WAITING
         current.status = Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
         emails.cancel_reminder(current)
+        if notify:
+            emails.queue_cancelled(current, was_waiting=was_waiting)
         promoted = _offer(locked_event)
     registration.refresh_from_db()
     return promoted

@@ -78,6 +78,18 @@ def version_in(page: Page, language_code: str) -> Page:
     return version.specific if version is not None else page
 
 
+def own_words_in(page: Page, language_code: str) -> Page | None:
+    """The version of `page` whose own words are in `language_code` (the page itself, or its
+    live translation), or None when that language has only the copy of the English. Emails use
+    it: an editor's words go into a Polish email only when someone wrote them in Polish."""
+    if page.locale.language_code == language_code:
+        return page if page.alias_of_id is None else None
+    version = version_in(page, language_code)
+    if version.locale.language_code != language_code or version.alias_of_id is not None:
+        return None
+    return version
+
+
 def translated_titles(pages: list[Page]) -> dict[Any, str]:
     """{translation_key: title} of these pages' live versions in the active language (one
     query): forms list the canonical English pages under the titles the visitor can read."""

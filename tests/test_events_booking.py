@@ -390,8 +390,11 @@ def test_the_worker_sends_the_confirmation_now_and_the_reminder_only_when_due(ho
     cancel(dropped)
 
     run_worker()
-    assert len(mail.outbox) == 4, [m.subject for m in mail.outbox]
+    # Two confirmations, the waiting-list note, and the cancelled booking's confirmation and
+    # its "your booking is cancelled".
+    assert len(mail.outbox) == 5, [m.subject for m in mail.outbox]
     sent = {message.to[0]: message for message in mail.outbox}
+    assert sent["dropped@example.org"].subject == f"Your booking is cancelled: {event.title}"
     confirmation = sent["kept@example.org"]
     assert confirmation.subject == f"Your place is booked: {event.title}"
     assert JOINING in confirmation.body
@@ -417,12 +420,12 @@ def test_the_worker_sends_the_confirmation_now_and_the_reminder_only_when_due(ho
 
     # Not due yet: a second run sends nothing more.
     run_worker()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     # The day before: only the kept booking's reminder goes.
     for message in OutboxMessage.objects.filter(topic=emails.REMINDER_TOPIC):
         make_due(message)
     run_worker()
-    reminders = mail.outbox[4:]
+    reminders = mail.outbox[5:]
     assert sorted(m.to[0] for m in reminders) == ["in@example.org", "kept@example.org"]
     kept_reminder = next(m for m in reminders if m.to == ["kept@example.org"])
     assert kept_reminder.subject == f"Reminder: {event.title} is tomorrow"

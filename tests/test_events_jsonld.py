@@ -69,7 +69,8 @@ def test_an_in_person_event_is_described_with_place_offsets_and_organiser(client
         "name": "Derby Central Library",
         "address": {
             "@type": "PostalAddress",
-            "streetAddress": "Wardwick, Derby",
+            "streetAddress": "Wardwick",
+            "addressLocality": "Derby",
             "postalCode": "DE1 1HS",
             "addressCountry": "GB",
         },

@@ -151,6 +151,9 @@ LANGUAGES = content_languages(
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's own date formats (Polish "16 grudnia 2026", Urdu "16 دسمبر 2026"): see
+# config/formats/ and home.dates.
+FORMAT_MODULE_PATH = ["config.formats"]
 # Machine translation is optional: set WAGTAILLOCALIZE_MACHINE_TRANSLATOR (DeepL, Google) in a
 # deployment's settings to offer it in the translation editor; nothing here needs it.
 TIME_ZONE = "Europe/London"

@@ -167,7 +167,7 @@ HEAR_ABOUT = [
 HUB_SETTINGS_TRANSLATIONS = {
     "pl": {
         "strapline": (
-            "Rodzicielstwo zastępcze z Twoim samorządem w Derby, Derbyshire, Nottingham "
+            "Rodzicielstwo zastępcze z twoim samorządem w Derby, Derbyshire, Nottingham "
             "i Nottinghamshire"
         ),
         "phone_hours": "od poniedziałku do piątku, 9:00–17:00 (we wtorki do 19:00)",

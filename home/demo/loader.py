@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -81,18 +82,36 @@ def check_allowed() -> None:
         )
 
 
-def load_demo_content(log: Callable[[str], None] | None = None) -> DemoResult:
-    """Create whatever part of the demo site is missing; return what was created."""
+def load_demo_content(
+    log: Callable[[str], None] | None = None, site_address: str = ""
+) -> DemoResult:
+    """Create whatever part of the demo site is missing; return what was created.
+
+    `site_address` ("http://127.0.0.1:8000", as `make run` serves it) becomes the default
+    site's host name and port, every run, so the absolute links the site writes (sitemap,
+    canonical and og:url, the links and QR codes in emails) point where it is served.
+    """
     check_allowed()
-    return DemoLoader(log=log).run()
+    return DemoLoader(log=log, site_address=site_address).run()
+
+
+def parse_site_address(address: str) -> tuple[str, int]:
+    """ "http://127.0.0.1:8000" -> ("127.0.0.1", 8000); the scheme's port when none is given."""
+    parts = urlsplit(address if "//" in address else f"http://{address}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"Not a site address: {address!r} (e.g. http://127.0.0.1:8000)")
+    if parts.path not in ("", "/") or parts.query:
+        raise ValueError(f"A site address has no path: {address!r}")
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
 class DemoLoader:
-    def __init__(self, log: Callable[[str], None] | None = None) -> None:
+    def __init__(self, log: Callable[[str], None] | None = None, site_address: str = "") -> None:
         self.log = log or (lambda message: None)
         self.result = DemoResult()
         self.images: dict[str, Any] = {}
         self.home: HomePage | None = None
+        self.site_address = parse_site_address(site_address) if site_address else None
 
     # -- The whole run -----------------------------------------------------------------------
 
@@ -107,6 +126,7 @@ class DemoLoader:
                 f"The default site's root page is a {type(home).__name__}, not a HomePage."
             )
         self.home = home
+        self.set_site_address(site)
 
         self.load_images()
         self.load_councils()
@@ -125,6 +145,17 @@ class DemoLoader:
         load_demo_translations(self)  # pages, and the answers the enquiries above created
         load_synthetic_enquiries(self)
         return self.result
+
+    def set_site_address(self, site: Site) -> None:
+        """The address the site is served at (an update, not something created: every run)."""
+        if self.site_address is None:
+            return
+        hostname, port = self.site_address
+        if (site.hostname, site.port) != (hostname, port):
+            site.hostname, site.port = hostname, port
+            site.save(update_fields=["hostname", "port"])
+            Site.clear_site_root_paths_cache()
+            self.log(f"The site's address is now {hostname}:{port}")
 
     def created(self, kind: str, label: str, count: int = 1) -> None:
         self.result.created[kind] += count

@@ -1228,7 +1228,7 @@ STEPS = {
         ],
         "body": [
             video(
-                "Watch: a foster carer's first year",
+                "A foster carer's first year",
                 "https://www.youtube.com/watch?v=DEMO-not-a-real-video",
                 "4 minutes",
                 h3("Transcript")
@@ -1807,8 +1807,9 @@ ACCESSIBILITY = {
         ),
         "improvements": p(
             "We test every new feature with a keyboard and a screen reader before it goes "
-            "live, and run automated checks on every change. We will test the whole site "
-            "again after the online enquiry form launches."
+            "live, and run automated checks on every change. The online enquiry form and "
+            "event booking were tested in the same way, and we test the whole site again "
+            "every year."
         ),
         "prepared_on": datetime.date(2026, 9, 15),
         "last_reviewed_on": datetime.date(2026, 10, 1),
@@ -1889,10 +1890,11 @@ HOME = {
                 "care for them.",
             )
         ),
+        # Not the featured story's own pull quote, which the story panel above already shows.
         quote(
-            "Being two dads was never an issue. Being good at packed lunches was.",
-            "Marcus, foster carer in Nottingham",
-            "/stories/daniel-and-marcus/",
+            "I rent, I am single and I am 58. None of that stopped me.",
+            "Grace, foster carer in Nottinghamshire",
+            "/stories/grace/",
         ),
         EVENTS_CTA,
         faq(

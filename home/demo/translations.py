@@ -15,23 +15,49 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale, Page
-from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
+from wagtail_localize.models import (
+    OverridableSegment,
+    SegmentOverride,
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 
 DIRECTORY = Path(__file__).parent / "translations"
 
-# The pages the demo ships translated: the home page, every council page, two types of
-# fostering, the enquiry page and an event (paths under the home page); and the answers to
-# "How did you hear about us?" that the files translate.
+# The pages the demo ships translated (paths under the home page): the home page, every page
+# the main and footer menus link to (so a Polish or Urdu reader following the menus never lands
+# on English words), the policies, the enquiry journey, every council page, two types of
+# fostering, the events index and an event; and the answers to "How did you hear about us?"
+# that the files translate.
 TRANSLATED_PAGES = [
     "",
+    # The main menu (home.demo.content.NAVIGATION).
+    "how-to-foster/",
+    "types-of-fostering/",
+    "councils/",
+    "support/",
+    "stories/",
+    "faqs/",
+    # The footer menu: about, the policies and the enquiry page ("Contact us").
+    "about/",
+    "privacy/",
+    "cookies/",
+    "accessibility/",
+    "enquire/",
+    # Further pages.
     "councils/derby/",
     "councils/derbyshire/",
     "councils/nottingham/",
     "councils/nottinghamshire/",
     "types-of-fostering/short-term/",
     "types-of-fostering/long-term/",
-    "enquire/",
+    "events/",
     "events/derby-information-evening/",
 ]
 
@@ -58,12 +84,53 @@ def translate_page(page, locale: Locale, strings: dict[str, str]) -> bool:
                 context=segment.context,
                 defaults={"data": text},
             )
+    _localise_links(page, source, locale)
     translation, _created = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
     # Untranslated strings fall back to the English, as "Sync translated pages" does.
     translation.save_target(publish=True)
     return True
+
+
+# Where a translation links to a page: a link block's page, a quote's story, a page field that
+# may be any page (the enquiry page's privacy notice). A field choosing an item of one type
+# (the home page's featured story) is what a listing shows, not a link, and is left alone.
+PAGE_LINK_BLOCKS = ("page", "story")
+
+
+def _localise_links(page, source: TranslationSource, locale: Locale) -> None:
+    """Links in the translation go to the pages in its own language, as a translator would
+    override them: an address typed in rich text ("/stories/" -> "/pl/stories/") and a chosen
+    page (the English enquiry page -> its Polish version, translated or the copy). Links to
+    other sites, images and listings' choices are left as they are."""
+    for segment in OverridableSegment.objects.filter(source=source).select_related("context"):
+        value, path = segment.data, segment.context.path.split(".")
+        if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+            address, mark, rest = value.partition("?") if "?" in value else value.partition("#")
+            with translation.override(locale.language_code):
+                localised = reverse("wagtail_serve", args=[address.lstrip("/")]) + mark + rest
+        elif isinstance(value, int) and _is_page_link(page, path):
+            linked = Page.objects.filter(pk=value).first()
+            version = linked.get_translation_or_none(locale) if linked else None
+            if version is None:
+                continue
+            localised = version.pk
+        else:
+            continue
+        SegmentOverride.objects.update_or_create(
+            locale=locale, context=segment.context, defaults={"data_json": json.dumps(localised)}
+        )
+
+
+def _is_page_link(instance, path: list[str]) -> bool:
+    if len(path) > 1:
+        return path[-1] in PAGE_LINK_BLOCKS
+    try:
+        field = instance._meta.get_field(path[0])
+    except FieldDoesNotExist:  # not a model field: nothing to localise
+        return False
+    return getattr(field, "related_model", None) is Page
 
 
 def load_demo_translations(loader) -> None:

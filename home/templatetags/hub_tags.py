@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from home import fragments
+from home import bidi, dates, fragments
 from home.localization import (
     PageLanguages,
     html_lang,
@@ -244,6 +244,38 @@ def ltr(value) -> SafeString:
     return format_html('<bdi dir="ltr">{}</bdi>', value) if value not in (None, "") else ""
 
 
+@register.filter
+def isolate_ltr(html) -> SafeString:
+    """Rich text with its phone numbers, references and postcodes kept left to right (every
+    rich text goes through it: site/templates/wagtailcore/shared/richtext.html)."""
+    return bidi.isolate_ltr(html)
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date in words in the active language's own format: "16 grudnia 2026" (home.dates)."""
+    return dates.long_date(value)
+
+
+@register.filter
+def day_date(value) -> str:
+    """The same with the day of the week: "Środa, 16 grudnia 2026"."""
+    return dates.day_date(value)
+
+
+@register.filter
+def quotes(body, text: str) -> bool:
+    """Whether a StreamField body already holds a quote block with these words (the home page
+    then shows its featured story without the same pull quote a second time)."""
+    words = " ".join((text or "").split())
+    if not words or not body:
+        return False
+    return any(
+        block.block_type == "quote" and " ".join(str(block.value.get("quote", "")).split()) == words
+        for block in body
+    )
+
+
 @register.simple_tag
 def breadcrumb_ancestors(page):
     """The live ancestors of a page below the tree root (the home page first), in one query."""
@@ -296,6 +328,18 @@ def _video(url: str) -> tuple[str, str]:
         video_id = parts.path.strip("/").split("/")[0]
         return ("Vimeo", video_id) if VIMEO_ID.match(video_id) else ("Vimeo", "")
     return ("", "")
+
+
+WATCH_PREFIX = re.compile(r"^\s*watch\b\s*[:\-–—]?\s*", re.IGNORECASE)
+
+
+@register.filter
+def video_title(title: str) -> str:
+    """A video's title as the link "Watch {title} on YouTube" can use: an editor's own "Watch:"
+    at the start is dropped, or the link would read "Watch Watch: …"."""
+    title = (title or "").strip()
+    rest = WATCH_PREFIX.sub("", title, count=1)
+    return rest[:1].upper() + rest[1:] if rest and rest != title else title
 
 
 @register.filter

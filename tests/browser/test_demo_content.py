@@ -54,23 +54,36 @@ def test_the_demo_fills_every_part_of_the_site(demo_server, django_db_blocker):
         english = CouncilPage.objects.live().filter(locale__language_code="en-gb")
         assert english.count() == 4
         assert FosteringTypePage.objects.live().filter(locale__language_code="en-gb").count() >= 8
-        # Translated into Polish and Urdu: the home page, every council page, two types of
-        # fostering, the enquiry page and an event; every other page is there as a copy.
+        # Translated into Polish and Urdu: the home page, every page the menus link to (how
+        # to foster, types of fostering, councils, support, stories, FAQs, about, the
+        # policies, the enquiry page), every council page, two types of fostering, the events
+        # index and an event; every other page is there as a copy.
         for code in ("pl", "ur"):
             translated = Page.objects.live().filter(
                 locale__language_code=code, alias_of__isnull=True
             )
             kinds = sorted(type(page).__name__ for page in translated.specific())
             assert kinds == [
+                "AccessibilityStatementPage",
+                "CouncilIndexPage",
                 "CouncilPage",
                 "CouncilPage",
                 "CouncilPage",
                 "CouncilPage",
                 "EnquiryPage",
+                "EventIndexPage",
                 "EventPage",
+                "FAQPage",
+                "FosteringTypeIndexPage",
                 "FosteringTypePage",
                 "FosteringTypePage",
                 "HomePage",
+                "PolicyPage",
+                "PolicyPage",
+                "StandardPage",
+                "StandardPage",
+                "StepsPage",
+                "StoryIndexPage",
             ], code
             below_root = Page.objects.filter(depth__gt=1)
             assert below_root.filter(locale__language_code=code).count() == (

@@ -14,12 +14,25 @@ class Command(BaseCommand):
         "unless DEMO_CONTENT_ALLOWED is True."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--site-address",
+            default="",
+            help=(
+                "The address the site is served at, e.g. http://127.0.0.1:8000 (`make run` "
+                "passes its PORT): set as the default site's host name and port on every run, "
+                "so sitemaps, canonical links and emails point there."
+            ),
+        )
+
     def handle(self, *args, **options) -> None:
         verbosity = options["verbosity"]
         log = self.stdout.write if verbosity >= 2 else None
         try:
-            result = load_demo_content(log=log)
+            result = load_demo_content(log=log, site_address=options["site_address"])
         except DemoContentNotAllowed as error:
+            raise CommandError(str(error)) from error
+        except ValueError as error:
             raise CommandError(str(error)) from error
         if verbosity == 0:
             return
@@ -34,7 +47,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo content is already there: nothing created.")
 
-        base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        base_url = (options["site_address"] or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
         self.stdout.write(f"Site:  {base_url}/")
         self.stdout.write(f"Admin: {base_url}/admin/")
         self.stdout.write("")
