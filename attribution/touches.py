@@ -1,7 +1,7 @@
 """Touches as stored: plain dicts of a `Touch`'s non-empty values plus the time it happened.
 
-The same dict shape lives in the attribution cookie, the session, the enquiry form's hidden
-field and `Enquiry.first_touch`/`last_touch`, so any of them rebuilds the `Touch` that
+The same dict shape lives in the attribution cookies (hub_visit, hub_attribution), the enquiry
+form's hidden field and `Enquiry.first_touch`/`last_touch`, so any of them rebuilds the `Touch` that
 classification reads. A stored touch never holds an IP address, a user agent or a click id
 value: `Touch` has no field for them.
 """

@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "attribution.capture.AttributionMiddleware",
     "home.page_cache.PageCacheMiddleware",
     # Security headers (see "Security headers" below): outside everything that renders, so the
-    # policy is built after the page (and its nonce) exists; admin responses are all no-store.
+    # policy is built after the page (and its inline hashes) exists; admin responses are all
+    # no-store.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "home.security.ContentSecurityPolicyMiddleware",
     "home.security.AdminNoStoreMiddleware",
