@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -30,7 +32,7 @@ from fostering_types.models import FosteringTypePage
 
 from . import duplicates
 from .models import Enquiry, HearAboutOption, HeldSubmission, ReceivedVia, RejectedSubmission
-from .services import EnquiryDetails, record_enquiry
+from .services import EnquiryDetails, enquiry_fingerprint, find_enquiry, record_enquiry
 
 Kind = HeldSubmission.Kind
 RELEASE_ACTION = "enquiry.release_held"
@@ -87,6 +89,16 @@ def _name(details) -> str:
 # --- Holding -------------------------------------------------------------------------------------
 
 
+def find_held(
+    fingerprint: str, token: uuid.UUID | None, *, now: datetime | None = None
+) -> HeldSubmission | None:
+    """The held post these answers (or this very form) already made, or None."""
+    match = Q(fingerprint=fingerprint, received_at__gte=duplicates.window_start(now))
+    if token is not None:
+        match |= Q(submission_token=token)
+    return HeldSubmission.objects.filter(match).order_by("received_at", "pk").first()
+
+
 def _create(fingerprint: str, token: uuid.UUID, **fields) -> tuple[HeldSubmission, bool]:
     try:
         with transaction.atomic():
@@ -115,10 +127,10 @@ def hold_enquiry(
     What is found may be the enquiry these answers already made (saved meanwhile), or the held
     post they already made: nothing is held twice.
     """
-    fingerprint = duplicates.enquiry_fingerprint(details)
+    fingerprint = enquiry_fingerprint(details)
     with transaction.atomic():
         duplicates.lock(fingerprint)
-        found = duplicates.find_enquiry(fingerprint, submission_token) or duplicates.find_held(
+        found = find_enquiry(fingerprint, submission_token) or find_held(
             fingerprint, submission_token
         )
         if found is not None:
@@ -147,15 +159,16 @@ def hold_booking(
 ):
     """Hold a booking for review (it takes no place until released); return (found or made,
     created), where what is found may be the address's booking of the event."""
+    from events.duplicates import booking_fingerprint, find_booking
     from home.localization import canonical
 
     event = canonical(event)
-    fingerprint = duplicates.booking_fingerprint(event.pk, details.email)
+    fingerprint = booking_fingerprint(event.pk, details.email)
     with transaction.atomic():
         duplicates.lock(fingerprint)
-        found = duplicates.find_booking(
-            event.pk, details.email, submission_token
-        ) or duplicates.find_held(fingerprint, submission_token)
+        found = find_booking(event.pk, details.email, submission_token) or find_held(
+            fingerprint, submission_token
+        )
         if found is not None:
             return found, False
         return _create(

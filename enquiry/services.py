@@ -3,11 +3,15 @@ notifications are written together, in one transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,6 +55,47 @@ class EnquiryDetails:
     consents: dict[str, str] = field(default_factory=dict)
 
 
+def enquiry_fingerprint(details: EnquiryDetails) -> str:
+    """The fingerprint of an enquiry's answers (`enquiry.duplicates`): the email address, the
+    name, the council and a hash of every other answer."""
+    text = duplicates.normalised_text
+    rest = {
+        "phone": duplicates.digits(details.phone),
+        "postcode": text(details.postcode).replace(" ", ""),
+        "spare_bedroom": details.spare_bedroom,
+        "contact_method": details.contact_method,
+        "contact_time": details.contact_time,
+        "question": text(details.question),
+        "fostering_types": sorted(page.pk for page in details.fostering_types),
+        "heard_about": details.heard_about.pk if details.heard_about else None,
+        "keep_in_touch": sorted(details.consents),
+    }
+    rest_hash = hashlib.sha256(json.dumps(rest, sort_keys=True).encode()).hexdigest()
+    return duplicates.keyed(
+        "enquiry",
+        {
+            "email": text(details.email),
+            "name": [text(details.first_name), text(details.last_name)],
+            "council": details.council.pk if details.council else None,
+            "rest": rest_hash,
+        },
+    )
+
+
+def find_enquiry(
+    fingerprint: str, token: uuid.UUID | None, *, now: datetime | None = None
+) -> Enquiry | None:
+    """The enquiry these answers (within ENQUIRY_DUPLICATE_WINDOW_HOURS) or this very form
+    already made, or None."""
+    # An enquiry saved before fingerprints (or anonymised since) has none: "" matches nothing.
+    match = Q(pk__in=[])
+    if fingerprint:
+        match |= Q(fingerprint=fingerprint, created_at__gte=duplicates.window_start(now))
+    if token is not None:
+        match |= Q(submission_token=token)
+    return Enquiry.objects.filter(match).order_by("created_at", "pk").first()
+
+
 def record_enquiry(
     details: EnquiryDetails,
     *,
@@ -69,7 +114,7 @@ def record_enquiry(
 
     The same submission token twice (a double click, a resubmitted page), or the same answers
     again within ENQUIRY_DUPLICATE_WINDOW_HOURS (Back and Send, a second tab: see
-    `enquiry.duplicates`; website enquiries only: staff recording a call decide themselves,
+    `enquiry_fingerprint`; website enquiries only: staff recording a call decide themselves,
     by their form's token), returns the enquiry the first post saved, with created=False, and
     sends nothing more.
 
@@ -85,13 +130,13 @@ def record_enquiry(
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     now = received_at or timezone.now()
     first, last = touches or (None, None)
-    fingerprint = duplicates.enquiry_fingerprint(details)
+    fingerprint = enquiry_fingerprint(details)
     try:
         with transaction.atomic():
             duplicates.lock(fingerprint)
             # Staff recording a call decide for themselves: only their form's token counts.
             by_answers = received_via == ReceivedVia.WEBSITE and entered_by is None
-            existing = duplicates.find_enquiry(fingerprint if by_answers else "", token, now=now)
+            existing = find_enquiry(fingerprint if by_answers else "", token, now=now)
             if existing is not None:
                 return existing, False
             attribution = attribution_fields(

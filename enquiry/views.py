@@ -20,11 +20,11 @@ from django.utils.cache import add_never_cache_headers
 from attribution import capture
 from home.errors import mark_submission_saved
 
-from . import duplicates, quarantine, spam
+from . import quarantine, spam
 from .forms import NOT_SURE
 from .models import Enquiry, EnquiryPage, ReceivedVia
 from .public_forms import EnquiryForm
-from .services import record_enquiry
+from .services import enquiry_fingerprint, find_enquiry, record_enquiry
 
 SESSION_KEY = "enquiry.confirmation"
 # Set beside SESSION_KEY when the post found an enquiry sent before ("already sent").
@@ -77,10 +77,10 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         details = form.to_details(consents=form.consents())
         token = form.token.submission
-        fingerprint = duplicates.enquiry_fingerprint(details)
+        fingerprint = enquiry_fingerprint(details)
         # The same answers again are not a new send: no allowance used, nothing held.
-        enquiry = duplicates.find_enquiry(fingerprint, token)
-        if enquiry is None and duplicates.find_held(fingerprint, token) is not None:
+        enquiry = find_enquiry(fingerprint, token)
+        if enquiry is None and quarantine.find_held(fingerprint, token) is not None:
             return held_response(page, request)
         language = translation.get_language()
         touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))

@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 
 from attribution.attribute import attribution_fields
 from councils.models import outward_code
-from enquiry.duplicates import find_booking
 from enquiry.models import HearAboutOption
 from home.localization import canonical
 from outbox.models import OutboxMessage
 
 from . import emails
+from .duplicates import find_booking
 from .models import EventPage, Registration
 
 Status = Registration.Status

@@ -20,12 +20,13 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
-from enquiry import duplicates, quarantine, spam
+from enquiry import quarantine, spam
 from enquiry.models import RejectedSubmission
 from home.errors import mark_submission_saved
 from home.localization import canonical, version_in
 
 from . import emails
+from .duplicates import booking_fingerprint, find_booking
 from .forms import BookingForm
 from .models import EventIndexPage, EventPage, Registration
 from .services import BookingClosed, book, cancel
@@ -83,10 +84,10 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
     if form.is_valid():
         details = form.to_details()
         token = form.token.submission
-        fingerprint = duplicates.booking_fingerprint(event.pk, details.email)
+        fingerprint = booking_fingerprint(event.pk, details.email)
         # Booking again is not a new send: no allowance used, nothing held.
-        registration = duplicates.find_booking(event.pk, details.email, token)
-        if registration is None and duplicates.find_held(fingerprint, token) is not None:
+        registration = find_booking(event.pk, details.email, token)
+        if registration is None and quarantine.find_held(fingerprint, token) is not None:
             return held_response(page, request)
         language = translation.get_language()
         touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))
