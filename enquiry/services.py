@@ -19,7 +19,6 @@ from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
 from councils.models import Council, outward_code
-from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 
 from . import duplicates
@@ -33,6 +32,7 @@ from .models import (
     ReferenceCounter,
     history_author,
 )
+from .signals import enquiry_recorded
 
 
 @dataclass
@@ -199,7 +199,8 @@ def record_enquiry(
                     note=release_note,
                 )
             queue_notifications(enquiry)
-            link_registrations(enquiry)
+            # Apps above this one add theirs (events links the person's earlier bookings).
+            enquiry_recorded.send(sender=Enquiry, enquiry=enquiry)
     except IntegrityError:
         existing = Enquiry.objects.filter(submission_token=token).first()
         if existing is None:

@@ -17,8 +17,8 @@ from .models import Registration
 def link_registrations(enquiry: Enquiry) -> int:
     """Link this person's earlier, not yet linked bookings to `enquiry`; return how many.
 
-    Called by `enquiry.services.record_enquiry` inside its transaction, so the enquiry and its
-    links are saved together. Anonymised bookings (no address left) never match.
+    Run by `record_enquiry` inside its transaction (through `link_on_record`), so the enquiry
+    and its links are saved together. Anonymised bookings (no address left) never match.
     """
     email = (enquiry.email or "").strip()
     if not email:
@@ -29,3 +29,9 @@ def link_registrations(enquiry: Enquiry) -> int:
         anonymised_at__isnull=True,
         created_at__lt=enquiry.created_at,
     ).update(enquiry=enquiry)
+
+
+def link_on_record(sender, enquiry: Enquiry, **kwargs) -> None:
+    """The receiver of `enquiry.signals.enquiry_recorded` (connected in `EventsConfig.ready`):
+    every enquiry recorded, from the website form or by staff, is linked as it is saved."""
+    link_registrations(enquiry)

@@ -38,6 +38,8 @@ from attribution.reports.events import event_performance, event_registrations_by
 from councils.factories import CouncilFactory
 from councils.roles import MARKETING_LEADS, sync_roles
 from enquiry.factories import EnquiryFactory
+from enquiry.models import Enquiry, ReceivedVia
+from enquiry.signals import enquiry_recorded
 from events.factories import EventPageFactory
 from events.linking import link_registrations
 from events.models import EventType, Registration
@@ -352,3 +354,34 @@ def test_an_enquiry_links_the_same_persons_earlier_bookings_only(home):
     later.refresh_from_db()
     assert later.enquiry is None
     assert link_registrations(second) == 0  # nothing left to link
+
+
+def test_an_enquiry_staff_record_links_the_earlier_bookings_too(home, make_user):
+    event = EventPageFactory()
+    earlier = book(event, timezone.now() - timedelta(days=3), email="pat.caller@example.org")
+    enquiry = EnquiryFactory(
+        email="Pat.Caller@example.org", received_via=ReceivedVia.PHONE, entered_by=make_user("hub")
+    )
+    earlier.refresh_from_db()
+    assert earlier.enquiry == enquiry
+
+
+def test_the_links_are_saved_in_the_enquirys_transaction(home):
+    """The events app links through `enquiry_recorded`, sent inside `record_enquiry`'s
+    transaction: when anything after it fails, neither the enquiry nor the links stay."""
+    event = EventPageFactory()
+    earlier = book(event, timezone.now() - timedelta(days=3), email="lee@example.org")
+
+    def fails(sender, enquiry, **kwargs):
+        assert Registration.objects.get(pk=earlier.pk).enquiry == enquiry, "linked by now"
+        raise RuntimeError("a later receiver fails")
+
+    enquiry_recorded.connect(fails, dispatch_uid="tests.fails")
+    try:
+        with pytest.raises(RuntimeError):
+            EnquiryFactory(email="lee@example.org")
+    finally:
+        enquiry_recorded.disconnect(dispatch_uid="tests.fails")
+    earlier.refresh_from_db()
+    assert earlier.enquiry is None
+    assert not Enquiry.objects.filter(email="lee@example.org").exists()
