@@ -1,8 +1,9 @@
 """Suspected spam in the Wagtail admin: the posts the spam checks held, for review.
 
 Hub enquiry officers list them (newest first, with why each was held and when), inspect one,
-and *Release* it into the normal flow (`enquiry.quarantine.release`: the enquiry or booking
-service runs with the original time and attribution) or *Delete* it. Both actions ask first
+and *Release* it into the normal flow (`enquiry.quarantine.release`: the service of its kind
+runs with the original time and attribution) or *Delete* it. What a post's page shows of its
+answers and what a release says come from its kind (`quarantine.register_kind`). Both actions ask first
 and happen only on a POST with the CSRF token. Which rows a person sees is one rule,
 `HeldSubmission.objects.for_user`; a row they may not see answers 404 like one that does not
 exist, and anyone without the permissions is refused before any row is read.
@@ -214,19 +215,18 @@ def person_rows(held: HeldSubmission) -> list[tuple[str, str]]:
     ]
 
 
-def answer_rows(held: HeldSubmission) -> list[tuple[str, str]]:
-    answers = held.answers
+def heard_about_label(answers: dict) -> str:
     heard = HearAboutOption.objects.filter(pk=answers.get("heard_about")).first()
-    heard_label = heard.label if heard else _("Not given")
-    consents = ", ".join(sorted(answers.get("consents") or {})) or _("None")
-    if held.kind == Kind.BOOKING:
-        return [
-            (_("Event"), event_label(held)),
-            (_("Places"), str(answers.get("places", ""))),
-            (_("Access needs"), answers.get("access_needs") or _("None")),
-            (_("How they heard about us"), heard_label),
-            (_("Keep in touch by"), consents),
-        ]
+    return heard.label if heard else _("Not given")
+
+
+def consents_label(answers: dict) -> str:
+    return ", ".join(sorted(answers.get("consents") or {})) or _("None")
+
+
+def enquiry_rows(held: HeldSubmission) -> list[tuple[str, str]]:
+    """What a held enquiry told us (the enquiry kind's `describe`)."""
+    answers = held.answers
     council = Council.objects.filter(pk=answers.get("council")).first()
     types = FosteringTypePage.objects.filter(pk__in=answers.get("fostering_types") or [])
     return [
@@ -236,9 +236,31 @@ def answer_rows(held: HeldSubmission) -> list[tuple[str, str]]:
         (_("Best way to contact"), _label(ContactMethod, answers.get("contact_method"))),
         (_("Best time to contact"), _label(ContactTime, answers.get("contact_time"))),
         (_("Question"), answers.get("question") or _("None")),
-        (_("How they heard about us"), heard_label),
-        (_("Keep in touch by"), consents),
+        (_("How they heard about us"), heard_about_label(answers)),
+        (_("Keep in touch by"), consents_label(answers)),
     ]
+
+
+def enquiry_released(enquiry, created: bool) -> quarantine.Released:
+    """What staff are told after releasing an enquiry: they go to it."""
+    url = reverse("enquiries:inspect", args=[enquiry.pk])
+    if created:
+        message = _("Released: enquiry %(reference)s is with the team.")
+        return quarantine.Released(message % {"reference": enquiry.reference}, url=url)
+    message = _("This enquiry had already been saved as %(reference)s: nothing was sent twice.")
+    return quarantine.Released(message % {"reference": enquiry.reference}, level="warning", url=url)
+
+
+ENQUIRY_EXPLANATION = gettext_lazy(
+    "The enquiry joins the others, dated when it came in with where it came from: it "
+    "gets a reference, the person gets the acknowledgement and the hub and council "
+    "are told."
+)
+
+
+def answer_rows(held: HeldSubmission) -> list[tuple[str, str]]:
+    """ "What they told us", as the post's kind shows it."""
+    return quarantine.kind_of(held).describe(held)
 
 
 def arrival_rows(held: HeldSubmission) -> list[tuple[str, object]]:
@@ -353,58 +375,21 @@ class ReleaseView(HeldActionView):
 
     @property
     def explanation(self) -> str:
-        if self.object.kind == Kind.BOOKING:
-            return _(
-                "The booking is made as if it had not been held, dated when it came in: it takes "
-                "a place if one is free (or joins the waiting list) and the person is emailed."
-            )
-        return _(
-            "The enquiry joins the others, dated when it came in with where it came from: it "
-            "gets a reference, the person gets the acknowledgement and the hub and council "
-            "are told."
-        )
+        return str(quarantine.kind_of(self.object).explanation)
 
     def post(self, request, *args, **kwargs):
-        from events.services import BookingClosed
-
         try:
             record, created = quarantine.release(self.object, by=request.user)
         except quarantine.AlreadyHandled:
             messages.warning(request, _("Someone has already released or deleted it."))
             return redirect(index_url())
-        except BookingClosed:
-            messages.error(
-                request,
-                _(
-                    "The event no longer takes bookings, so this booking cannot be released. "
-                    "Delete it, or contact the person."
-                ),
-            )
+        except quarantine.ReleaseRefused as refused:
+            messages.error(request, str(refused))
             return redirect(inspect_url(self.object))
-        if self.object.kind == Kind.BOOKING:
-            if created:
-                message = _("Released: booking %(reference)s is %(status)s.")
-            else:
-                message = _("This address had already booked the event as %(reference)s.")
-            messages.success(
-                request,
-                message
-                % {"reference": record.reference, "status": record.get_status_display().lower()},
-            )
-            return redirect(index_url())
-        if created:
-            messages.success(
-                request,
-                _("Released: enquiry %(reference)s is with the team.")
-                % {"reference": record.reference},
-            )
-        else:
-            messages.warning(
-                request,
-                _("This enquiry had already been saved as %(reference)s: nothing was sent twice.")
-                % {"reference": record.reference},
-            )
-        return redirect(reverse("enquiries:inspect", args=[record.pk]))
+        outcome = quarantine.kind_of(self.object).released(record, created)
+        tell = messages.warning if outcome.level == "warning" else messages.success
+        tell(request, outcome.message)
+        return redirect(outcome.url or index_url())
 
 
 class DeleteView(HeldActionView):

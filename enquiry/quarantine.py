@@ -1,14 +1,19 @@
 """Suspected spam, held for review: nothing a person sends is thrown away on a doubt.
 
-A valid enquiry or booking that the spam checks doubt (sent faster than a person types, or over
-the rate limit for one address) is kept as a `HeldSubmission`: the cleaned answers, the visit's
-attribution touches, the language and, for a booking, the event. Hub enquiry officers see them
-under Reports → Suspected spam and either
+A valid post that the spam checks doubt (sent faster than a person types, or over the rate
+limit for one address) is kept as a `HeldSubmission`: the cleaned answers, the visit's
+attribution touches, the language and what the kind of post needs (a booking's event). Hub
+enquiry officers see them under Reports → Suspected spam and either
 
-- release one: the enquiry service (`record_enquiry`: reference, history, outbox messages,
-  council webhook) or the booking service (`book`: places, waiting list, emails) runs then, with
-  the time the post came in and its original attribution, and the held row is deleted; or
+- release one: the service of its kind runs then (for an enquiry `record_enquiry`: reference,
+  history, outbox messages, council webhook), with the time the post came in and its original
+  attribution, and the held row is deleted; or
 - delete one, when it is spam.
+
+Each kind of post is registered with `register_kind` by the app whose service it feeds: how it
+is released, how its answers are shown, what releasing it does and what staff are told
+afterwards. The enquiry app registers "enquiry" (`EnquiryConfig.ready`), the events app
+"booking" (`events.quarantine`), so this module never needs to know about bookings.
 
 Retention (`manage.py apply_retention`) deletes held posts nobody released after
 HELD_SUBMISSION_RETENTION_DAYS; subject access and erasure include them. Holding, like saving,
@@ -19,8 +24,10 @@ finds the first post when the same form or the same answers are sent again
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -38,9 +45,70 @@ Kind = HeldSubmission.Kind
 RELEASE_ACTION = "enquiry.release_held"
 DELETE_ACTION = "enquiry.delete_held"
 
+Rows = list[tuple[str, Any]]
+
 
 class AlreadyHandled(Exception):
     """Someone else released or deleted this held post meanwhile."""
+
+
+class ReleaseRefused(Exception):
+    """A kind's service cannot take the post now (e.g. its event no longer takes bookings): it
+    stays held. The message (str(error)) says why, for staff."""
+
+
+# --- The kinds of post -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Released:
+    """What staff are told after releasing a post, and where they go next ("" = the list)."""
+
+    message: str
+    level: str = "success"  # or "warning"
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionKind:
+    """How one kind of held post (a `HeldSubmission.Kind`) is released and shown.
+
+    - `release(held, by)`: run the kind's service with the held answers, dated when they came
+      in; return (record, created), where created is False when the same person's record was
+      saved meanwhile. Called inside the release's transaction with the held row locked; raise
+      ReleaseRefused to leave it held.
+    - `describe(held)`: the (label, value) rows of "What they told us" on its page.
+    - `explanation`: what releasing it does, shown before staff confirm.
+    - `released(record, created)`: the message after a release, and where to go next.
+    """
+
+    name: str
+    release: Callable[[HeldSubmission, Any], tuple[Any, bool]]
+    describe: Callable[[HeldSubmission], Rows]
+    explanation: str
+    released: Callable[[Any, bool], Released]
+
+
+KINDS: dict[str, SubmissionKind] = {}
+
+
+def register_kind(
+    name: str,
+    *,
+    release: Callable[[HeldSubmission, Any], tuple[Any, bool]],
+    describe: Callable[[HeldSubmission], Rows],
+    explanation: str,
+    released: Callable[[Any, bool], Released],
+) -> None:
+    """Teach the quarantine one kind of post (registering a name again replaces it)."""
+    KINDS[name] = SubmissionKind(name, release, describe, explanation, released)
+
+
+def kind_of(held: HeldSubmission) -> SubmissionKind:
+    try:
+        return KINDS[held.kind]
+    except KeyError:
+        raise LookupError(f"No kind of held post {held.kind!r} is registered") from None
 
 
 # --- Answers to and from JSON ----------------------------------------------------------------------
@@ -63,27 +131,9 @@ def enquiry_details(answers: dict) -> EnquiryDetails:
     return EnquiryDetails(**values)
 
 
-def booking_answers(details) -> dict:
-    answers = asdict(details)
-    answers["heard_about"] = details.heard_about.pk if details.heard_about else None
-    return answers
-
-
-def booking_details(answers: dict):
-    from events.services import BookingDetails
-
-    values = dict(answers)
-    values["heard_about"] = HearAboutOption.objects.filter(pk=values.get("heard_about")).first()
-    return BookingDetails(**values)
-
-
-def _touches(touches) -> dict:
-    first, last = touches or (None, None)
-    return {"first": first, "last": last}
-
-
-def _name(details) -> str:
-    return f"{details.first_name} {details.last_name}".strip()
+def held_touches(held: HeldSubmission) -> tuple[dict | None, dict | None]:
+    """The (first, last) attribution touches the post came with, for the service."""
+    return (held.touches.get("first"), held.touches.get("last"))
 
 
 # --- Holding -------------------------------------------------------------------------------------
@@ -113,6 +163,47 @@ def _create(fingerprint: str, token: uuid.UUID, **fields) -> tuple[HeldSubmissio
     return held, True
 
 
+def hold(
+    kind: str,
+    details,
+    *,
+    answers: dict,
+    fingerprint: str,
+    find_saved: Callable[[], Any],
+    reason: str,
+    submission_token: uuid.UUID,
+    language: str,
+    touches=None,
+    **fields,
+) -> tuple[Any, bool]:
+    """Hold a post of one kind for review; return (what was found or made, created). The
+    caller counts a new one for the spam report (`spam.count_rejection`).
+
+    Under the fingerprint's lock, `find_saved()` looks for what the same post already made
+    (saved meanwhile, e.g. the enquiry), then the held post it already made: nothing is held
+    twice. `details` gives the name and address (for the list, subject access and erasure);
+    `fields` are the kind's own columns (a booking's event).
+    """
+    with transaction.atomic():
+        duplicates.lock(fingerprint)
+        found = find_saved() or find_held(fingerprint, submission_token)
+        if found is not None:
+            return found, False
+        first, last = touches or (None, None)
+        return _create(
+            fingerprint,
+            submission_token,
+            kind=kind,
+            reason=reason,
+            email=details.email,
+            name=f"{details.first_name} {details.last_name}".strip(),
+            answers=answers,
+            touches={"first": first, "last": last},
+            language=language,
+            **fields,
+        )
+
+
 def hold_enquiry(
     details: EnquiryDetails,
     *,
@@ -121,110 +212,55 @@ def hold_enquiry(
     language: str,
     touches=None,
 ) -> tuple[HeldSubmission | Enquiry, bool]:
-    """Hold an enquiry for review; return (what was found or made, created). The caller
-    counts a new one for the spam report (`spam.count_rejection`).
-
-    What is found may be the enquiry these answers already made (saved meanwhile), or the held
-    post they already made: nothing is held twice.
-    """
+    """Hold an enquiry for review; return (what was found or made, created). What is found may
+    be the enquiry these answers already made (saved meanwhile), or the held post they already
+    made."""
     fingerprint = enquiry_fingerprint(details)
-    with transaction.atomic():
-        duplicates.lock(fingerprint)
-        found = find_enquiry(fingerprint, submission_token) or find_held(
-            fingerprint, submission_token
-        )
-        if found is not None:
-            return found, False
-        return _create(
-            fingerprint,
-            submission_token,
-            kind=Kind.ENQUIRY,
-            reason=reason,
-            email=details.email,
-            name=_name(details),
-            answers=enquiry_answers(details),
-            touches=_touches(touches),
-            language=language,
-        )
-
-
-def hold_booking(
-    event,
-    details,
-    *,
-    reason: str,
-    submission_token: uuid.UUID,
-    language: str,
-    touches=None,
-):
-    """Hold a booking for review (it takes no place until released); return (found or made,
-    created), where what is found may be the address's booking of the event."""
-    from events.duplicates import booking_fingerprint, find_booking
-    from home.localization import canonical
-
-    event = canonical(event)
-    fingerprint = booking_fingerprint(event.pk, details.email)
-    with transaction.atomic():
-        duplicates.lock(fingerprint)
-        found = find_booking(event.pk, details.email, submission_token) or find_held(
-            fingerprint, submission_token
-        )
-        if found is not None:
-            return found, False
-        return _create(
-            fingerprint,
-            submission_token,
-            kind=Kind.BOOKING,
-            reason=reason,
-            email=details.email,
-            name=_name(details),
-            answers=booking_answers(details),
-            touches=_touches(touches),
-            language=language,
-            event=event,
-        )
+    return hold(
+        Kind.ENQUIRY,
+        details,
+        answers=enquiry_answers(details),
+        fingerprint=fingerprint,
+        find_saved=lambda: find_enquiry(fingerprint, submission_token),
+        reason=reason,
+        submission_token=submission_token,
+        language=language,
+        touches=touches,
+    )
 
 
 # --- Reviewing -----------------------------------------------------------------------------------
 
 
-def release(held: HeldSubmission, by):
-    """Put a held post into the normal flow, dated when it came in; return (enquiry or
-    registration, created). created is False when the same person's enquiry or booking was
+def release_enquiry(held: HeldSubmission, by) -> tuple[Enquiry, bool]:
+    """The enquiry kind's release: `record_enquiry`, dated when the post came in, with a note in
+    the history saying who released it."""
+    reason = RejectedSubmission.Reason(held.reason).label
+    return record_enquiry(
+        enquiry_details(held.answers),
+        submission_token=held.submission_token,
+        received_via=ReceivedVia.WEBSITE,
+        language=held.language,
+        touches=held_touches(held),
+        received_at=held.received_at,
+        released_by=by,
+        release_note=f"Held as suspected spam ({reason}), then released.",
+    )
+
+
+def release(held: HeldSubmission, by) -> tuple[Any, bool]:
+    """Put a held post into the normal flow through its kind's service, dated when it came in;
+    return (the record made, created). created is False when the same person's record was
     saved meanwhile: that one stands, and nothing is sent twice.
 
-    Raises AlreadyHandled when someone else released or deleted it first, and
-    `events.services.BookingClosed` (leaving the post held) when its event no longer takes
-    bookings.
+    Raises AlreadyHandled when someone else released or deleted it first, and ReleaseRefused
+    (leaving the post held) when its kind's service cannot take it now.
     """
     with transaction.atomic():
         locked = HeldSubmission.objects.select_for_update().filter(pk=held.pk).first()
         if locked is None:
             raise AlreadyHandled
-        touches = (locked.touches.get("first"), locked.touches.get("last"))
-        if locked.kind == Kind.ENQUIRY:
-            reason = RejectedSubmission.Reason(locked.reason).label
-            record, created = record_enquiry(
-                enquiry_details(locked.answers),
-                submission_token=locked.submission_token,
-                received_via=ReceivedVia.WEBSITE,
-                language=locked.language,
-                touches=touches,
-                received_at=locked.received_at,
-                released_by=by,
-                release_note=f"Held as suspected spam ({reason}), then released.",
-            )
-        else:
-            from events.services import book
-
-            record, created = book(
-                locked.event,
-                booking_details(locked.answers),
-                submission_token=locked.submission_token,
-                language=locked.language,
-                touches=touches,
-                received_at=locked.received_at,
-            )
+        record, created = kind_of(locked).release(locked, by)
         RejectedSubmission.record_release(
             locked.reason, locked.kind, timezone.localdate(locked.received_at)
         )

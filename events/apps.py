@@ -11,6 +11,7 @@ class EventsConfig(AppConfig):
 
         from enquiry.signals import enquiry_recorded
 
+        from . import quarantine
         from .linking import link_on_record
         from .models import EventPage
         from .reminders import event_published, event_unpublished
@@ -24,3 +25,5 @@ class EventsConfig(AppConfig):
         )
         # Link a new enquiry to the person's earlier bookings, in the enquiry's transaction.
         enquiry_recorded.connect(link_on_record, dispatch_uid="events.linking.link_on_record")
+        # How a booking held as suspected spam is released and shown.
+        quarantine.register()

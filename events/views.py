@@ -29,6 +29,7 @@ from . import emails
 from .duplicates import booking_fingerprint, find_booking
 from .forms import BookingForm
 from .models import EventIndexPage, EventPage, Registration
+from .quarantine import hold_booking
 from .services import BookingClosed, book, cancel
 
 SESSION_KEY = "events.booking"
@@ -92,7 +93,7 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
         language = translation.get_language()
         touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))
         if registration is None and (reason := spam.hold_reason(request, form.token, BOOKING)):
-            found, created = quarantine.hold_booking(
+            found, created = hold_booking(
                 event,
                 details,
                 reason=reason,

@@ -30,6 +30,7 @@ from enquiry.services import record_enquiry
 from events import emails
 from events.factories import EventPageFactory
 from events.models import Registration
+from events.quarantine import hold_booking
 from events.services import BookingDetails, book
 from outbox.models import OutboxMessage
 from tests.enquiry_admin_support import assert_refused
@@ -414,7 +415,7 @@ def test_the_held_booking_service_finds_an_existing_booking(home):
         first_name="Pat", last_name="Lee", email="pat@example.org", postcode="DE1 2AB"
     )
     registration, _ = book(event, details)
-    found, created = quarantine.hold_booking(
+    found, created = hold_booking(
         event,
         details,
         reason=Reason.TOO_FAST,
@@ -423,3 +424,25 @@ def test_the_held_booking_service_finds_an_existing_booking(home):
     )
     assert (found, created) == (registration, False)
     assert not HeldSubmission.objects.exists()
+
+
+@override_settings(ENQUIRY_MIN_FILL_SECONDS=3)
+def test_a_held_booking_is_shown_and_released_as_its_kind_says(client, home, people):
+    """The events app registers the booking kind with the quarantine: its page shows the
+    booking's answers, the release asks with the booking's words and says what became of it."""
+    event = EventPageFactory(title="Derby drop-in", capacity=10, max_places_per_booking=4)
+    client.post(book_url(event), booking_answers(client, event, access_needs="Hearing loop"))
+    held = HeldSubmission.objects.get()
+    officer = officer_client(people)
+
+    page = parse(officer.get(reverse("held_submissions:inspect", args=[held.pk])))
+    for text in ("Derby drop-in", "Places 2", "Hearing loop", "Keep in touch by email"):
+        assert page.has_text(text)
+    assert not page.has_text("Spare bedroom")
+    asked = parse(officer.get(reverse("held_submissions:release", args=[held.pk])))
+    assert asked.has_text("it takes a place if one is free (or joins the waiting list)")
+
+    response = officer.post(reverse("held_submissions:release", args=[held.pk]), follow=True)
+    registration = Registration.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("held_submissions:index")
+    assert parse(response).has_text(f"Released: booking {registration.reference} is confirmed.")

@@ -165,6 +165,7 @@ def hold_examples() -> dict:
     from enquiry.models import HearAboutOption, RejectedSubmission
     from enquiry.services import EnquiryDetails
     from events.models import EventPage
+    from events.quarantine import hold_booking
     from events.services import BookingDetails
 
     Reason = RejectedSubmission.Reason
@@ -189,7 +190,7 @@ def hold_examples() -> dict:
         touches=(None, None),
     )
     event = EventPage.objects.get(slug="derby-information-evening", locale__language_code="en-gb")
-    booking, _created = quarantine.hold_booking(
+    booking, _created = hold_booking(
         event,
         BookingDetails(
             first_name="Sam",
