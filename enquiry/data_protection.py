@@ -8,20 +8,31 @@
   HELD_SUBMISSION_RETENTION_DAYS after they came in; subject access exports them and erasure
   deletes them.
 - `subject_access_export(email)` gathers everything held about an email address, section by
-  section; a later feature (event registrations) adds its own with `register_section`.
+  section.
 - `erase_person(email, by, reason)` removes one person's data on request and records that it
   happened, without recording who the person was.
-
-Event bookings (events.Registration) follow the same rules: they are in the subject access
-export, erasure anonymises them, and retention anonymises them once their event ended
-ENQUIRY_RETENTION_MONTHS ago, or, when linked to a later enquiry, together with that enquiry.
-An anonymised booking keeps the event, places, status, attendance and attribution, so the
-events reports still count it.
 
 Anonymising keeps what the reports count: the council, the stages and their dates, the types of
 fostering, how they heard about us, the language and the postcode district. What identifies the
 person goes: names, email, phone, full postcode, their question, and the staff notes in the
 enquiry's history (which may quote them or describe a call).
+
+Other apps hold personal data too, and plug their rows in here rather than this module
+importing them (an app above this one registers from its `ready()`; event bookings:
+`events.data_protection`):
+
+- `register_section(name, record_type, collect, position=)`: a section of the subject access
+  export, placed by its position among this app's (enquiries 10, keep-in-touch permissions 20,
+  enquiry history 30, outgoing messages 50, held as suspected spam 60);
+- `register_messages_about(name, about)`: the outgoing messages about the person's rows, for
+  the export's outgoing messages section;
+- `register_erasure(name, heading=, preview=, erase=)`: what erasing an address changes in the
+  app's rows, listed under `heading` before staff confirm, and the change itself, run inside
+  the erasure's transaction;
+- `register_retention(name, position=, ...)`: a retention rule, counted or applied by each run
+  and reported by its name and position among this app's (closed enquiries 10,
+  keep-in-touch permissions 30, messages deleted 40, messages blanked 50, task results 60,
+  held posts 70).
 """
 
 from __future__ import annotations
@@ -37,12 +48,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, LPad
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from events.models import Registration
 from outbox.models import OutboxMessage
 
 from .models import (
@@ -71,16 +81,10 @@ PERSONAL_FIELDS = (
     "question",
     "fingerprint",
 )
-REGISTRATION_PERSONAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "access_needs",
-)
 FINISHED_TASK_STATUSES = ("SUCCESSFUL", "FAILED")
 RETENTION_BY = "Retention schedule"
+
+Record = dict[str, Any]
 
 
 def months_before(moment: date | datetime, months: int) -> date | datetime:
@@ -96,6 +100,25 @@ def normalise_email(email: str) -> str:
     return (email or "").strip()
 
 
+def iso(value: date | datetime | None) -> str | None:
+    """A date or time as the export writes it (times in UK time), or None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def choice_label(choices, value: str) -> str:
+    """The label of a stored choice, or the value itself when it is no longer a choice."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def enquiries_of(email: str) -> QuerySet:
+    """Every enquiry under the address (matched case-insensitively), oldest first."""
+    return Enquiry.objects.matching_email(email).order_by("created_at", "pk")
+
+
 def _in_batches(queryset: QuerySet, size: int = BATCH_SIZE) -> Iterable[list[int]]:
     """Primary keys in batches, read up front, so rows changing meanwhile skip nothing."""
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
@@ -105,6 +128,128 @@ def _in_batches(queryset: QuerySet, size: int = BATCH_SIZE) -> Iterable[list[int
 
 def _person_label(user) -> str:
     return history_author(user, RETENTION_BY)
+
+
+# --- What other apps register --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record held about a person, for the subject access export.
+
+    `collect(email)` returns the records (plain JSON-ready dicts) for that address, matched
+    case-insensitively; `record_type` labels them in the CSV; `position` places the section in
+    the export (lowest first).
+    """
+
+    name: str
+    record_type: str
+    collect: Callable[[str], list[Record]]
+    position: int
+
+
+SECTIONS: list[Section] = []
+# name -> the outgoing messages about the person's rows in another app (a Q on OutboxMessage).
+MESSAGES_ABOUT: dict[str, Callable[[str], Q]] = {}
+
+
+def register_section(
+    name: str, record_type: str, collect: Callable[[str], list[Record]], *, position: int
+) -> None:
+    """Add a kind of record (e.g. event bookings) to every subject access export, at its
+    position (registering a name again replaces it)."""
+    SECTIONS[:] = [section for section in SECTIONS if section.name != name]
+    SECTIONS.append(Section(name, record_type, collect, position))
+    SECTIONS.sort(key=lambda section: section.position)
+
+
+def register_messages_about(name: str, about: Callable[[str], Q]) -> None:
+    """Count the messages `about(email)` matches (e.g. a booking's reminder) as the person's in
+    the export's outgoing messages section."""
+    MESSAGES_ABOUT[name] = about
+
+
+@dataclass(frozen=True)
+class ErasurePart:
+    """Another app's rows under the erasure of an address.
+
+    `preview(email)` returns the references of the rows erasing the address would change, listed
+    under `heading` before staff confirm; `erase(email, now)` changes them and returns their
+    references. It runs inside `erase_person`'s transaction, before the person's enquiries are
+    anonymised (rows linked to one of them are still found). The references go into the
+    ErasureRecord, and messages about them are cancelled and blanked, or deleted, with the
+    person's own.
+    """
+
+    name: str
+    heading: str
+    preview: Callable[[str], list[str]]
+    erase: Callable[[str, datetime], list[str]]
+
+
+ERASURE_PARTS: dict[str, ErasurePart] = {}
+
+
+def register_erasure(
+    name: str,
+    *,
+    heading: str,
+    preview: Callable[[str], list[str]],
+    erase: Callable[[str, datetime], list[str]],
+) -> None:
+    """Include an app's rows in every erasure (`preview_erasure().<name>` lists them)."""
+    ERASURE_PARTS[name] = ErasurePart(name, heading, preview, erase)
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """Another app's rows under the retention schedule.
+
+    - `due(plan)`: the rows due at the plan's moment (a --dry-run counts them);
+    - `apply(rows, now)`: apply the rule to some due rows (one batch, still filtered by `due`,
+      so the rule is re-checked in its own statement) inside the batch's transaction; return
+      how many changed. Rules run after the enquiries are anonymised (rows that follow an
+      enquiry follow it in the same run) and before the messages are cleared;
+    - `messages_about(plan)`: the outgoing messages about rows that are, or are about to be,
+      anonymised (a Q on OutboxMessage): blanked or deleted like an anonymised enquiry's;
+    - the report counts it as `name` (`report.<name>`), and the command prints `done` (or, with
+      --dry-run, `to_do`) and `cutoff_label` (-v 2) at `position`.
+    """
+
+    name: str
+    position: int
+    done: str
+    to_do: str
+    cutoff_label: str
+    cutoff: Callable[[RetentionPlan], date | datetime]
+    due: Callable[[RetentionPlan], QuerySet]
+    apply: Callable[[QuerySet, datetime], int]
+    messages_about: Callable[[RetentionPlan], Q]
+
+
+RETENTION_RULES: dict[str, RetentionRule] = {}
+
+
+def register_retention(
+    name: str,
+    *,
+    position: int,
+    done: str,
+    to_do: str,
+    cutoff_label: str,
+    cutoff: Callable[[RetentionPlan], date | datetime],
+    due: Callable[[RetentionPlan], QuerySet],
+    apply: Callable[[QuerySet, datetime], int],
+    messages_about: Callable[[RetentionPlan], Q],
+) -> None:
+    """Add a rule to every retention run (registering a name again replaces it)."""
+    RETENTION_RULES[name] = RetentionRule(
+        name, position, done, to_do, cutoff_label, cutoff, due, apply, messages_about
+    )
+
+
+def _retention_rules() -> list[RetentionRule]:
+    return sorted(RETENTION_RULES.values(), key=lambda rule: rule.position)
 
 
 # --- the building blocks retention and erasure share ---------------------------------------------
@@ -125,31 +270,6 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, by=None, note: str) -> None:
         action=EnquiryHistory.Action.ANONYMISED,
         effective_on=timezone.localdate(now),
         note=note,
-    )
-
-
-def _registration_reference() -> Case:
-    """`Registration.reference` (EVT-000123) in SQL, to find the messages about a booking."""
-    number = Cast("pk", output_field=CharField())
-    return Case(
-        When(pk__lt=1_000_000, then=Concat(Value("EVT-"), LPad(number, 6, Value("0")))),
-        default=Concat(Value("EVT-"), number),
-        output_field=CharField(),
-    )
-
-
-def registration_references(registrations: QuerySet) -> QuerySet:
-    """The references of some bookings, as a subquery for `reference__in`."""
-    return registrations.order_by().annotate(ref=_registration_reference()).values("ref")
-
-
-def _anonymise_registrations(registrations: QuerySet, *, now: datetime) -> int:
-    """Blank the person's details on bookings not anonymised yet; keep what reports count
-    (event, places, status, attendance, attribution, postcode district)."""
-    return registrations.filter(anonymised_at__isnull=True).update(
-        **dict.fromkeys(REGISTRATION_PERSONAL_FIELDS, ""),
-        consents=[],
-        anonymised_at=now,
     )
 
 
@@ -195,34 +315,78 @@ def _address_regex(email: str) -> str:
 
 # --- retention -----------------------------------------------------------------------------------
 
+# (position, the report's count, what the command prints after a run, and with --dry-run)
+OWN_COUNTS = (
+    (10, "enquiries_anonymised", "Closed enquiries anonymised", "Closed enquiries to anonymise"),
+    (
+        30,
+        "consents_expired",
+        "Keep-in-touch permissions ended",
+        "Keep-in-touch permissions to end",
+    ),
+    (40, "messages_deleted", "Outgoing messages deleted", "Outgoing messages to delete"),
+    (
+        50,
+        "messages_blanked",
+        "Waiting messages of anonymised enquiries cancelled and blanked",
+        "Waiting messages of anonymised enquiries to cancel and blank",
+    ),
+    (
+        60,
+        "task_results_deleted",
+        "Finished task results deleted",
+        "Finished task results to delete",
+    ),
+    (
+        70,
+        "held_deleted",
+        "Posts held as suspected spam deleted",
+        "Posts held as suspected spam to delete",
+    ),
+)
+
 
 @dataclass
 class RetentionReport:
-    """What one run of `apply_retention` did (or, with dry_run, would do)."""
+    """What one run of `apply_retention` did (or, with dry_run, would do).
+
+    The counts of registered rules are in `counts` by rule name, and read as attributes too
+    (`report.registrations_anonymised`).
+    """
 
     dry_run: bool = False
     enquiries_anonymised: int = 0
-    registrations_anonymised: int = 0
     consents_expired: int = 0
     messages_deleted: int = 0
     messages_blanked: int = 0
     task_results_deleted: int = 0
     held_deleted: int = 0
     cutoffs: dict[str, datetime | date] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int:
+        counts = self.__dict__.get("counts") or {}
+        if name in counts:
+            return counts[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def changed_anything(self) -> bool:
-        return any(
-            (
-                self.enquiries_anonymised,
-                self.registrations_anonymised,
-                self.consents_expired,
-                self.messages_deleted,
-                self.messages_blanked,
-                self.task_results_deleted,
-                self.held_deleted,
-            )
-        )
+        own = (getattr(self, name) for _position, name, _done, _to_do in OWN_COUNTS)
+        return any(own) or any(self.counts.values())
+
+    def lines(self) -> list[tuple[str, str, int]]:
+        """(what was done, what a dry run would do, how many) for each count, in order."""
+        lines = [
+            (position, done, to_do, getattr(self, name))
+            for position, name, done, to_do in OWN_COUNTS
+        ]
+        lines += [
+            (rule.position, rule.done, rule.to_do, self.counts.get(rule.name, 0))
+            for rule in _retention_rules()
+        ]
+        lines.sort(key=lambda line: line[0])
+        return [(done, to_do, count) for _position, done, to_do, count in lines]
 
 
 @dataclass
@@ -264,6 +428,12 @@ class RetentionPlan:
             | (Q(created_at__lt=inactive_since) & ~Q(pk__in=recently_active))
         )
 
+    def anonymous_enquiries(self) -> QuerySet:
+        """Enquiries that are, or are about to be, anonymised."""
+        return Enquiry.objects.filter(
+            Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
+        )
+
     def consents(self) -> QuerySet:
         """Current permissions not given or renewed since the cut-off, and those of enquiries
         about to be anonymised (there is nobody left to keep in touch with)."""
@@ -273,32 +443,13 @@ class RetentionPlan:
             .filter(Q(confirmed_at__lt=self.confirmed_before) | Q(enquiry__in=self.enquiries()))
         )
 
-    def registrations(self) -> QuerySet:
-        """Event bookings still holding personal data whose event ended before the cut-off; a
-        booking linked to a later enquiry follows that enquiry instead (anonymised with it,
-        once its event is over)."""
-        ended_before = timezone.make_aware(
-            datetime.combine(self.closed_before, datetime.min.time())
-        )
-        anonymous_enquiries = Enquiry.objects.filter(
-            Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
-        ).values("pk")
-        return Registration.objects.filter(anonymised_at__isnull=True).filter(
-            Q(enquiry__isnull=True, event__ends_at__lt=ended_before)
-            | Q(enquiry__in=anonymous_enquiries, event__ends_at__lt=self.now)
-        )
-
     def _anonymous_references(self) -> Q:
-        """Messages about enquiries and bookings that are, or are about to be, anonymised."""
-        enquiries = Enquiry.objects.filter(
-            Q(anonymised_at__isnull=False) | Q(pk__in=self.enquiries().values("pk"))
-        ).values("reference")
-        registrations = Registration.objects.filter(
-            Q(anonymised_at__isnull=False) | Q(pk__in=self.registrations().values("pk"))
-        )
-        return Q(reference__in=enquiries) | Q(
-            reference__startswith="EVT-", reference__in=registration_references(registrations)
-        )
+        """Messages about enquiries, and other apps' rows, that are, or are about to be,
+        anonymised."""
+        about = Q(reference__in=self.anonymous_enquiries().values("reference"))
+        for rule in _retention_rules():
+            about |= rule.messages_about(self)
+        return about
 
     def messages_to_delete(self) -> QuerySet:
         """Sent, cancelled or failed long enough ago, and anything sent about an anonymised
@@ -327,13 +478,17 @@ class RetentionPlan:
         )
 
     def cutoffs(self) -> dict[str, datetime | date]:
-        return {
-            "enquiries closed before": self.closed_before,
-            "event bookings of events ended before": self.closed_before,
-            "keep-in-touch permission given or renewed before": self.confirmed_before,
-            "messages and task results finished before": self.finished_before,
-            "suspected spam held before": self.held_before,
-        }
+        cutoffs = [
+            (10, "enquiries closed before", self.closed_before),
+            (30, "keep-in-touch permission given or renewed before", self.confirmed_before),
+            (40, "messages and task results finished before", self.finished_before),
+            (70, "suspected spam held before", self.held_before),
+        ]
+        cutoffs += [
+            (rule.position, rule.cutoff_label, rule.cutoff(self)) for rule in _retention_rules()
+        ]
+        cutoffs.sort(key=lambda cutoff: cutoff[0])
+        return {label: moment for _position, label, moment in cutoffs}
 
 
 def apply_retention(
@@ -346,11 +501,15 @@ def apply_retention(
     next time.
     """
     plan = RetentionPlan.at(now)
-    report = RetentionReport(dry_run=dry_run, cutoffs=plan.cutoffs())
+    rules = _retention_rules()
+    report = RetentionReport(
+        dry_run=dry_run, cutoffs=plan.cutoffs(), counts={rule.name: 0 for rule in rules}
+    )
     if dry_run:
         report.consents_expired = plan.consents().count()
         report.enquiries_anonymised = plan.enquiries().count()
-        report.registrations_anonymised = plan.registrations().count()
+        for rule in rules:
+            report.counts[rule.name] = rule.due(plan).count()
         report.messages_deleted = plan.messages_to_delete().count()
         report.messages_blanked = plan.messages_to_blank().count()
         report.task_results_deleted = plan.task_results().count()
@@ -374,13 +533,13 @@ def apply_retention(
                 )
                 report.enquiries_anonymised += 1
 
-    # After the enquiries, so that bookings linked to one anonymised just now follow it.
-    for batch in _in_batches(plan.registrations(), batch_size):
-        with transaction.atomic():
-            # Re-checked in the UPDATE itself: a booking linked to a reopened enquiry stays.
-            report.registrations_anonymised += _anonymise_registrations(
-                plan.registrations().filter(pk__in=batch), now=plan.now
-            )
+    # After the enquiries, so that rows linked to one anonymised just now follow it.
+    for rule in rules:
+        for batch in _in_batches(rule.due(plan), batch_size):
+            with transaction.atomic():
+                report.counts[rule.name] += rule.apply(
+                    rule.due(plan).filter(pk__in=batch), plan.now
+                )
 
     report.messages_deleted = _delete_messages(plan.messages_to_delete())
     report.messages_blanked = _blank_messages(plan.messages_to_blank())
@@ -397,55 +556,16 @@ def apply_retention(
 # --- subject access ------------------------------------------------------------------------------
 
 
-Record = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Section:
-    """One kind of record held about a person, for the subject access export.
-
-    `collect(email)` returns the records (plain JSON-ready dicts) for that address, matched
-    case-insensitively; `record_type` labels them in the CSV.
-    """
-
-    name: str
-    record_type: str
-    collect: Callable[[str], list[Record]]
-
-
-SECTIONS: list[Section] = []
-
-
-def register_section(name: str, record_type: str, collect: Callable[[str], list[Record]]) -> None:
-    """Add a kind of record (e.g. event registrations) to every subject access export."""
-    SECTIONS[:] = [section for section in SECTIONS if section.name != name]
-    SECTIONS.append(Section(name, record_type, collect))
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
-    return value.isoformat()
-
-
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
-
-
-def _enquiries(email: str) -> QuerySet:
-    return Enquiry.objects.matching_email(email).order_by("created_at", "pk")
-
-
 def collect_enquiries(email: str) -> list[Record]:
     records = []
-    for enquiry in _enquiries(email).select_related("council").prefetch_related("fostering_types"):
+    for enquiry in (
+        enquiries_of(email).select_related("council").prefetch_related("fostering_types")
+    ):
         records.append(
             {
                 "reference": enquiry.reference,
-                "received_at": _iso(enquiry.created_at),
-                "received_via": _label(ReceivedVia, enquiry.received_via),
+                "received_at": iso(enquiry.created_at),
+                "received_via": choice_label(ReceivedVia, enquiry.received_via),
                 "language": enquiry.language,
                 "first_name": enquiry.first_name,
                 "last_name": enquiry.last_name,
@@ -455,27 +575,27 @@ def collect_enquiries(email: str) -> list[Record]:
                 "postcode_district": enquiry.postcode_district,
                 "council": enquiry.council.name if enquiry.council else "Not sure yet",
                 "fostering_types": sorted(page.title for page in enquiry.fostering_types.all()),
-                "spare_bedroom": _label(SpareBedroom, enquiry.spare_bedroom),
-                "contact_method": _label(ContactMethod, enquiry.contact_method),
-                "contact_time": _label(ContactTime, enquiry.contact_time),
+                "spare_bedroom": choice_label(SpareBedroom, enquiry.spare_bedroom),
+                "contact_method": choice_label(ContactMethod, enquiry.contact_method),
+                "contact_time": choice_label(ContactTime, enquiry.contact_time),
                 "question": enquiry.question,
                 "heard_about": enquiry.heard_about_label,
-                "stage": _label(Stage, enquiry.stage),
-                "closed_reason": _label(ClosedReason, enquiry.closed_reason),
-                "contacted_on": _iso(enquiry.contacted_on),
-                "visit_booked_on": _iso(enquiry.visit_booked_on),
-                "visit_done_on": _iso(enquiry.visit_done_on),
-                "application_on": _iso(enquiry.application_on),
-                "approved_on": _iso(enquiry.approved_on),
-                "closed_on": _iso(enquiry.closed_on),
-                "handed_over_on": _iso(enquiry.handed_over_on),
+                "stage": choice_label(Stage, enquiry.stage),
+                "closed_reason": choice_label(ClosedReason, enquiry.closed_reason),
+                "contacted_on": iso(enquiry.contacted_on),
+                "visit_booked_on": iso(enquiry.visit_booked_on),
+                "visit_done_on": iso(enquiry.visit_done_on),
+                "application_on": iso(enquiry.application_on),
+                "approved_on": iso(enquiry.approved_on),
+                "closed_on": iso(enquiry.closed_on),
+                "handed_over_on": iso(enquiry.handed_over_on),
             }
         )
     return records
 
 
 def collect_consents(email: str) -> list[Record]:
-    consents = KeepInTouchConsent.objects.filter(enquiry__in=_enquiries(email)).select_related(
+    consents = KeepInTouchConsent.objects.filter(enquiry__in=enquiries_of(email)).select_related(
         "enquiry"
     )
     return [
@@ -484,9 +604,9 @@ def collect_consents(email: str) -> list[Record]:
             "channel": consent.get_channel_display(),
             "wording": consent.wording,
             "language": consent.language,
-            "given_at": _iso(consent.given_at),
-            "renewed_at": _iso(consent.renewed_at),
-            "ended_at": _iso(consent.ended_at),
+            "given_at": iso(consent.given_at),
+            "renewed_at": iso(consent.renewed_at),
+            "ended_at": iso(consent.ended_at),
             "end_reason": consent.get_end_reason_display() if consent.end_reason else "",
         }
         for consent in consents.order_by("enquiry__created_at", "channel")
@@ -494,76 +614,22 @@ def collect_consents(email: str) -> list[Record]:
 
 
 def collect_history(email: str) -> list[Record]:
-    entries = EnquiryHistory.objects.filter(enquiry__in=_enquiries(email)).select_related("enquiry")
+    entries = EnquiryHistory.objects.filter(enquiry__in=enquiries_of(email)).select_related(
+        "enquiry"
+    )
     return [
         {
             "reference": entry.enquiry.reference,
-            "at": _iso(entry.at),
+            "at": iso(entry.at),
             "action": entry.get_action_display(),
             "from": entry.from_label,
             "to": entry.to_label,
-            "date": _iso(entry.effective_on),
+            "date": iso(entry.effective_on),
             "by": entry.by_name,
             "note": entry.note,
         }
         for entry in entries.order_by("enquiry__created_at", "at", "pk")
     ]
-
-
-def _registrations(email: str) -> QuerySet:
-    """The bookings made under the address, and those linked to the person's enquiries."""
-    email = normalise_email(email)
-    if not email:
-        return Registration.objects.none()
-    return Registration.objects.filter(
-        Q(email__iexact=email) | Q(enquiry__in=_enquiries(email).values("pk"))
-    )
-
-
-ATTENDED = {True: "Yes", False: "No", None: "Not recorded"}
-
-
-def _consent_text(consent: dict[str, Any]) -> str:
-    text = f"{consent.get('channel', '')}: {consent.get('wording', '')}"
-    if consent.get("given_at"):
-        text += f" (given {consent['given_at']}"
-        text += f", ended {consent['ended_at']})" if consent.get("ended_at") else ")"
-    return text
-
-
-def collect_registrations(email: str) -> list[Record]:
-    records = []
-    for registration in (
-        _registrations(email).select_related("event", "enquiry").order_by("created_at", "pk")
-    ):
-        event = registration.event
-        records.append(
-            {
-                "reference": registration.reference,
-                "event": event.title,
-                "event_starts_at": _iso(event.starts_at),
-                "event_ends_at": _iso(event.ends_at),
-                "booked_at": _iso(registration.created_at),
-                "status": _label(Registration.Status, registration.status),
-                "places": registration.places,
-                "confirmed_at": _iso(registration.confirmed_at),
-                "cancelled_at": _iso(registration.cancelled_at),
-                "language": registration.language,
-                "first_name": registration.first_name,
-                "last_name": registration.last_name,
-                "email": registration.email,
-                "phone": registration.phone,
-                "postcode": registration.postcode,
-                "postcode_district": registration.postcode_district,
-                "access_needs": registration.access_needs,
-                "heard_about": registration.heard_about_label,
-                "consents": [_consent_text(consent) for consent in registration.consents or []],
-                "attended": ATTENDED.get(registration.attended, "Not recorded"),
-                "later_enquiry": registration.enquiry.reference if registration.enquiry else "",
-                "anonymised_at": _iso(registration.anonymised_at),
-            }
-        )
-    return records
 
 
 RECIPIENT_DESCRIPTIONS = {
@@ -574,17 +640,13 @@ RECIPIENT_DESCRIPTIONS = {
 
 
 def collect_messages(email: str) -> list[Record]:
-    """Messages sent to the address, and messages about the person's enquiries (to say who was
-    told about them: the hub team, the council's team, the council's system)."""
-    references = _enquiries(email).values("reference")
-    messages = OutboxMessage.objects.filter(
-        Q(recipient__iregex=_address_regex(email))
-        | Q(reference__in=references)
-        | Q(
-            reference__startswith="EVT-",
-            reference__in=registration_references(_registrations(email)),
-        )
-    ).select_related("signing_council")
+    """Messages sent to the address, and messages about the person's enquiries and other rows
+    (to say who was told about them: the hub team, the council's team, the council's system)."""
+    references = enquiries_of(email).values("reference")
+    about = Q(recipient__iregex=_address_regex(email)) | Q(reference__in=references)
+    for messages_about in MESSAGES_ABOUT.values():
+        about |= messages_about(email)
+    messages = OutboxMessage.objects.filter(about).select_related("signing_council")
     records = []
     for message in messages.order_by("created_at", "pk"):
         addresses = [line.strip().lower() for line in message.recipient.splitlines()]
@@ -603,8 +665,8 @@ def collect_messages(email: str) -> list[Record]:
                 "sent_to": sent_to,
                 "subject": message.subject,
                 "status": message.get_status_display(),
-                "created_at": _iso(message.created_at),
-                "sent_at": _iso(message.sent_at),
+                "created_at": iso(message.created_at),
+                "sent_at": iso(message.sent_at),
             }
         )
     return records
@@ -615,7 +677,7 @@ def collect_held(email: str) -> list[Record]:
     return [
         {
             "kind": held.get_kind_display(),
-            "received_at": _iso(held.received_at),
+            "received_at": iso(held.received_at),
             "why_it_was_held": held.get_reason_display(),
             "event": held.event.title if held.event_id else "",
             "language": held.language,
@@ -628,12 +690,13 @@ def collect_held(email: str) -> list[Record]:
     ]
 
 
-register_section("enquiries", "enquiry", collect_enquiries)
-register_section("keep_in_touch_consents", "keep-in-touch permission", collect_consents)
-register_section("enquiry_history", "enquiry history", collect_history)
-register_section("event_bookings", "event booking", collect_registrations)
-register_section("outgoing_messages", "outgoing message", collect_messages)
-register_section("held_as_suspected_spam", "held as suspected spam", collect_held)
+register_section("enquiries", "enquiry", collect_enquiries, position=10)
+register_section(
+    "keep_in_touch_consents", "keep-in-touch permission", collect_consents, position=20
+)
+register_section("enquiry_history", "enquiry history", collect_history, position=30)
+register_section("outgoing_messages", "outgoing message", collect_messages, position=50)
+register_section("held_as_suspected_spam", "held as suspected spam", collect_held, position=60)
 
 
 def subject_access_export(email: str) -> dict[str, Any]:
@@ -641,7 +704,7 @@ def subject_access_export(email: str) -> dict[str, Any]:
     email = normalise_email(email)
     export: dict[str, Any] = {
         "email": email,
-        "generated_at": _iso(timezone.now()),
+        "generated_at": iso(timezone.now()),
         "sections": {section.name: section.collect(email) for section in SECTIONS},
     }
     return export
@@ -688,17 +751,33 @@ def summary(export: dict[str, Any]) -> list[tuple[str, int]]:
 
 @dataclass
 class ErasurePreview:
-    """What erasing an address would change, shown before staff confirm."""
+    """What erasing an address would change, shown before staff confirm.
+
+    `others` holds each registered part's references by its name; they read as attributes too
+    (`preview.registrations`, the event bookings).
+    """
 
     references: list[str]
     consents: int
     messages: int
-    registrations: list[str] = field(default_factory=list)  # event booking references
     held: int = 0  # posts held as suspected spam
+    others: dict[str, list[str]] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> list[str]:
+        others = self.__dict__.get("others") or {}
+        if name in others:
+            return others[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def lists(self) -> list[tuple[str, list[str]]]:
+        """(heading, references) of each registered part, in the order they were registered."""
+        return [(part.heading, self.others.get(name, [])) for name, part in ERASURE_PARTS.items()]
 
     @property
     def holds_anything(self) -> bool:
-        return bool(self.references or self.registrations or self.messages or self.held)
+        others = any(self.others.values())
+        return bool(self.references or others or self.messages or self.held)
 
 
 def _messages_of(email: str, references: list[str]) -> QuerySet:
@@ -707,25 +786,22 @@ def _messages_of(email: str, references: list[str]) -> QuerySet:
     )
 
 
-def _registrations_to_erase(email: str) -> QuerySet:
-    """The person's bookings still holding personal data: under the address, or linked to one
-    of their enquiries."""
-    return _registrations(email).filter(anonymised_at__isnull=True).order_by("created_at", "pk")
-
-
 def preview_erasure(email: str) -> ErasurePreview:
     email = normalise_email(email)
     enquiries = Enquiry.objects.personal().matching_email(email).order_by("created_at")
     references = list(enquiries.values_list("reference", flat=True))
-    bookings = [registration.reference for registration in _registrations_to_erase(email)]
+    others = {name: part.preview(email) for name, part in ERASURE_PARTS.items()}
+    their_references = [reference for found in others.values() for reference in found]
     return ErasurePreview(
         references=references,
         consents=KeepInTouchConsent.objects.filter(
             enquiry__in=enquiries, ended_at__isnull=True
         ).count(),
-        messages=_messages_of(email, references + bookings).filter(BLANKABLE | HAS_CONTENT).count(),
-        registrations=bookings,
+        messages=_messages_of(email, references + their_references)
+        .filter(BLANKABLE | HAS_CONTENT)
+        .count(),
         held=HeldSubmission.objects.matching_email(email).count(),
+        others=others,
     )
 
 
@@ -733,11 +809,11 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
     """Erase one person's data on request, in one transaction, and record that it happened.
 
     Every enquiry under the address is anonymised as retention would, posts held as suspected
-    spam under it are deleted, their keep-in-touch
-    permissions end ("erased"), their event bookings are anonymised (reports still count them),
-    messages not yet sent (a booking's reminder too) are cancelled and blanked, and sent ones
-    deleted. The ErasureRecord keeps the references, who did it, when and why: never the
-    address or the name.
+    spam under it are deleted, their keep-in-touch permissions end ("erased"), the registered
+    parts erase theirs (event bookings are anonymised; reports still count them), messages not
+    yet sent (a booking's reminder too) are cancelled and blanked, and sent ones deleted. The
+    ErasureRecord keeps the references, who did it, when and why: never the address or the
+    name.
     """
     email = normalise_email(email)
     now = timezone.now()
@@ -749,28 +825,17 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
             .order_by("created_at", "pk")
         )
         references = [enquiry.reference for enquiry in enquiries]
-        registrations = list(
-            _registrations_to_erase(email)
-            .select_for_update(of=("self",))
-            .values_list("pk", flat=True)
-        )
-        bookings = [Registration(pk=pk).reference for pk in registrations]
+        # The other apps' rows first, while the enquiries still hold the address (rows linked
+        # to one of them are the person's too).
+        theirs = [
+            reference for part in ERASURE_PARTS.values() for reference in part.erase(email, now)
+        ]
         KeepInTouchConsent.objects.filter(enquiry__in=enquiries, ended_at__isnull=True).update(
             ended_at=now, end_reason="erased"
         )
         for enquiry in enquiries:
             _anonymise(enquiry, now=now, by=by, note="Erased at the person's request.")
-        # Their places at events still to come go back to the waiting list first.
-        from events.services import cancel
-
-        for registration in Registration.objects.filter(
-            pk__in=registrations,
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
-            event__ends_at__gt=now,
-        ).select_related("event"):
-            cancel(registration, notify=False)  # no email to an address being erased
-        _anonymise_registrations(Registration.objects.filter(pk__in=registrations), now=now)
-        messages = _messages_of(email, references + bookings)
+        messages = _messages_of(email, references + theirs)
         # Blank first: a message a worker is sending right now is locked, so this waits for it;
         # if it was sent meanwhile, the delete below then removes it.
         messages.filter(BLANKABLE).update(**BLANKED)
@@ -782,6 +847,6 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
             at=now,
             by=by,
             by_name=history_author(by),
-            references=", ".join(references + bookings) or "No enquiries held",
+            references=", ".join(references + theirs) or "No enquiries held",
             reason=reason.strip()[:200],
         )

@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
 
         from enquiry.signals import enquiry_recorded
 
-        from . import quarantine
+        from . import data_protection, quarantine
         from .linking import link_on_record
         from .models import EventPage
         from .reminders import event_published, event_unpublished
@@ -27,3 +27,5 @@ class EventsConfig(AppConfig):
         enquiry_recorded.connect(link_on_record, dispatch_uid="events.linking.link_on_record")
         # How a booking held as suspected spam is released and shown.
         quarantine.register()
+        # Bookings under the data protection rules: subject access, erasure and retention.
+        data_protection.register()

@@ -23,40 +23,7 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2:
             for label, cutoff in report.cutoffs.items():
                 self.stdout.write(f"Cut-off, {label}: {cutoff:%Y-%m-%d}")
-        counts = [
-            (
-                "Closed enquiries anonymised",
-                "Closed enquiries to anonymise",
-                report.enquiries_anonymised,
-            ),
-            (
-                "Event bookings anonymised",
-                "Event bookings to anonymise",
-                report.registrations_anonymised,
-            ),
-            (
-                "Keep-in-touch permissions ended",
-                "Keep-in-touch permissions to end",
-                report.consents_expired,
-            ),
-            ("Outgoing messages deleted", "Outgoing messages to delete", report.messages_deleted),
-            (
-                "Waiting messages of anonymised enquiries cancelled and blanked",
-                "Waiting messages of anonymised enquiries to cancel and blank",
-                report.messages_blanked,
-            ),
-            (
-                "Finished task results deleted",
-                "Finished task results to delete",
-                report.task_results_deleted,
-            ),
-            (
-                "Posts held as suspected spam deleted",
-                "Posts held as suspected spam to delete",
-                report.held_deleted,
-            ),
-        ]
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
-        for done, to_do, count in counts:
+        for done, to_do, count in report.lines():
             self.stdout.write(f"{to_do if dry_run else done}: {count}")
