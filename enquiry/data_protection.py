@@ -435,10 +435,11 @@ class RetentionPlan:
         )
 
     def consents(self) -> QuerySet:
-        """Current permissions not given or renewed since the cut-off, and those of enquiries
-        about to be anonymised (there is nobody left to keep in touch with)."""
+        """Enquiries' current permissions not given or renewed since the cut-off, and those of
+        enquiries about to be anonymised (there is nobody left to keep in touch with). Other
+        holders' permissions follow their own rules (a booking's go with its details)."""
         return (
-            KeepInTouchConsent.objects.filter(ended_at__isnull=True)
+            KeepInTouchConsent.objects.filter(enquiry__isnull=False, ended_at__isnull=True)
             .annotate(confirmed_at=Coalesce("renewed_at", "given_at"))
             .filter(Q(confirmed_at__lt=self.confirmed_before) | Q(enquiry__in=self.enquiries()))
         )

@@ -583,14 +583,21 @@ def _choice_label(action: str, value: str) -> str:
 
 
 class KeepInTouchConsent(models.Model):
-    """Permission to keep in touch by one channel, with the exact words the person agreed to."""
+    """Permission to keep in touch by one channel, with the exact words the person agreed to.
+
+    The one record of keep-in-touch permission, whoever holds it: an enquiry (`enquiry`), or an
+    app above this one relating its rows to it downwards (an event booking, through
+    `events.BookingConsent`, which ties one permission to one booking; `enquiry` is then empty).
+    """
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone")
         TEXT = "text", _("Text message")
 
-    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="consents")
+    enquiry = models.ForeignKey(
+        Enquiry, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     wording = models.TextField(_("wording shown"))
     language = models.CharField(_("language"), max_length=10, default="en-gb")
@@ -610,6 +617,8 @@ class KeepInTouchConsent(models.Model):
         verbose_name_plural = _("keep-in-touch permissions")
 
     def __str__(self) -> str:
+        if self.enquiry_id is None:
+            return str(self.get_channel_display())
         return f"{self.enquiry}: {self.get_channel_display()}"
 
     @property

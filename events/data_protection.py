@@ -4,7 +4,10 @@ A booking is in the person's subject access export, erasure anonymises it (givin
 at an event still to come first), and retention anonymises it once its event ended
 ENQUIRY_RETENTION_MONTHS ago, or, when linked to a later enquiry, together with that enquiry.
 An anonymised booking keeps the event, places, status, attendance and attribution, so the
-events reports still count it. Messages about a booking (its reference, EVT-000123) go with it.
+events reports still count it; its keep-in-touch permissions (rows of the one consent model,
+`enquiry.KeepInTouchConsent`, tied to it by `BookingConsent`) are deleted with its details, as
+the list they replaced was emptied. Messages about a booking (its reference, EVT-000123) go
+with it.
 
 `register()` (called from `EventsConfig.ready`) plugs all of this into the enquiry app's data
 protection, at the places the bookings have always had: the export section after the enquiry
@@ -13,10 +16,9 @@ history, the report's count after the closed enquiries.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,7 @@ from enquiry.data_protection import (
     register_retention,
     register_section,
 )
+from enquiry.models import KeepInTouchConsent
 
 from .models import Registration
 from .services import cancel
@@ -78,31 +81,44 @@ def registrations_of(email: str) -> QuerySet:
 
 
 def anonymise(registrations: QuerySet, now: datetime) -> int:
-    """Blank the person's details on bookings not anonymised yet; keep what reports count
-    (event, places, status, attendance, attribution, postcode district). Re-checked in the
-    UPDATE itself: a booking linked to a reopened enquiry stays."""
-    return registrations.filter(anonymised_at__isnull=True).update(
-        **dict.fromkeys(REGISTRATION_PERSONAL_FIELDS, ""),
-        consents=[],
-        anonymised_at=now,
+    """Blank the person's details on bookings not anonymised yet and delete their keep-in-touch
+    permissions; keep what reports count (event, places, status, attendance, attribution,
+    postcode district).
+
+    Call inside a transaction. The bookings are locked and re-checked as they are read, so a
+    booking linked to an enquiry reopened meanwhile stays as it is.
+    """
+    ids = list(
+        registrations.filter(anonymised_at__isnull=True)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    KeepInTouchConsent.objects.filter(booking__registration__in=ids).delete()
+    return Registration.objects.filter(pk__in=ids).update(
+        **dict.fromkeys(REGISTRATION_PERSONAL_FIELDS, ""), anonymised_at=now
     )
 
 
 # --- Subject access ------------------------------------------------------------------------------
 
 
-def _consent_text(consent: dict[str, Any]) -> str:
-    text = f"{consent.get('channel', '')}: {consent.get('wording', '')}"
-    if consent.get("given_at"):
-        text += f" (given {consent['given_at']}"
-        text += f", ended {consent['ended_at']})" if consent.get("ended_at") else ")"
-    return text
+def _utc(moment: datetime) -> str:
+    """A time as the export has always written a booking's permission times (UTC)."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _consent_text(consent: KeepInTouchConsent) -> str:
+    text = f"{consent.channel}: {consent.wording} (given {_utc(consent.given_at)}"
+    return text + (f", ended {_utc(consent.ended_at)})" if consent.ended_at else ")")
 
 
 def collect(email: str) -> list[Record]:
     records = []
     for registration in (
-        registrations_of(email).select_related("event", "enquiry").order_by("created_at", "pk")
+        registrations_of(email)
+        .select_related("event", "enquiry")
+        .prefetch_related(Prefetch("consents", KeepInTouchConsent.objects.order_by("pk")))
+        .order_by("created_at", "pk")
     ):
         event = registration.event
         records.append(
@@ -125,7 +141,7 @@ def collect(email: str) -> list[Record]:
                 "postcode_district": registration.postcode_district,
                 "access_needs": registration.access_needs,
                 "heard_about": registration.heard_about_label,
-                "consents": [_consent_text(consent) for consent in registration.consents or []],
+                "consents": [_consent_text(consent) for consent in registration.consents.all()],
                 "attended": ATTENDED.get(registration.attended, "Not recorded"),
                 "later_enquiry": registration.enquiry.reference if registration.enquiry else "",
                 "anonymised_at": iso(registration.anonymised_at),

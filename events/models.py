@@ -371,11 +371,14 @@ class Registration(models.Model):
         related_name="registrations",
     )
     heard_about_label = models.CharField(max_length=80, blank=True)
-    consents = models.JSONField(
-        _("keep-in-touch permissions"),
-        default=list,
+    # The permissions ticked on the form, as the person agreed (the wording, language, time):
+    # rows of the one consent model, each belonging to this booking alone (BookingConsent).
+    consents = models.ManyToManyField(
+        "enquiry.KeepInTouchConsent",
+        through="BookingConsent",
+        verbose_name=_("keep-in-touch permissions"),
         blank=True,
-        help_text="[{channel, wording, language, given_at, ended_at}] as the person agreed.",
+        related_name="+",
     )
 
     # Where they came from (the same fields and meaning as on Enquiry).
@@ -446,3 +449,27 @@ class Registration(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class BookingConsent(models.Model):
+    """Ties a keep-in-touch permission (`enquiry.KeepInTouchConsent`, the one consent model,
+    kept by the enquiry app below this one) to the booking it was given with.
+
+    One permission belongs to one holder: the OneToOne makes it one booking's at most, and a
+    permission held by a booking has no enquiry. On PostgreSQL a deferred constraint trigger
+    (migration 0004) checks, at commit, that every permission has exactly one holder.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="consent_links"
+    )
+    consent = models.OneToOneField(
+        "enquiry.KeepInTouchConsent", on_delete=models.CASCADE, related_name="booking"
+    )
+
+    class Meta:
+        verbose_name = _("booking's keep-in-touch permission")
+        verbose_name_plural = _("bookings' keep-in-touch permissions")
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.consent}"

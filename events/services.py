@@ -2,9 +2,9 @@
 
 Every change that can take or free places (`book`, `cancel`, `offer_places`) locks the event's
 row first (SELECT ... FOR UPDATE on the page), counts the confirmed places again under that lock,
-and writes the registration and its emails in the same transaction. Two people booking the last
-place at the same moment are therefore served one after the other: one gets it, the other joins
-the waiting list; nothing is ever overbooked. Emails go through the outbox (nothing is lost when
+and writes the registration, its keep-in-touch permissions and its emails in the same
+transaction. Two people booking the last place at the same moment are therefore served one
+after the other: one gets it, the other joins the waiting list; nothing is ever overbooked. Emails go through the outbox (nothing is lost when
 mail is down); the reminder is an outbox message due the day before the event.
 """
 
@@ -20,13 +20,13 @@ from django.utils import timezone, translation
 
 from attribution.attribute import attribution_fields
 from councils.models import outward_code
-from enquiry.models import HearAboutOption
+from enquiry.models import HearAboutOption, KeepInTouchConsent
 from home.localization import canonical
 from outbox.models import OutboxMessage
 
 from . import emails
 from .duplicates import find_booking
-from .models import EventPage, Registration
+from .models import BookingConsent, EventPage, Registration
 
 Status = Registration.Status
 
@@ -124,18 +124,9 @@ def book(
                 access_needs=details.access_needs,
                 heard_about=details.heard_about,
                 heard_about_label=details.heard_about.label if details.heard_about else "",
-                consents=[
-                    {
-                        "channel": channel,
-                        "wording": wording,
-                        "language": language,
-                        "given_at": (received_at or now).isoformat(),
-                        "ended_at": None,
-                    }
-                    for channel, wording in details.consents.items()
-                ],
                 **attribution_fields(first, last),
             )
+            record_consents(registration, details.consents, language, given_at=received_at or now)
             if confirmed:
                 emails.queue_confirmation(registration)
             else:
@@ -146,6 +137,21 @@ def book(
             raise
         return existing, False
     return registration, True
+
+
+def record_consents(
+    registration: Registration, consents: dict[str, str], language: str, *, given_at
+) -> list[KeepInTouchConsent]:
+    """Save the keep-in-touch permissions ticked with a booking: rows of the one consent model,
+    each with the exact wording shown, the language and the time, and tied to this booking."""
+    rows = KeepInTouchConsent.objects.bulk_create(
+        KeepInTouchConsent(channel=channel, wording=wording, language=language, given_at=given_at)
+        for channel, wording in consents.items()
+    )
+    BookingConsent.objects.bulk_create(
+        BookingConsent(registration=registration, consent=consent) for consent in rows
+    )
+    return rows
 
 
 def cancel(registration: Registration, *, notify: bool = True) -> list[Registration]:

@@ -203,7 +203,7 @@ def test_a_booking_is_confirmed_with_a_reference_and_emails_with_a_calendar_file
     assert registration.postcode == "DE1 2AB" and registration.postcode_district == "DE1"
     assert registration.heard_about_label == "Local radio"
     assert registration.access_needs == "Step-free access please"
-    assert [c["wording"] for c in registration.consents] == [str(CONSENT_WORDING["email"])]
+    assert [c.wording for c in registration.consents.all()] == [str(CONSENT_WORDING["email"])]
     assert registration.channel  # attributed like an enquiry ("direct" for this visit)
     assert registration.reference not in response["Location"]
 

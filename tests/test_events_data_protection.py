@@ -21,9 +21,10 @@ from enquiry.data_protection import (
     subject_access_export,
 )
 from enquiry.factories import EnquiryFactory
-from enquiry.models import ErasureRecord
+from enquiry.models import ErasureRecord, KeepInTouchConsent
 from events.factories import EventPageFactory
 from events.models import Registration
+from events.services import record_consents
 from outbox.models import OutboxMessage
 from outbox.queue import queue_email
 from tests.test_outbox import set_hub_inbox
@@ -55,9 +56,15 @@ def book(event, *, email: str, **fields) -> Registration:
         "postcode": "DE1 2AB",
         "postcode_district": "DE1",
         "access_needs": "Wheelchair user; please reserve a space near the door",
-        "consents": [CONSENT],
     }
-    return Registration.objects.create(event=event, email=email, **{**defaults, **fields})
+    registration = Registration.objects.create(event=event, email=email, **{**defaults, **fields})
+    record_consents(
+        registration,
+        {CONSENT["channel"]: CONSENT["wording"]},
+        CONSENT["language"],
+        given_at=datetime.fromisoformat(CONSENT["given_at"]),
+    )
+    return registration
 
 
 def reminder(registration: Registration, to: str) -> OutboxMessage:
@@ -170,7 +177,7 @@ def test_erasure_anonymises_the_bookings_keeps_what_reports_count_and_cancels_me
     ):
         registration.refresh_from_db()
         assert all(getattr(registration, name) == "" for name in PERSONAL)
-        assert registration.consents == []
+        assert list(registration.consents.all()) == []
         assert registration.anonymised_at is not None
         # What the reports count stays.
         assert registration.event == people["event"]
@@ -287,3 +294,23 @@ def test_erasing_someone_on_the_waiting_list_gives_their_turn_to_the_next_person
     assert statuses[ann.pk] == "cancelled", "the erased person's place is freed"
     assert statuses[wes.pk] == "confirmed", "and offered to the next in line"
     assert statuses[val.pk] == "waiting"
+
+
+def test_a_bookings_permissions_go_with_its_details(home):
+    """A booking's keep-in-touch permissions are rows of the one consent model: retention
+    deletes them when it anonymises the booking (as the list they replaced was emptied), and
+    the keep-in-touch rule for enquiries' permissions does not end them (it never did)."""
+    set_hub_inbox()
+    months = settings.ENQUIRY_RETENTION_MONTHS
+    due = book(EventPageFactory(starts_at=ended(months, days=2)), email="due@example.org")
+    kept = book(EventPageFactory(), email="kept@example.org")
+    kept.consents.update(given_at=timezone.now() - timedelta(days=800))
+    assert KeepInTouchConsent.objects.filter(booking__registration=due).count() == 1
+
+    report = apply_retention()
+
+    assert (report.registrations_anonymised, report.consents_expired) == (1, 0)
+    assert not KeepInTouchConsent.objects.filter(booking__registration=due).exists()
+    assert KeepInTouchConsent.objects.filter(enquiry__isnull=True).count() == 1
+    (consent,) = kept.consents.all()
+    assert (consent.wording, consent.ended_at) == (CONSENT["wording"], None)

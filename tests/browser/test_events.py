@@ -158,7 +158,7 @@ def test_keyboard_only_booking_from_the_filtered_listing(page, demo_server, djan
         assert registration.event.slug == "derby-information-evening"
         assert registration.postcode == "DE22 1AB"
         assert registration.heard_about is not None
-        assert [consent["channel"] for consent in registration.consents] == ["email"]
+        assert [consent.channel for consent in registration.consents.all()] == ["email"]
 
 
 def submit_empty(tab) -> None:
