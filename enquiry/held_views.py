@@ -3,10 +3,10 @@
 Hub enquiry officers list them (newest first, with why each was held and when), inspect one,
 and *Release* it into the normal flow (`enquiry.quarantine.release`: the service of its kind
 runs with the original time and attribution) or *Delete* it. What a post's page shows of its
-answers and what a release says come from its kind (`quarantine.register_kind`). Both actions ask first
-and happen only on a POST with the CSRF token. Which rows a person sees is one rule,
-`HeldSubmission.objects.for_user`; a row they may not see answers 404 like one that does not
-exist, and anyone without the permissions is refused before any row is read.
+answers and what a release says come from its kind (`quarantine.register_kind`). Both
+actions ask first and happen only on a POST with the CSRF token. Which rows a person sees is
+one rule, `HeldSubmission.objects.for_user`; a row they may not see answers 404 like one that
+does not exist, and anyone without the permissions is refused before any row is read.
 """
 
 from __future__ import annotations
@@ -259,7 +259,7 @@ ENQUIRY_EXPLANATION = gettext_lazy(
 
 
 def answer_rows(held: HeldSubmission) -> list[tuple[str, str]]:
-    """ "What they told us", as the post's kind shows it."""
+    """The rows of "What they told us", as the post's kind shows them."""
     return quarantine.kind_of(held).describe(held)
 
 
