@@ -32,7 +32,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
-from home.localization import localized_versions
+from core.http import HttpResponseSeeOther
+from core.localization import localized_versions
 
 from . import capture, consent
 
@@ -41,12 +42,6 @@ CONFIRMATION_PARAM = "hub_cookies"
 COOKIES_PAGE_SLUG = "cookies"
 # Set on the request by the template tags when a page's content depends on the choices cookie.
 DEPENDS_ON_CHOICES = "_hub_depends_on_cookie_choices"
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    """303: after the POST, the browser fetches the page again with GET."""
-
-    status_code = 303
 
 
 def cookies_page_url(request: HttpRequest) -> str | None:

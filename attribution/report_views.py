@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
-from config.replica import reports_database
-from enquiry.exports import neutralise_formula
+from core.exports import neutralise_formula
+from core.replica import reports_database
 
 from .report_forms import ReportFilterForm, with_defaults
 from .reports.base import Kind, Table

@@ -529,7 +529,7 @@ WORKER_COMMAND = [
     *("manage.py", "db_worker", "--backend", "outbox", "--queue-name", "outbox"),
     *("--interval", "0.2", "--no-reload", "--verbosity", "0"),
 ]
-# The headings of site/templates/503.html (a lost database connection, home/errors.py).
+# The headings of site/templates/503.html (a lost database connection, core/errors.py).
 NOT_SAVED_HEADING = "Sorry, we could not send your answers"
 SAVED_HEADING = "We have received what you sent"
 UNAVAILABLE_HEADING = "Sorry, the service is unavailable"

@@ -43,4 +43,4 @@ urlpatterns += i18n_patterns(
 
 # Resilience (issue 7): a lost database connection gets a 503 that says nothing was saved and
 # offers to send the form again; any other error gets Django's 500 page (site/templates/500.html).
-handler500 = "home.errors.server_error"
+handler500 = "core.errors.server_error"

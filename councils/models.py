@@ -20,11 +20,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PagePermissionTester
 from wagtail.search import index
 
-from home.base import BasePage, with_card_image
-from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.localization import below, in_language
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.localization import below, in_language
+from core.pages import BasePage, with_card_image
+from core.postcodes import DISTRICT_RE, outward_code
 
-DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 GSS_CODE_RE = re.compile(r"^[ENSW][0-9]{8}$")
 SEPARATORS = re.compile(r"[\s,;]+")
@@ -68,15 +68,6 @@ def normalise_domains(text: str) -> str:
             )
         domains.append(host)
     return "\n".join(dict.fromkeys(domains))
-
-
-def outward_code(postcode: str) -> str:
-    """The district part of a UK postcode ('de1 2ab' -> 'DE1'); '' when it cannot be read."""
-    compact = re.sub(r"\s+", "", postcode or "").upper()
-    if len(compact) < 5:
-        return ""
-    district = compact[:-3]
-    return district if DISTRICT_RE.match(district) else ""
 
 
 class CouncilForm(WagtailAdminModelForm):
@@ -470,3 +461,13 @@ class CouncilTeam(models.Model):
 
     def __str__(self) -> str:
         return self.group.name
+
+
+def councils_of(user, role: str = CouncilTeam.Role.FOSTERING) -> list[int]:
+    """The councils whose team in `role` (by default the fostering team) this person belongs
+    to: what every council's row rule (enquiries, bookings, events) asks."""
+    return list(
+        CouncilTeam.objects.filter(role=role, group__in=user.groups.all()).values_list(
+            "council_id", flat=True
+        )
+    )

@@ -110,7 +110,7 @@ def hold_enquiry(
     touches=None,
 ) -> tuple[HeldSubmission | Enquiry, bool]:
     """Hold an enquiry for review; return (what was found or made, created). The caller
-    counts a new one for the spam report (`spam.count_rejection`).
+    counts a new one for the spam report (`RejectedSubmission.count`).
 
     What is found may be the enquiry these answers already made (saved meanwhile), or the held
     post they already made: nothing is held twice.
@@ -147,7 +147,7 @@ def hold_booking(
 ):
     """Hold a booking for review (it takes no place until released); return (found or made,
     created), where what is found may be the address's booking of the event."""
-    from home.localization import canonical
+    from core.localization import canonical
 
     event = canonical(event)
     fingerprint = duplicates.booking_fingerprint(event.pk, details.email)

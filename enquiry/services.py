@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
-from councils.models import Council, outward_code
+from core.postcodes import outward_code
+from councils.models import Council
 from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 

@@ -30,11 +30,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
+from core.dates import day_date
+from core.forms import GovUKBoundField
+from core.localization import below, in_language, tagged_in_language
+from core.pages import with_card_image
 from councils.models import Council
-from enquiry.public_forms import GovUKBoundField
-from home.base import with_card_image
-from home.dates import day_date
-from home.localization import below, in_language, tagged_in_language
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
 
@@ -445,8 +446,6 @@ def _address_parts(address: str) -> dict[str, str]:
 def _image_url(event: EventPage, request: HttpRequest) -> str:
     """The event's card (or sharing) image, as the page's og:image gives it: 1200x630 JPEG,
     by its full address (kept in the fragment cache: no query once made)."""
-    from home import fragments
-
     image = event.sharing_image
     if image is None:
         return ""

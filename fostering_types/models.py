@@ -8,9 +8,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from home.base import BasePage, with_card_image
-from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.localization import below, in_language
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.localization import below, in_language
+from core.pages import BasePage, with_card_image
 
 
 class FosteringTypeIndexPage(BasePage):

@@ -23,13 +23,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
+from core.colours import validate_readable_on_white, validate_readable_under_black
+from core.localization import below, html_lang, in_language, tagged_in_language, versions_for
+from core.pages import BasePage, with_card_image
 from councils.models import CouncilPage
 from fostering_types.models import FosteringTypePage
-
-from .base import BasePage, with_card_image
-from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
-from .colours import validate_readable_on_white, validate_readable_under_black
-from .localization import below, html_lang, in_language, tagged_in_language, versions_for
 
 
 def other_languages() -> list[tuple[str, str]]:
@@ -125,7 +124,7 @@ class HomePage(BasePage):
     @property
     def council_pages(self):
         """Live pages of active partner councils on this site, in the editors' order, each in
-        this page's language where it has a version there (home.localization.in_language)."""
+        this page's language where it has a version there (core.localization.in_language)."""
         pages = below(CouncilPage.objects.live().public(), self).filter(council__is_active=True)
         pages = in_language(pages, self.locale_id, order_by=("path",))
         return with_card_image(pages.select_related("council"))

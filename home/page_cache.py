@@ -58,8 +58,7 @@ from django.utils.cache import patch_cache_control
 from attribution import consent
 from attribution.capture import is_page_path
 from attribution.consent_views import CONFIRMATION_PARAM
-
-from . import generations
+from core import generations
 
 logger = logging.getLogger(__name__)
 
@@ -426,7 +425,7 @@ def _decide(model: type) -> bool:
 
 
 def anything_to_purge() -> bool:
-    # i14-perf: the fragment cache (home.fragments) is keyed by this generation too, so it moves
+    # i14-perf: the fragment cache (core.fragments) is keyed by this generation too, so it moves
     # on with every content change while fragments are cached, even with no page cache or CDN.
     return (
         seconds() > 0

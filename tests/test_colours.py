@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from home.colours import (
+from core.colours import (
     contrast_ratio,
     relative_luminance,
     validate_hex_colour,

@@ -22,6 +22,7 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import LocaleSynchronization, Translation
 
 from config.languages import content_languages
+from core.localization import canonical, ensure_locales, synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
 from enquiry.models import Enquiry, HearAboutOption
@@ -40,7 +41,6 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.localization import canonical, ensure_locales, synchronise_trees
 from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
 from outbox.models import OutboxMessage
 
@@ -728,7 +728,7 @@ def test_unpublishing_the_english_event_stops_polish_bookings(client, polish_eve
 
 
 def test_event_numbers_list_each_event_once(polish_event, make_user):
-    from councils.roles import HUB_ENQUIRY, sync_roles
+    from accounts.roles import HUB_ENQUIRY, sync_roles
     from events.querysets import events_with_numbers
 
     sync_roles()
@@ -742,7 +742,7 @@ def test_a_repeated_event_appears_in_every_language_and_only_the_original_repeat
 ):
     from django.urls import reverse
 
-    from councils.roles import HUB_COMMS, sync_roles
+    from accounts.roles import HUB_COMMS, sync_roles
     from events.series import repeat_event
 
     english, polish = polish_event

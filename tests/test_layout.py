@@ -12,7 +12,8 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from wagtail.models import Site
 
-from home.factories import ImageFactory, StandardPageFactory
+from core.factories import ImageFactory
+from home.factories import StandardPageFactory
 from home.models import HubSettings, NavigationSettings
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from wagtail import blocks
 from wagtail.models import Site
 
+from core.blocks import LinkBlock, is_safe_link
 from councils.factories import CouncilPageFactory
-from home.blocks import LinkBlock, is_safe_link
 from home.factories import StandardPageFactory
 from home.models import HubSettings, NavigationSettings
 

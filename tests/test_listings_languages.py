@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Site
 
+from core.factories import ImageFactory, stream
+from core.localization import synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from enquiry.factories import EnquiryPageFactory
 from events.factories import EventIndexPageFactory, EventPageFactory
@@ -32,15 +34,12 @@ from home.demo.translations import translate_page
 from home.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
-    ImageFactory,
     PolicyPageFactory,
     StandardPageFactory,
     StepsPageFactory,
     StoryIndexPageFactory,
     StoryPageFactory,
-    stream,
 )
-from home.localization import synchronise_trees
 from home.models import HubSettings, NavigationSettings
 
 pytestmark = pytest.mark.django_db

@@ -18,15 +18,9 @@ from PIL import features
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from home.base import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
-from home.factories import (
-    ImageFactory,
-    StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-    image_block,
-    stream,
-)
+from core.factories import ImageFactory, image_block, stream
+from core.pages import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
+from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
 from home.models import HubSettings
 
 pytestmark = pytest.mark.django_db

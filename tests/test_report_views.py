@@ -25,11 +25,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from attribution.classification import Channel
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 from attribution.report_views import REPORTS
 from councils.factories import CouncilFactory
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from events.factories import EventPageFactory
 from events.models import Registration
 from tests.enquiry_admin_support import assert_refused, comms_group, fostering_group

@@ -17,9 +17,9 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import CouncilTeam
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from fostering_types.factories import FosteringTypePageFactory
 from home.factories import StandardPageFactory
 

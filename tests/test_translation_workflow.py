@@ -14,10 +14,10 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
-from councils.roles import HUB_COMMS, sync_roles
+from accounts.roles import HUB_COMMS, sync_roles
+from core.localization import synchronise_trees
 from enquiry.factories import HearAboutOptionFactory
 from home.factories import StandardPageFactory
-from home.localization import synchronise_trees
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Site
 
+from core.factories import ImageFactory, quote, stream
+from core.localization import synchronise_trees
 from enquiry.data_protection import erase_person
 from events import emails
 from events.factories import EventIndexPageFactory, EventPageFactory
@@ -31,14 +33,7 @@ from events.services import BookingDetails, book, cancel
 from home.demo import pages
 from home.demo.loader import DemoLoader, parse_site_address
 from home.demo.translations import translate_page
-from home.factories import (
-    ImageFactory,
-    StepsPageFactory,
-    StoryPageFactory,
-    quote,
-    stream,
-)
-from home.localization import synchronise_trees
+from home.factories import StepsPageFactory, StoryPageFactory
 from home.models import HubSettings
 from outbox.models import OutboxMessage
 

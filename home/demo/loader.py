@@ -30,10 +30,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
 from accounts.demo import give_demo_app
+from accounts.roles import sync_roles
+from core.localization import synchronise_trees
 from councils.models import Council, CouncilPage, CouncilTeam
-from councils.roles import sync_roles
 from enquiry.models import EnquiryPage
-from home.localization import synchronise_trees
 from home.models import (
     HomePage,
     HubSettings,

@@ -152,7 +152,8 @@ def video_page(demo_server, django_db_blocker):
     before any test's transaction starts, so the live server sees it, and removed after."""
     from wagtail.models import Locale
 
-    from home.factories import StandardPageFactory, stream
+    from core.factories import stream
+    from home.factories import StandardPageFactory
     from home.models import HomePage
 
     videos = [

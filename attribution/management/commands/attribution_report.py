@@ -33,7 +33,7 @@ from attribution.reports.base import (
     Table,
 )
 from attribution.reports.regional import GROUPINGS, regional_vs_local
-from config.replica import reports_database
+from core.replica import reports_database
 
 # Decimal places per kind (SQLite's sums can come back with more than the money has).
 PLACES = {Kind.MONEY: Decimal("0.01"), Kind.PERCENT: Decimal("0.1"), Kind.DAYS: Decimal("0.1")}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from .base import BODY_IMAGE_SPECS, RenditionBatch
+from .pages import BODY_IMAGE_SPECS, RenditionBatch
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -37,7 +37,7 @@ class ImageWithAltBlock(blocks.StructBlock):
     def bulk_to_python(self, values: list) -> list:
         """The images of a whole page body get their renditions in one query, however many
         there are (and whether or not the renditions cache has them), when the first figure
-        needs them: home.base.RenditionBatch."""
+        needs them: core.pages.RenditionBatch."""
         structs = super().bulk_to_python(values)
         RenditionBatch.attach([struct.get("image") for struct in structs], BODY_IMAGE_SPECS)
         return structs

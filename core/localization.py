@@ -21,9 +21,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
+from django.dispatch import Signal
 from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
+
+# Sent after `migrate` has made a locale for a newly configured language.
+locales_added = Signal()
 
 
 def language_codes() -> list[str]:
@@ -405,13 +409,8 @@ def ensure_locales(**kwargs) -> None:
     # A new language's home page is a new site root: Wagtail caches the roots for an hour.
     Site.clear_site_root_paths_cache()
     if any(created):
-        # The hub's comms officers edit the new language's tree too (once roles exist).
-        from django.contrib.auth.models import Group
-
-        from councils.roles import HUB_COMMS, sync_roles
-
-        if Group.objects.filter(name=HUB_COMMS).exists():
-            sync_roles()
+        # Whoever gives people rights over each language's tree (accounts.roles) extends them.
+        locales_added.send(sender=ensure_locales)
 
 
 def sync_unless_loading(sender, instance, raw: bool = False, **kwargs) -> None:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from councils.roles import sync_roles
+from accounts.roles import sync_roles
 
 
 class Command(BaseCommand):

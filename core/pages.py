@@ -36,7 +36,7 @@ class RenditionBatch:
     """Images shown together (a listing's cards, a body's figures) whose renditions in `specs`
     are fetched together, in one query, the first time one of them needs them.
 
-    The picture tag (home.templatetags.hub_images) keeps its markup in the fragment cache, so
+    The picture tag (core.templatetags.hub_images) keeps its markup in the fragment cache, so
     on a warm render no image needs its renditions and the query is never made; on a cold one
     it is made once for the lot, however many images there are."""
 

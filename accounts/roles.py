@@ -1,5 +1,8 @@
 """The hub's roles as Django groups with Wagtail permissions, kept in step with the councils.
 
+Roles give rights across every app (pages, campaigns, enquiries, bookings), so they live here,
+on the top floor, beside sign-in: the apps below never need to know who may do what by role.
+
 `sync_roles()` is idempotent: run it after migrating (`manage.py sync_roles`), and it runs by
 itself when a council or a council page is created, so a new partner's teams exist at once.
 """
@@ -11,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from .models import Council, CouncilPage, CouncilTeam
+from councils.models import Council, CouncilPage, CouncilTeam
+from events.models import EventIndexPage
 
 HUB_COMMS = "Hub comms officers"
 HUB_ENQUIRY = "Hub enquiry officers"
@@ -210,8 +214,6 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
     comms.permissions.add(*_model_permissions(COUNCIL_COMMS_MODEL_PERMISSIONS))
     for page in CouncilPage.objects.filter(council=council):
         _page_permissions(comms, page, PAGE_EDITING)
-    from events.models import EventIndexPage  # events depends on councils, not the reverse
-
     for index in EventIndexPage.objects.all():
         _page_permissions(comms, index, EVENT_DRAFTING)
     _collection_permissions(comms, MEDIA_USING)

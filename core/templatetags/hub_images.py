@@ -5,10 +5,10 @@
 
 Same syntax, same HTML. A page shows many images, each in several formats and widths, and
 Wagtail's tag parses its filter specs and looks up the renditions on every render; here the
-<picture> markup is kept per image, spec and attributes (home.fragments: it goes stale with
+<picture> markup is kept per image, spec and attributes (core.fragments: it goes stale with
 every content change, an image's own save among them), so a warm render does neither. On a
 miss the renditions come as Wagtail's tag finds them (prefetched, the renditions cache, the
-database); images from a listing (home.base.with_card_image) or a page body then load the
+database); images from a listing (core.pages.with_card_image) or a page body then load the
 renditions of all their neighbours at once, in one query.
 """
 
@@ -20,8 +20,8 @@ from wagtail.images.models import Filter
 from wagtail.images.templatetags.wagtailimages_tags import PictureNode
 from wagtail.images.templatetags.wagtailimages_tags import image as parse_image_tag
 
-from home import fragments
-from home.base import load_rendition_batch
+from core import fragments
+from core.pages import load_rendition_batch
 
 register = template.Library()
 

@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 
-from home.templatetags.csp_tags import inline_hashes
+from core.templatetags.csp_tags import inline_hashes
 
 # What each django-analytical service loads and talks to, by the setting that turns it on.
 # A service missing here would be blocked by the policy: `analytics_outside_the_policy` (a
@@ -76,7 +76,7 @@ def analytics_outside_the_policy(app_configs=None, **kwargs) -> list[checks.Chec
         checks.Warning(
             f"The analytics service '{name}' is configured, but the Content-Security-Policy "
             "does not allow its origins, so browsers will block it.",
-            hint="Add its origins to home.security.ANALYTICS_SERVICE_ORIGINS.",
+            hint="Add its origins to core.security.ANALYTICS_SERVICE_ORIGINS.",
             id="home.W001",
         )
         for name in sorted(configured - ANALYTICS_MODULES_IN_POLICY)

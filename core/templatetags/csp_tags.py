@@ -20,7 +20,7 @@ from django.http import HttpRequest
 register = template.Library()
 
 # Set on the request: {"script-src": {"'sha256-…'"}, "style-src": {…}}, read by
-# home.security.ContentSecurityPolicyMiddleware.
+# core.security.ContentSecurityPolicyMiddleware.
 INLINE_HASHES = "_hub_csp_inline_hashes"
 _INLINE = re.compile(
     r"<(?P<tag>script|style)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)\s*>", re.I | re.S

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
-
-from .models import RejectedSubmission
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,16 @@ TOKEN_SALT = "enquiry.form-token"
 # Tolerated clock difference between web processes when checking an issue time.
 CLOCK_SKEW_SECONDS = 60
 
-Reason = RejectedSubmission.Reason
+
+class Reason(models.TextChoices):
+    HONEYPOT = "honeypot", _("Filled the hidden field")
+    TOO_FAST = "too_fast", _("Sent too quickly after the form was shown")
+    RATE_LIMITED = "rate_limited", _("Too many posts from one address")
+    EXPIRED = "expired", _("Form token missing or tampered with")
+
+
+# The doubts for which a post is kept for staff to review rather than discarded.
+HELD_REASONS = (Reason.TOO_FAST, Reason.RATE_LIMITED)
 
 
 class TokenError(Exception):
@@ -156,12 +165,3 @@ def hold_reason(request, token: FormToken | None, group: str = "enquiry") -> str
     if token is not None and is_too_fast(token):
         return Reason.TOO_FAST
     return None
-
-
-def count_rejection(reason: str, form: str = "enquiry") -> None:
-    """Count a doubted post for staff; the log line names the form and reason only."""
-    RejectedSubmission.record(reason, form=form)
-    if reason in RejectedSubmission.HELD_REASONS:
-        logger.info("%s form post held for review: %s", form.capitalize(), reason)
-    else:
-        logger.info("%s form post turned away: %s", form.capitalize(), reason)

@@ -8,7 +8,7 @@ for each format and width). Cached, a render costs a fraction.
 
 The key of a fragment is its name, the language, the *content generation* and whatever else
 it depends on (an image id and spec, which menu item is the current one). The generation is
-the page cache's (home.generations; home.page_cache replaces it whenever content
+the page cache's (core.generations; home.page_cache replaces it whenever content
 changes, once the change commits), so every fragment goes stale at once with the cached pages:
 nothing is ever invalidated one by one, and a missing generation makes a new one. It is read
 once per request (request_started opens a scope; outside a request nothing is cached).
