@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import Kind  # how a column's values are shown and exported
 from councils.models import Council
 from enquiry.models import Enquiry
 
@@ -44,18 +45,6 @@ FUNNEL = [
     ("applications", _("Applications"), "application_on"),
     ("approvals", _("Approvals"), "approved_on"),
 ]
-
-
-class Kind:
-    """How a column's values are shown and exported."""
-
-    TEXT = "text"
-    COUNT = "count"  # int
-    PERCENT = "percent"  # Decimal percentage, 1 dp (33.3 means 33.3 %), None when undefined
-    MONEY = "money"  # Decimal pounds, 2 dp, None when undefined
-    DAYS = "days"  # Decimal days, 1 dp, None when undefined
-    MONTH = "month"  # date (first of the month)
-    DATE = "date"  # date
 
 
 @dataclass(frozen=True)
