@@ -62,7 +62,7 @@ HUB_COMMS_MODEL_PERMISSIONS = [
     *ADMIN_ACCESS,
     "councils.add_council",
     "councils.change_council",
-    "home.change_hubsettings",
+    "councils.change_hubsettings",
     "home.change_navigationsettings",
     "wagtailredirects.add_redirect",
     "wagtailredirects.change_redirect",

@@ -26,11 +26,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
 from core.exports import neutralise_formula
+from core.formatting import is_numeric
 from core.replica import reports_database
 
 from .report_forms import ReportFilterForm, with_defaults
 from .reports.base import Kind, Table
-from .templatetags.report_charts import is_numeric, report_cell
+from .templatetags.report_charts import report_cell
 
 PERMISSION = "attribution.view_attribution_reports"
 

@@ -361,9 +361,8 @@ def create_content() -> None:
     """An enquiry page, one partner council with a handover inbox, and the hub's inbox."""
     from wagtail.models import Site as WagtailSite
 
-    from councils.models import Council
+    from councils.models import Council, HubSettings
     from enquiry.models import EnquiryPage, HearAboutOption
-    from home.models import HubSettings
 
     site = WagtailSite.objects.get(is_default_site=True)
     home = site.root_page.specific

@@ -213,3 +213,19 @@ class StepBlock(blocks.StructBlock):
 
     class Meta:
         icon = "list-ol"
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    """A link to the hub's page on a social network (the footer's icons)."""
+
+    network = blocks.ChoiceBlock(
+        choices=[
+            ("facebook", "Facebook"),
+            ("instagram", "Instagram"),
+            ("x", "X"),
+            ("linkedin", "LinkedIn"),
+            ("youtube", "YouTube"),
+            ("tiktok", "TikTok"),
+        ]
+    )
+    url = blocks.URLBlock()

@@ -34,6 +34,11 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
+def other_languages() -> list[tuple[str, str]]:
+    """The site's content languages besides English (choices for translated settings)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
 def language_name(code: str) -> str:
     return dict(settings.WAGTAIL_CONTENT_LANGUAGES).get(code, code)
 

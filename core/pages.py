@@ -255,3 +255,8 @@ class BasePage(HubPageMixin, Page):
     @property
     def sharing_image(self):
         return self.social_image or self.listing_image
+
+
+def live_url(page: Page | None) -> str:
+    """A chosen page's address, or "" when it is unset or unpublished (never a link to a 404)."""
+    return page.url if page is not None and page.live else ""

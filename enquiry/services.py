@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
 from core.postcodes import outward_code
-from councils.models import Council
+from councils.models import Council, HubSettings
 from events.linking import link_registrations
 from outbox.queue import queue_email, queue_webhook
 
@@ -176,7 +176,6 @@ def queue_notifications(enquiry: Enquiry) -> None:
     Emails carry the reference and an admin link, never the person's details; only the signed
     webhook to the council's own system (under the data sharing agreement) carries them.
     """
-    from home.models import HubSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     hub = HubSettings.for_site(site) if site else HubSettings()

@@ -26,6 +26,7 @@ from wagtail.models import Site
 
 from core.dates import day_date
 from core.localization import version_in
+from councils.models import HubSettings
 from outbox.models import OutboxMessage
 from outbox.queue import queue_email
 
@@ -78,7 +79,6 @@ def when(event) -> dict[str, str]:
 
 
 def _context(registration, **extra) -> dict:
-    from home.models import HubSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     # The words (title, venue, access) as the person read them; the time is the original's.

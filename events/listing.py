@@ -35,7 +35,7 @@ from core.dates import day_date
 from core.forms import GovUKBoundField
 from core.localization import below, in_language, tagged_in_language
 from core.pages import with_card_image
-from councils.models import Council
+from councils.models import Council, HubSettings
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
 
@@ -168,6 +168,14 @@ def card_details(events) -> list[dict[str, Any]]:
     ]
 
 
+def upcoming_with(council: Council, locale_id: int, count: int = 3) -> list[dict[str, Any]]:
+    """The next `count` live events a council runs or co-hosts, soonest first, each once in the
+    language of `locale_id`, as event cards (three queries however many events: the events,
+    their hosts, image renditions). A council's page shows them."""
+    events = EventPage.objects.live().public().upcoming().hosted_by(council)
+    return card_details(for_cards(in_language(events, locale_id))[:count])
+
+
 # -- The filter form ---------------------------------------------------------------------------
 
 
@@ -291,7 +299,6 @@ def start_of(date: datetime.date) -> datetime.datetime:
 
 
 def _hub_name(request: HttpRequest) -> str:
-    from home.models import HubSettings
 
     return HubSettings.for_request(request).hub_name
 

@@ -45,8 +45,8 @@ def enquiry_page(home):
     appear only while the hub has a live enquiry page."""
     from wagtail.models import Site
 
+    from councils.models import HubSettings
     from enquiry.factories import EnquiryPageFactory
-    from home.models import HubSettings
 
     page = EnquiryPageFactory(parent=home)
     hub = HubSettings.for_site(Site.objects.get(is_default_site=True))

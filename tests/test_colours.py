@@ -12,7 +12,7 @@ from core.colours import (
     validate_readable_on_white,
     validate_readable_under_black,
 )
-from home.models import HubSettings
+from councils.models import HubSettings
 
 
 @pytest.mark.parametrize(

@@ -23,9 +23,10 @@ from wagtail.models import Site
 
 from core import fragments
 from core.factories import ImageFactory, image_block, stream
+from councils.models import HubSettings
 from home import page_cache
 from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

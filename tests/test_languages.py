@@ -24,6 +24,7 @@ from wagtail_localize.models import LocaleSynchronization, Translation
 from config.languages import content_languages
 from core.localization import canonical, ensure_locales, synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings, HubSettingsTranslation
 from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
 from enquiry.models import Enquiry, HearAboutOption
 from events.emails import cancel_url
@@ -41,7 +42,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
+from home.models import NavigationSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

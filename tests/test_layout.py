@@ -13,8 +13,9 @@ from django.views.defaults import server_error
 from wagtail.models import Site
 
 from core.factories import ImageFactory
+from councils.models import HubSettings
 from home.factories import StandardPageFactory
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

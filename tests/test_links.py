@@ -8,8 +8,9 @@ from wagtail.models import Site
 
 from core.blocks import LinkBlock, is_safe_link
 from councils.factories import CouncilPageFactory
+from councils.models import HubSettings
 from home.factories import StandardPageFactory
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 from .markup import parse
 

@@ -27,6 +27,7 @@ from wagtail.models import Locale, Page, Site
 from core.factories import ImageFactory, stream
 from core.localization import synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings
 from enquiry.factories import EnquiryPageFactory
 from events.factories import EventIndexPageFactory, EventPageFactory
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
@@ -40,7 +41,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

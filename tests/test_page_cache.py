@@ -22,13 +22,13 @@ from wagtail.models import Page, PageViewRestriction, Site
 from attribution import capture, consent
 from core.factories import ImageFactory, rich_text, stream
 from councils.factories import CouncilPageFactory
+from councils.models import HubSettings, HubSettingsTranslation
 from enquiry.models import Enquiry, HearAboutOption
 from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
 from home import page_cache
 from home.factories import StandardPageFactory
-from home.models import HubSettings, HubSettingsTranslation
 from outbox.models import OutboxMessage
 from tests.test_outbox import run_worker
 

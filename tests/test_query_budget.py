@@ -25,6 +25,7 @@ from wagtail.models import Site
 
 from core.factories import ImageFactory, faq, image_block, key_figure, quote, rich_text, stream
 from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings
 from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventFormat
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
@@ -34,7 +35,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

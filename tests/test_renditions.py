@@ -20,8 +20,8 @@ from wagtail.models import Site
 
 from core.factories import ImageFactory, image_block, stream
 from core.pages import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
+from councils.models import HubSettings
 from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
-from home.models import HubSettings
 
 pytestmark = pytest.mark.django_db
 

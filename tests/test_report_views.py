@@ -550,7 +550,7 @@ def test_bar_chart_wraps_long_labels_instead_of_cutting_them(lead, data):
 
 
 def test_wrap_breaks_at_spaces_and_keeps_at_most_three_lines():
-    from attribution.templatetags.report_charts import _wrap
+    from core.charts import wrap_label as _wrap
 
     assert _wrap("Derbyshire County Council (local)", 18) == [
         "Derbyshire County",

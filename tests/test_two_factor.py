@@ -230,7 +230,7 @@ def test_every_admin_page_sends_an_unverified_session_to_the_code_step(app, url_
     client = Client()
     client.force_login(app.user)
     url = (
-        reverse(url_name, args=["home", "hubsettings"])
+        reverse(url_name, args=["councils", "hubsettings"])
         if url_name == "wagtailsettings:edit"
         else reverse(url_name)
     )

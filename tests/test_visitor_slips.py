@@ -25,6 +25,7 @@ from wagtail.models import Locale, Site
 
 from core.factories import ImageFactory, quote, stream
 from core.localization import synchronise_trees
+from councils.models import HubSettings
 from enquiry.data_protection import erase_person
 from events import emails
 from events.factories import EventIndexPageFactory, EventPageFactory
@@ -34,7 +35,6 @@ from home.demo import pages
 from home.demo.loader import DemoLoader, parse_site_address
 from home.demo.translations import translate_page
 from home.factories import StepsPageFactory, StoryPageFactory
-from home.models import HubSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

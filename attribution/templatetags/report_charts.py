@@ -17,10 +17,7 @@ from django.utils.translation import gettext as _
 
 from attribution.reports.base import Table
 from core import charts
-from core.charts import wrap_label as _wrap  # noqa: F401 (tests/test_report_views.py)
-from core.formatting import Kind, format_value, is_numeric
-
-__all__ = ["format_value", "is_numeric", "report_cell", "report_chart", "table_chart"]
+from core.formatting import Kind, format_value
 
 register = template.Library()
 

@@ -32,15 +32,9 @@ from wagtail.models import Collection, Page, Site
 from accounts.demo import give_demo_app
 from accounts.roles import sync_roles
 from core.localization import synchronise_trees
-from councils.models import Council, CouncilPage, CouncilTeam
+from councils.models import Council, CouncilPage, CouncilTeam, HubSettings, HubSettingsTranslation
 from enquiry.models import EnquiryPage
-from home.models import (
-    HomePage,
-    HubSettings,
-    HubSettingsTranslation,
-    NavigationSettings,
-    StandardPage,
-)
+from home.models import HomePage, NavigationSettings, StandardPage
 
 from . import content, images, pages
 from .enquiries import load_demo_enquiries, load_synthetic_enquiries

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import bidi, dates, fragments
+from core.blocks import SocialLinkBlock
 from core.localization import (
     PageLanguages,
     html_lang,
@@ -31,6 +32,7 @@ from core.localization import (
     versions_for,
     words_language,
 )
+from home.models import NavigationSettings
 
 register = template.Library()
 
@@ -75,7 +77,6 @@ def _menu_links(request, field: str) -> tuple[MenuLink, ...]:
     """The links in the visitor's language: each chosen page's version there, else the English
     original (core.localization.in_language), under the editors' label, marked as English,
     unless it is translated (then its own title)."""
-    from home.models import NavigationSettings
 
     navigation = NavigationSettings.for_request(request)
     blocks = list(getattr(navigation, field))
@@ -362,7 +363,6 @@ def video_embed_url(url: str) -> str:
 @cache
 def _social_network_names() -> dict[str, str]:
     """The display names of SocialLinkBlock's networks, from the block's own choices."""
-    from home.models import SocialLinkBlock
 
     choices = SocialLinkBlock().child_blocks["network"].field.choices
     return {key: label for key, label in choices if key}

@@ -92,7 +92,7 @@ def admin_pages(django_db_blocker) -> dict[str, str]:
         "home page editor": f"/admin/pages/{home.pk}/edit/",
         "event page editor": f"/admin/pages/{event.pk}/edit/",
         "translation editor": f"/admin/pages/{polish_home.pk}/edit/",
-        "hub settings (inline panel)": f"/admin/settings/home/hubsettings/{site.pk}/",
+        "hub settings (inline panel)": f"/admin/settings/councils/hubsettings/{site.pk}/",
         "campaign editor (inline panel)": f"/admin/campaigns/edit/{campaign.pk}/",
         "partner councils (snippet listing)": "/admin/snippets/councils/council/",
         "enquiries": "/admin/enquiries/",
