@@ -36,7 +36,7 @@ MEDIA_USING = ["add_image", "choose_image", "add_document", "choose_document"]
 # Model-level permissions, as "app_label.codename".
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
 # Campaigns: a council's comms officers manage their own council's local campaigns only (the
-# row-level rule in `attribution.views.visible_campaigns`); "view_all_campaigns" lifts that rule.
+# row-level rule in `attribution.access.visible_campaigns`); "view_all_campaigns" lifts that rule.
 CAMPAIGN_MANAGING = [
     "attribution.add_campaign",
     "attribution.change_campaign",
@@ -186,7 +186,7 @@ def sync_council_teams(council: Council) -> dict[str, Group]:
     """Make sure the council's comms and fostering teams exist with the right permissions.
 
     Comms officers edit and publish their own council's page and its children, draft events
-    under the events index (hub comms publish them), and manage their council's local campaigns (which ones is the row-level rule in `attribution.views`).
+    under the events index (hub comms publish them), and manage their council's local campaigns (which ones is the row-level rule in `attribution.access`).
     Fostering staff handle enquiries and their council's event bookings; which ones (their
     council's only) is the row-level rule in `Enquiry.objects.for_user` and
     `RegistrationQuerySet.for_user`, not a permission.

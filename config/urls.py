@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.documents import serve_document
-from attribution import consent_views
+from home import consent_views
 from home import views as home_views
 from home.sitemaps import HubSitemap
 

@@ -4,8 +4,8 @@ import pytest
 from wagtail.models import Site
 
 from councils.models import HubSettings
+from demo.loader import DemoLoader
 from enquiry.models import EnquiryPage
-from home.demo.loader import DemoLoader
 from home.factories import StandardPageFactory
 from home.models import NavigationSettings
 

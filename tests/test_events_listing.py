@@ -208,7 +208,7 @@ def test_the_demo_replaces_the_interim_events_page_and_fills_the_listing(home, c
     from wagtail.models import Site
 
     from councils.models import HubSettings
-    from home.demo.loader import load_demo_content
+    from demo.loader import load_demo_content
     from home.factories import StandardPageFactory
 
     interim = StandardPageFactory(parent=home, title="Information events", slug="events")

@@ -25,6 +25,7 @@ from config.languages import content_languages
 from core.localization import canonical, ensure_locales, synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from councils.models import HubSettings, HubSettingsTranslation
+from demo.translations import translate_page
 from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
 from enquiry.models import Enquiry, HearAboutOption
 from events.emails import cancel_url
@@ -32,7 +33,6 @@ from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventPage, Registration
 from events.services import BookingDetails, book
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.demo.translations import translate_page
 from home.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
@@ -596,9 +596,9 @@ def test_events_listings_in_polish_count_places_booked_in_any_language(client, p
 
 
 def test_the_regional_report_splits_enquiries_by_language(home):
-    from attribution.reports.base import ReportFilters
-    from attribution.reports.regional import regional_vs_local
     from enquiry.factories import EnquiryFactory
+    from reporting.reports.base import ReportFilters
+    from reporting.reports.regional import regional_vs_local
 
     for language, count in (("en-gb", 3), ("pl", 2), ("ur", 1)):
         for _ in range(count):
@@ -644,8 +644,8 @@ def test_the_settings_english_words_are_marked_as_english_on_other_languages_pag
 
 
 def test_event_bookings_split_by_the_language_people_booked_in(polish_event):
-    from attribution.reports.base import ReportFilters
-    from attribution.reports.events import event_registrations_by_source
+    from reporting.reports.base import ReportFilters
+    from reporting.reports.events import event_registrations_by_source
 
     english, polish = polish_event
     book(polish, details("a@example.org"), language="pl")

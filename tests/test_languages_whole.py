@@ -25,11 +25,11 @@ from core.bidi import isolate_ltr
 from core.dates import day_date, long_date
 from core.localization import synchronise_trees
 from councils.models import HubSettings
+from demo.translations import translate_page
 from enquiry.emails import plain_text
 from enquiry.factories import EnquiryFactory, EnquiryPageFactory
 from events.emails import when
 from events.factories import EventIndexPageFactory, EventPageFactory
-from home.demo.translations import translate_page
 from home.factories import PolicyPageFactory
 from outbox.models import OutboxMessage
 

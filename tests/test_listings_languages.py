@@ -28,10 +28,10 @@ from core.factories import ImageFactory, stream
 from core.localization import synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from councils.models import HubSettings
+from demo.translations import translate_page
 from enquiry.factories import EnquiryPageFactory
 from events.factories import EventIndexPageFactory, EventPageFactory
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.demo.translations import translate_page
 from home.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "enquiry",
     "attribution",
     "events",
+    "reporting",
+    "demo",
     # Wagtail and its contrib apps.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -84,7 +86,7 @@ MIDDLEWARE = [
     # Before Wagtail's redirects, so an editor's redirect wins over the language fallback.
     "core.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "attribution.consent_views.ConsentVaryMiddleware",
+    "home.consent_views.ConsentVaryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

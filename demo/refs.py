@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Img:
-    """A demo image, by its key in `home.demo.images.SCENES` (or "logo")."""
+    """A demo image, by its key in `demo.images.SCENES` (or "logo")."""
 
     key: str
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from events.models import EventIndexPage, Registration
+
 from .refs import CouncilRef, Img, PageRef, p, rich_text
 
 if TYPE_CHECKING:
@@ -231,7 +233,6 @@ FULL_EVENT_BOOKINGS = [("Alex", "Morgan"), ("Priya", "Shah")]
 
 def load_demo_events(loader: DemoLoader) -> None:
     """Create the demo events (and the bookings that fill one) where they are missing."""
-    from events.models import EventIndexPage, Registration
 
     index = EventIndexPage.objects.child_of(loader.home).first()
     if index is None:

@@ -2,7 +2,7 @@
 reporting (a cron job mailing the board a monthly spreadsheet, a BI tool pulling JSON).
 
 It prints exactly the table the admin's regional-vs-local report shows
-(`attribution.reports.regional.regional_vs_local`): the same rows, then the totals row.
+(`reporting.reports.regional.regional_vs_local`): the same rows, then the totals row.
 
 Values: counts are plain integers; money, percentages and days are exact decimals written as
 text ("1234.50", "33.3") in both formats, so nothing is rounded through a float; a figure
@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from attribution.classification import Channel
-from attribution.reports.base import (
+from core.replica import reports_database
+from reporting.reports.base import (
     NOT_SURE_YET,
     OWNER_LOCAL,
     OWNER_NONE,
@@ -32,8 +33,7 @@ from attribution.reports.base import (
     ReportFilters,
     Table,
 )
-from attribution.reports.regional import GROUPINGS, regional_vs_local
-from core.replica import reports_database
+from reporting.reports.regional import GROUPINGS, regional_vs_local
 
 # Decimal places per kind (SQLite's sums can come back with more than the money has).
 PLACES = {Kind.MONEY: Decimal("0.01"), Kind.PERCENT: Decimal("0.1"), Kind.DAYS: Decimal("0.1")}

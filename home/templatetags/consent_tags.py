@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from attribution import consent
-from attribution.consent_views import (
+from home.consent_views import (
     CONFIRMATION_PARAM,
     COOKIES_PAGE_SLUG,
     DEPENDS_ON_CHOICES,

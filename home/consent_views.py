@@ -32,10 +32,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from attribution import capture, consent
 from core.http import HttpResponseSeeOther
 from core.localization import localized_versions
 
-from . import capture, consent
+from .models import PolicyPage
 
 # The query parameter a page reads to confirm a choice just made (never anything personal).
 CONFIRMATION_PARAM = "hub_cookies"
@@ -46,8 +47,6 @@ DEPENDS_ON_CHOICES = "_hub_depends_on_cookie_choices"
 
 def cookies_page_url(request: HttpRequest) -> str | None:
     """The live cookies page of this site (a PolicyPage with the slug "cookies"), if any."""
-    from home.models import PolicyPage
-
     site = Site.find_for_request(request)
     pages = PolicyPage.objects.live().filter(slug=COOKIES_PAGE_SLUG)
     if site is not None:

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from attribution.classification import CHANNEL_LABELS, Channel
+from attribution.models import Campaign
 from councils.models import Council
 
-from .classification import CHANNEL_LABELS, Channel
-from .models import Campaign
 from .reports.base import NOT_SURE_YET, OWNER_CHOICES, ReportFilters
 
 PARTS = ("day", "month", "year")

@@ -13,6 +13,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from councils.models import Council
+from enquiry.models import ClosedReason, Enquiry, HearAboutOption
+from enquiry.services import EnquiryDetails, record_enquiry
+from fostering_types.models import FosteringTypePage
+from outbox.models import OutboxMessage
+
+from . import content
+from .campaigns import demo_touches, load_demo_campaigns
+
 NAMESPACE = uuid.UUID("6f1c2b1e-3a55-4c1d-9a53-2d7a0b0e6a11")
 
 # (first, last, council short name or None, types, heard about, days ago, stage path, via)
@@ -139,14 +148,6 @@ SYNTHETIC_ENQUIRIES = 2000
 
 def load_demo_enquiries(loader) -> None:
     """Create the demo enquiries that do not exist yet (see the module docstring)."""
-    from councils.models import Council
-    from enquiry.models import ClosedReason, Enquiry, HearAboutOption
-    from enquiry.services import EnquiryDetails, record_enquiry
-    from fostering_types.models import FosteringTypePage
-    from outbox.models import OutboxMessage
-
-    from . import content
-    from .campaigns import demo_touches, load_demo_campaigns
 
     for position, label in enumerate(content.HEAR_ABOUT):
         if not HearAboutOption.objects.originals().filter(label=label).exists():
@@ -209,8 +210,6 @@ def load_demo_enquiries(loader) -> None:
 def load_synthetic_enquiries(loader) -> None:
     """Seed the synthetic enquiries once (over the demo campaigns; never twice)."""
     from django.core.management import call_command
-
-    from enquiry.models import Enquiry
 
     if Enquiry.objects.filter(reference__startswith="SEED-").exists():
         return

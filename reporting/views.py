@@ -1,7 +1,7 @@
 """The attribution reports in the Wagtail admin's Reports menu, for marketing leads and hub staff.
 
 Each report is a Wagtail `ReportView` around one report function `(filters, **options) ->
-Table` (see attribution.reports). The function is named by a dotted path and imported when the
+Table` (see reporting.reports). The function is named by a dotted path and imported when the
 page is asked for, so a report whose module is missing shows a message instead of breaking the
 admin. The screen (chart and table), the CSV and the XLSX all come from the same `Table` rows,
 totals last. Reports hold aggregates only, never personal data.
@@ -29,7 +29,7 @@ from core.exports import neutralise_formula
 from core.formatting import is_numeric
 from core.replica import reports_database
 
-from .report_forms import ReportFilterForm, with_defaults
+from .forms import ReportFilterForm, with_defaults
 from .reports.base import Kind, Table
 from .templatetags.report_charts import report_cell
 
@@ -71,7 +71,7 @@ REPORTS = [
     ReportDefinition(
         "regional-and-local",
         _("Regional and local"),
-        "attribution.reports.regional.regional_vs_local",
+        "reporting.reports.regional.regional_vs_local",
         "by",
         _("Group by"),
         [
@@ -85,12 +85,12 @@ REPORTS = [
     ReportDefinition(
         "campaigns",
         _("Campaigns"),
-        "attribution.reports.campaigns.campaign_performance",
+        "reporting.reports.campaigns.campaign_performance",
     ),
     ReportDefinition(
         "channels-over-time",
         _("Channels over time"),
-        "attribution.reports.trends.channels_over_time",
+        "reporting.reports.trends.channels_over_time",
         "period",
         _("Period"),
         [("month", _("Month")), ("week", _("Week"))],
@@ -98,7 +98,7 @@ REPORTS = [
     ReportDefinition(
         "funnel-by-source",
         _("Funnel by source (cohorts)"),
-        "attribution.reports.trends.funnel_cohorts",
+        "reporting.reports.trends.funnel_cohorts",
         "by",
         _("By"),
         BY_CHANNEL_OR_OWNER,
@@ -106,7 +106,7 @@ REPORTS = [
     ReportDefinition(
         "first-and-last-touch",
         _("First and last touch"),
-        "attribution.reports.journey.first_vs_last",
+        "reporting.reports.journey.first_vs_last",
         "by",
         _("By"),
         BY_CHANNEL_OR_OWNER,
@@ -114,17 +114,17 @@ REPORTS = [
     ReportDefinition(
         "tracked-and-self-reported",
         _("Tracked and self-reported source"),
-        "attribution.reports.journey.self_reported_agreement",
+        "reporting.reports.journey.self_reported_agreement",
     ),
     ReportDefinition(
         "timeliness",
         _("Timeliness"),
-        "attribution.reports.journey.timeliness",
+        "reporting.reports.journey.timeliness",
     ),
     ReportDefinition(
         "events",
         _("Events"),
-        "attribution.reports.events.event_performance",
+        "reporting.reports.events.event_performance",
         "by",
         _("Group by"),
         [
@@ -137,21 +137,21 @@ REPORTS = [
     ReportDefinition(
         "event-bookings-by-source",
         _("Event bookings by source"),
-        "attribution.reports.events.event_registrations_by_source",
+        "reporting.reports.events.event_registrations_by_source",
         "by",
         _("By"),
         [("owner", _("Campaign owner")), ("channel", _("Channel")), ("language", _("Language"))],
     ),
 ]
-BREAKDOWN_FUNCTION = "attribution.reports.campaigns.campaign_breakdown"
+BREAKDOWN_FUNCTION = "reporting.reports.campaigns.campaign_breakdown"
 
 
 class AttributionReportView(ReportView):
     """A report page: filter form, chart, accessible table, and CSV/XLSX of the same rows."""
 
     report: ReportDefinition
-    template_name = "attribution/reports/report.html"
-    results_template_name = "attribution/reports/report_results.html"
+    template_name = "reporting/report.html"
+    results_template_name = "reporting/report_results.html"
     header_icon = "table"
     paginate_by = None
 

@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from attribution.reports.base import Table
 from core import charts
 from core.formatting import Kind, format_value
+from reporting.reports.base import Table
 
 register = template.Library()
 

@@ -12,6 +12,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from attribution.classification import Touch
+from attribution.models import Campaign, SpendEntry
+from attribution.touches import to_dict
+from councils.models import Council
+from enquiry.models import HearAboutOption
+from fostering_types.models import FosteringTypePage
+
 # (code, name, council short name or None, channel, source, medium, landing path, short code,
 #  audience (fostering type slugs), days since it started, monthly spend in pounds)
 CAMPAIGNS = [
@@ -183,10 +190,6 @@ ANSWER_CHANNELS = {
 
 def load_demo_campaigns(loader) -> None:
     """Create the demo campaigns that do not exist yet, with a spend entry per month so far."""
-    from attribution.models import Campaign, SpendEntry
-    from councils.models import Council
-    from enquiry.models import HearAboutOption
-    from fostering_types.models import FosteringTypePage
 
     today = timezone.localdate()
     for (
@@ -241,8 +244,6 @@ def load_demo_campaigns(loader) -> None:
 
 def demo_touches(first_name: str) -> tuple[dict | None, dict | None]:
     """The stored (first, last) touches of a demo enquirer, as capture would have kept them."""
-    from attribution.classification import Touch
-    from attribution.touches import to_dict
 
     def touch(tags: dict | None) -> dict | None:
         if not tags:

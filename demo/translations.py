@@ -28,6 +28,8 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
+from enquiry.models import HearAboutOption
+
 DIRECTORY = Path(__file__).parent / "translations"
 
 # The pages the demo ships translated (paths under the home page): the home page, every page
@@ -37,7 +39,7 @@ DIRECTORY = Path(__file__).parent / "translations"
 # that the files translate.
 TRANSLATED_PAGES = [
     "",
-    # The main menu (home.demo.content.NAVIGATION).
+    # The main menu (demo.content.NAVIGATION).
     "how-to-foster/",
     "types-of-fostering/",
     "councils/",
@@ -134,7 +136,6 @@ def _is_page_link(instance, path: list[str]) -> bool:
 
 
 def load_demo_translations(loader) -> None:
-    from enquiry.models import HearAboutOption
 
     home = loader.home
     english = home.locale

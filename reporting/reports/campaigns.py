@@ -15,10 +15,10 @@ from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
+from attribution.classification import Channel
+from attribution.models import Campaign
 from councils.models import Council
 
-from ..classification import Channel
-from ..models import Campaign
 from .base import (
     NOT_SURE_YET,
     OWNER_NONE,

@@ -29,10 +29,10 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
-from accounts.demo import give_demo_app
 from accounts.roles import sync_roles
 from core.localization import synchronise_trees
 from councils.models import Council, CouncilPage, CouncilTeam, HubSettings, HubSettingsTranslation
+from demo.second_factor import give_demo_app
 from enquiry.models import EnquiryPage
 from home.models import HomePage, NavigationSettings, StandardPage
 

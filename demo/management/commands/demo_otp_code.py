@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_TOTP_KEY_HEX, next_code
 from accounts.second_factor import authenticator_app
+from demo.second_factor import DEMO_TOTP_KEY_HEX, next_code
 
 
 class Command(BaseCommand):

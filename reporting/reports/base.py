@@ -22,12 +22,11 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from attribution.classification import CHANNEL_LABELS, Channel
+from attribution.models import Campaign, SpendEntry
 from core.formatting import Kind  # how a column's values are shown and exported
 from councils.models import Council
 from enquiry.models import Enquiry
-
-from ..classification import CHANNEL_LABELS, Channel
-from ..models import Campaign, SpendEntry
 
 OWNER_REGIONAL = "regional"
 OWNER_LOCAL = "local"

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_TOTP_KEY
-from home.demo.loader import DemoContentNotAllowed, load_demo_content
+from demo.loader import DemoContentNotAllowed, load_demo_content
+from demo.second_factor import DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db.models import Count, F, Func, IntegerField, Q
 from django.utils.translation import gettext as _
 
+from attribution.models import Campaign
 from councils.models import Council
 from enquiry.models import HearAboutOption
 
-from ..models import Campaign
 from .base import (
     NOT_SURE_YET,
     OWNER_LOCAL,
