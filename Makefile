@@ -83,9 +83,11 @@ bench-render: install ## In-process render time (median, p90) and SQL queries of
 bench-reports: install ## Time every attribution report and attribution_report at 1,000,000 enquiries
 	$(PY) bench/attribution_reports.py
 
-lint: install ## Check code style (ruff)
+lint: install ## Check code style (ruff) and the layers: import-linter's contract, no app imported inside a function
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/hidden_imports.py
 
 format: install ## Fix code style (ruff)
 	$(VENV)/bin/ruff check --fix .

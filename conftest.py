@@ -185,10 +185,10 @@ def _fresh_site_roots():
 
 @pytest.fixture(autouse=True)
 def _fresh_fragments():
-    """The fragment cache (home.fragments) outlives a test's database, which is rolled back
+    """The fragment cache (core.fragments) outlives a test's database, which is rolled back
     without a commit (so without the page cache's new generation): each test starts afresh, as
     if content had just changed."""
-    from home import fragments
+    from core import fragments
 
     fragments.changed()
 

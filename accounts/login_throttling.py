@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.admin.views.account import LoginView, get_user_login_form
 
-from enquiry.spam import client_address
+from core.spam import client_address
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from councils.models import Council
 
+from .access import VIEW_ALL_CAMPAIGNS, comms_councils
 from .models import TAG_VALUE, Campaign
 
 
@@ -23,8 +24,6 @@ class CampaignForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .views import VIEW_ALL_CAMPAIGNS, comms_councils
-
         user = self.for_user
         council = self.fields.get("council")
         if council is None:

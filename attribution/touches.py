@@ -17,6 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from councils.models import Council
+
 from .classification import Context, Touch, referrer_domain
 
 TOUCH_FIELDS = tuple(f.name for f in fields(Touch))
@@ -97,7 +99,6 @@ def own_domains(extra: str = "") -> set[str]:
 def classification_context(request_host: str = "") -> Context:
     """Everything classification needs to know about this hub, read from the database once:
     active councils' website domains and names, the hub's own domains, the campaign codes."""
-    from councils.models import Council
 
     from .models import Campaign
 

@@ -12,9 +12,7 @@ import io
 import re
 
 import segno
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,13 +23,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Site
 
-from councils.models import Council, CouncilTeam
-
+from .access import has_campaign_role, visible_campaigns
 from .forms import LinkBuilderForm
 from .models import Campaign
 
-VIEW_ALL_CAMPAIGNS = "attribution.view_all_campaigns"
-CAMPAIGN_ACTIONS = ("add", "change", "delete", "view")
 SHORT_LINK_MAX_AGE = 300  # seconds a CDN may keep a /go/ redirect
 # Print: the standard four-module quiet zone, white behind the code, a PNG for 300 dpi.
 QR_COLOURS = {"dark": "#0b0c0c", "light": "#ffffff"}
@@ -39,35 +34,6 @@ QR_SVG_SCALE = 10
 QR_PNG_SCALE = 20
 QR_PNG_DPI = 300
 QR_INLINE_SCALE = 5
-
-
-# --- Who sees which campaigns ----------------------------------------------------------------
-
-
-def comms_councils(user: User | AnonymousUser) -> QuerySet[Council]:
-    """The councils whose comms team the person belongs to."""
-    if not user.is_authenticated:
-        return Council.objects.none()
-    return Council.objects.filter(
-        teams__role=CouncilTeam.Role.COMMS, teams__group__in=user.groups.all()
-    ).distinct()
-
-
-def visible_campaigns(user: User | AnonymousUser) -> QuerySet[Campaign]:
-    """THE row-level rule for campaigns in the admin (list, edit, delete, inspect, export, QR).
-
-    Hub roles (with "view_all_campaigns") and superusers see every campaign; a council's comms
-    officers see their own council's local campaigns, never the hub's or another council's.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Campaign.objects.none()
-    if user.has_perm(VIEW_ALL_CAMPAIGNS):
-        return Campaign.objects.all()
-    return Campaign.objects.filter(council__in=comms_councils(user))
-
-
-def has_campaign_role(user: User | AnonymousUser) -> bool:
-    return any(user.has_perm(f"attribution.{action}_campaign") for action in CAMPAIGN_ACTIONS)
 
 
 def campaign_for(request: HttpRequest, pk: int) -> Campaign:

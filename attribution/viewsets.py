@@ -1,7 +1,7 @@
 """The campaign admin: list, filters, create and edit with spend entries, inspect with links and
 QR codes, export, and the link builder.
 
-Every view takes its rows from `attribution.views.visible_campaigns` (the row-level rule): a
+Every view takes its rows from `attribution.access.visible_campaigns` (the row-level rule): a
 council's comms officers get a 404 for any campaign that is not their own council's.
 """
 
@@ -28,9 +28,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from councils.models import Council
 
 from . import views
+from .access import has_campaign_role, visible_campaigns
 from .forms import CampaignForm
 from .models import CAMPAIGN_CHANNELS, Campaign
-from .views import has_campaign_role, visible_campaigns
 
 
 class CampaignPermissionPolicy(ModelPermissionPolicy):

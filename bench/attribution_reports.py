@@ -141,7 +141,7 @@ def prepare(postgres) -> None:
 
 def resolve(module: str, name: str) -> Callable | None:
     try:
-        return getattr(importlib.import_module(f"attribution.reports.{module}"), name, None)
+        return getattr(importlib.import_module(f"reporting.reports.{module}"), name, None)
     except ImportError:
         return None
 
@@ -198,9 +198,9 @@ def run_bench(arguments: argparse.Namespace) -> int:
     from django.db.models import Count
     from django.utils import timezone
 
-    from attribution.management.commands.attribution_report import year_before
-    from attribution.reports.base import ReportFilters
     from enquiry.models import Enquiry
+    from reporting.management.commands.attribution_report import year_before
+    from reporting.reports.base import ReportFilters
 
     out = io.StringIO()
     started = time.perf_counter()

@@ -361,9 +361,8 @@ def create_content() -> None:
     """An enquiry page, one partner council with a handover inbox, and the hub's inbox."""
     from wagtail.models import Site as WagtailSite
 
-    from councils.models import Council
+    from councils.models import Council, HubSettings
     from enquiry.models import EnquiryPage, HearAboutOption
-    from home.models import HubSettings
 
     site = WagtailSite.objects.get(is_default_site=True)
     home = site.root_page.specific
@@ -529,7 +528,7 @@ WORKER_COMMAND = [
     *("manage.py", "db_worker", "--backend", "outbox", "--queue-name", "outbox"),
     *("--interval", "0.2", "--no-reload", "--verbosity", "0"),
 ]
-# The headings of site/templates/503.html (a lost database connection, home/errors.py).
+# The headings of site/templates/503.html (a lost database connection, core/errors.py).
 NOT_SAVED_HEADING = "Sorry, we could not send your answers"
 SAVED_HEADING = "We have received what you sent"
 UNAVAILABLE_HEADING = "Sorry, the service is unavailable"

@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.documents import serve_document
-from attribution import consent_views
+from home import consent_views
 from home import views as home_views
 from home.sitemaps import HubSitemap
 
@@ -43,4 +43,4 @@ urlpatterns += i18n_patterns(
 
 # Resilience (issue 7): a lost database connection gets a 503 that says nothing was saved and
 # offers to send the form again; any other error gets Django's 500 page (site/templates/500.html).
-handler500 = "home.errors.server_error"
+handler500 = "core.errors.server_error"

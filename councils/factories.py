@@ -12,7 +12,7 @@ import string
 import factory
 from factory.django import DjangoModelFactory
 
-from home.factories import BasePageFactory, child_index, rich_text, stream
+from core.factories import BasePageFactory, child_index, rich_text, stream
 
 from .models import Council, CouncilIndexPage, CouncilPage
 

@@ -1,4 +1,9 @@
-"""Partner councils: the one record every other app points at.
+"""The partnership: the hub's own settings and its partner councils, the records every other app
+points at.
+
+`HubSettings` (the hub's brand, contact details and key pages, per site) lives here, on the
+floor above `core`, because enquiries, events and council pages all need it: nothing below may
+reach up into the home app.
 
 Councils join and leave a hub's partnership, so they are editable data (a Wagtail snippet), never
 hard-coded. A council's public page (CouncilPage) points at its record; enquiries, events,
@@ -8,23 +13,31 @@ campaigns and permissions point at the record too, never at a page or a translat
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import PagePermissionTester
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
-from home.base import BasePage, with_card_image
-from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.localization import below, in_language
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock, SocialLinkBlock
+from core.colours import validate_readable_on_white, validate_readable_under_black
+from core.localization import below, html_lang, in_language, other_languages, versions_for
+from core.pages import BasePage, live_url, with_card_image
+from core.postcodes import DISTRICT_RE, outward_code
 
-DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 GSS_CODE_RE = re.compile(r"^[ENSW][0-9]{8}$")
 SEPARATORS = re.compile(r"[\s,;]+")
@@ -68,15 +81,6 @@ def normalise_domains(text: str) -> str:
             )
         domains.append(host)
     return "\n".join(dict.fromkeys(domains))
-
-
-def outward_code(postcode: str) -> str:
-    """The district part of a UK postcode ('de1 2ab' -> 'DE1'); '' when it cannot be read."""
-    compact = re.sub(r"\s+", "", postcode or "").upper()
-    if len(compact) < 5:
-        return ""
-    district = compact[:-3]
-    return district if DISTRICT_RE.match(district) else ""
 
 
 class CouncilForm(WagtailAdminModelForm):
@@ -410,22 +414,11 @@ class CouncilPage(BasePage):
 
     @property
     def stories(self) -> models.QuerySet:
-        """Carer stories from this council, newest first, each once in this page's language."""
-        from home.models import StoryPage
-
-        stories = StoryPage.objects.live().public().filter(council_id=self.council_id)
+        """Carer stories from this council, newest first, each once in this page's language
+        (through the relation the story pages declare, `StoryPage.council`)."""
+        stories = self.council.stories.live().public()
         stories = in_language(stories, self.locale_id, order_by=("-first_published_at",))
         return with_card_image(stories)[:3]
-
-    @property
-    def upcoming_events(self) -> list:
-        """The next three live events this council runs or co-hosts, soonest first, as event
-        cards (three queries however many events: the events, their hosts, image renditions)."""
-        from events.listing import card_details, for_cards
-        from events.models import EventPage
-
-        events = EventPage.objects.live().public().upcoming().hosted_by(self.council)
-        return card_details(for_cards(in_language(events, self.locale_id))[:3])
 
     def serve(self, request, *args, **kwargs):
         """A council that has left the partnership has no public page (editors can still preview)."""
@@ -437,11 +430,10 @@ class CouncilPage(BasePage):
         return super().get_sitemap_urls(request) if self.council.is_active else []
 
     def get_context(self, request, *args, **kwargs):
-        from home.models import HubSettings
-
+        """Stories and the enquiry link; its upcoming events come from the events app's
+        `{% council_events %}` tag in the template (events build on councils, not the reverse)."""
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = self.stories
-        context["upcoming_events"] = self.upcoming_events
         context["enquire_url"] = HubSettings.for_request(request).enquire_url_for(self.council)
         return context
 
@@ -470,3 +462,219 @@ class CouncilTeam(models.Model):
 
     def __str__(self) -> str:
         return self.group.name
+
+
+def councils_of(user, role: str = CouncilTeam.Role.FOSTERING) -> list[int]:
+    """The councils whose team in `role` (by default the fostering team) this person belongs
+    to: what every council's row rule (enquiries, bookings, events) asks."""
+    return list(
+        CouncilTeam.objects.filter(role=role, group__in=user.groups.all()).values_list(
+            "council_id", flat=True
+        )
+    )
+
+
+# --- The hub itself: its brand, contact details and key pages ----------------------------------
+
+
+@dataclass(frozen=True)
+class HubWords:
+    """The hub settings' own words in one language, each with the lang it is really in."""
+
+    strapline: str
+    phone_hours: str
+    footer_text: str
+    lang: dict[str, str]  # field -> html lang where it fell back to the English
+
+
+@register_setting(icon="site")
+class HubSettings(BaseSiteSetting, ClusterableModel):
+    """The hub's brand and contact details, shown on every page."""
+
+    select_related = ["logo", "enquiry_page", "events_page"]
+
+    hub_name = models.CharField(_("hub name"), max_length=80, default="Fostering hub")
+    strapline = models.CharField(_("strapline"), max_length=120, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Its alternative text is the hub name."),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#1d4f91",
+        validators=[validate_readable_on_white],
+        help_text=_("Header, links and buttons. Must be readable on white (4.5:1)."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#ffdd00",
+        validators=[validate_readable_under_black],
+        help_text=_("Focus highlight and accents, behind black text."),
+    )
+    phone_number = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone_hours = models.CharField(
+        _("opening hours"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. 'Monday to Friday, 9am to 5pm'"),
+    )
+    email = models.EmailField(_("email address"), blank=True)
+    enquiry_notification_email = models.EmailField(
+        _("new enquiry notifications go to"),
+        blank=True,
+        help_text=_(
+            "The hub team's shared inbox. Each new enquiry sends it the reference and an admin "
+            "link, never the person's details."
+        ),
+    )
+    enquiry_page = models.ForeignKey(
+        Page,
+        verbose_name=_("enquiry page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where 'Enquire' links go on every page. Without one, /enquire/ is used."),
+    )
+    events_page = models.ForeignKey(
+        Page,
+        verbose_name=_("events page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_links = StreamField([("link", SocialLinkBlock())], blank=True)
+    footer_text = RichTextField(
+        _("footer text"), features=["bold", "italic", "link"], blank=True, max_length=600
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("hub_name"),
+                FieldPanel("strapline"),
+                FieldPanel("logo"),
+                FieldPanel("primary_colour"),
+                FieldPanel("accent_colour"),
+            ],
+            heading=_("Brand"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone_number"),
+                FieldPanel("phone_hours"),
+                FieldPanel("email"),
+                FieldPanel("enquiry_notification_email"),
+            ],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("enquiry_page"), FieldPanel("events_page")], heading=_("Key pages")
+        ),
+        FieldPanel("social_links"),
+        FieldPanel("footer_text"),
+        InlinePanel(
+            "translations",
+            heading=_("In other languages"),
+            label=_("Language"),
+            help_text=_(
+                "The strapline, opening hours and footer text in each of the site's other "
+                "languages. Anything left empty is shown in English."
+            ),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("hub settings")
+
+    def words(self, language_code: str | None = None) -> HubWords:
+        """The strapline, opening hours and footer text in a language (the active one by
+        default), falling back to the English per field; one query per language at most."""
+        code = language_code or translation.get_language() or settings.LANGUAGE_CODE
+        cache = self.__dict__.setdefault("_words", {})
+        if code not in cache:
+            found = (
+                self.translations.filter(language=code).first()
+                if code != settings.LANGUAGE_CODE and self.pk
+                else None
+            )
+            values, lang = {}, {}
+            for name in ("strapline", "phone_hours", "footer_text"):
+                translated = getattr(found, name, "") if found else ""
+                values[name] = translated or getattr(self, name)
+                if not translated and code != settings.LANGUAGE_CODE and values[name]:
+                    lang[name] = html_lang(settings.LANGUAGE_CODE)
+            cache[code] = HubWords(**values, lang=lang)
+        return cache[code]
+
+    def key_page_url(self, page: Page | None) -> str:
+        """A key page's address in the visitor's language (its translation, or the copy of
+        the English page there), worked out once per language for this request's settings,
+        for both key pages at once (one query)."""
+        if page is None:
+            return ""
+        cache = self.__dict__.setdefault("_key_page_urls", {})
+        language = translation.get_language()
+        if (page.pk, language) not in cache:
+            pages = {key.pk: key for key in (page, self.enquiry_page, self.events_page) if key}
+            versions = versions_for(list(pages.values()), language)
+            for pk, key_page in pages.items():
+                cache[(pk, language)] = live_url(versions.get(key_page.translation_key))
+        return cache[(page.pk, language)]
+
+    @property
+    def enquire_url(self) -> str:
+        """The live enquiry page's address; "" (and no Enquire links) while there is none."""
+        return self.key_page_url(self.enquiry_page)
+
+    def enquire_url_for(self, council) -> str:
+        """The enquiry form with this council already chosen."""
+        base = self.enquire_url
+        return f"{base}?{urlencode({'council': council.short_name})}" if base else ""
+
+    @property
+    def events_url(self) -> str:
+        return self.key_page_url(self.events_page)
+
+    @property
+    def phone_href(self) -> str:
+        """The number as a tel: link target: '+44 (0)300 123 4567 (option 2)' -> tel:+443001234567."""
+        number = re.split(r"[A-Za-z(]", self.phone_number.replace("(0)", ""), maxsplit=1)[0]
+        digits = re.sub(r"[^\d+]", "", number)
+        digits = digits[:1] + digits[1:].replace("+", "")
+        return f"tel:{digits}" if digits.strip("+") else ""
+
+
+class HubSettingsTranslation(Orderable):
+    """The hub settings' words in one other language, written by the hub's comms officers."""
+
+    hub_settings = ParentalKey(HubSettings, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=other_languages)
+    strapline = models.CharField(_("strapline"), max_length=120, blank=True)
+    phone_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    footer_text = RichTextField(
+        _("footer text"), features=["bold", "italic", "link"], blank=True, max_length=600
+    )
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("strapline"),
+        FieldPanel("phone_hours"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub_settings", "language"], name="one_hub_translation_per_language"
+            )
+        ]
+        verbose_name = _("hub settings in another language")

@@ -23,10 +23,12 @@ from wagtail.admin.widgets import AdminDateInput
 
 from attribution.classification import CHANNEL_LABELS, Channel
 from attribution.models import CHANNEL_CHOICES, Campaign
-from councils.models import Council, outward_code
+from core.forms import clean_text
+from core.postcodes import outward_code
+from councils.models import Council, councils_of
 from fostering_types.models import FosteringTypePage
 
-from .forms import EnquiryDetailsForm, clean_text, fostering_type_choices
+from .forms import EnquiryDetailsForm, fostering_type_choices
 from .models import (
     ClosedReason,
     Enquiry,
@@ -35,7 +37,6 @@ from .models import (
     KeepInTouchConsent,
     ReceivedVia,
     Stage,
-    councils_of,
     history_author,
 )
 

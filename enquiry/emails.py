@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from home.localization import own_words_in
+from core.localization import own_words_in
 
 
 def acknowledgement_words(hub, language_code: str) -> dict[str, str]:

@@ -1,36 +1,23 @@
-"""Spreadsheet export of the enquiries list (CSV and XLSX), safe to open in a spreadsheet.
+"""Spreadsheet export of the enquiries list (CSV and XLSX): its columns, on `core.exports`.
 
-Enquirers type whatever they like into the form, and a spreadsheet treats a cell that starts with
-`=`, `+`, `-` or `@` as a formula (CSV/formula injection). Every text cell is passed through
-`neutralise_formula`, which makes such text inert by putting an apostrophe in front of it.
+Enquirers type whatever they like into the form, so every text cell is made inert where a
+spreadsheet would read it as a formula (`core.exports.neutralise_formula`).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import SafeSpreadsheetExportMixin
+
 from .models import Enquiry
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would read as a formula with an apostrophe; leave the rest.
-
-    Only text is changed: numbers and dates are not formulas and keep their type.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _council(enquiry: Enquiry) -> str:
@@ -80,9 +67,7 @@ EXPORT_COLUMNS: list[tuple[str, Any, Callable[[Enquiry], Any]]] = [
         lambda e: timezone.localdate(e.anonymised_at) if e.anonymised_at else None,
     ),
 ]
-EXPORT_FIELDS = [key for key, _heading, _value in EXPORT_COLUMNS]
 EXPORT_HEADINGS = {key: heading for key, heading, _value in EXPORT_COLUMNS}
-_VALUES = {key: value for key, _heading, value in EXPORT_COLUMNS}
 
 
 def export_queryset(queryset: QuerySet) -> QuerySet:
@@ -90,42 +75,12 @@ def export_queryset(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("council").prefetch_related("fostering_types")
 
 
-def _csv_datetime(value: datetime.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M")
+class EnquiryExportMixin(SafeSpreadsheetExportMixin):
+    """Spreadsheet export for a Wagtail listing view of enquiries (`?export=csv|xlsx`): the rows
+    the view lists, every cell neutralised (`core.exports`)."""
 
-
-class EnquiryExportMixin:
-    """Spreadsheet export for a Wagtail listing view of enquiries (`?export=csv|xlsx`).
-
-    Builds on Wagtail's SpreadsheetExportMixin: the rows are whatever queryset the view lists
-    (so the row-level rule, the filters and the search all apply) and every cell is neutralised.
-    """
-
-    list_export = EXPORT_FIELDS
-    export_headings = EXPORT_HEADINGS
-    export_filename = "enquiries"
-
-    def get_filename(self) -> str:
-        return f"enquiries-{timezone.localdate():%Y-%m-%d}"
-
-    def to_row_dict(self, item: Enquiry) -> OrderedDict:
-        return OrderedDict((field, _VALUES[field](item)) for field in self.list_export)
-
-    def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
-        if export_format == self.FORMAT_CSV and isinstance(value, datetime.datetime):
-            value = _csv_datetime(value)
-        elif value is None:
-            value = ""
-        else:
-            value = super().preprocess_field_value(field, value, export_format)
-        if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":
-            value = force_str(value)
-        return neutralise_formula(value)
-
-    def stream_csv(self, queryset: QuerySet) -> Iterator[bytes]:
-        """Start with a byte order mark so that Excel reads the UTF-8 (names with accents)."""
-        yield "\ufeff".encode()
-        yield from super().stream_csv(queryset)
+    export_columns = EXPORT_COLUMNS
+    export_filename_stem = "enquiries"
 
     def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str):
         return super().as_spreadsheet(export_queryset(queryset), spreadsheet_format)

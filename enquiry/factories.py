@@ -9,7 +9,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from home.factories import BasePageFactory
+from core.factories import BasePageFactory
 
 from .models import (
     ContactMethod,

@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from councils.models import Council
+from councils.models import Council, councils_of
 
 from .forms import fostering_type_choices
-from .models import Enquiry, HearAboutOption, ReceivedVia, Stage, councils_of
+from .models import Enquiry, HearAboutOption, ReceivedVia, Stage
 
 NOT_SURE_YET = "not-sure"
 

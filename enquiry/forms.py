@@ -8,79 +8,21 @@ Design System's wording.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from core.forms import UNUSUAL_CHARACTERS, PersonDetailsMixin, clean_text
+from core.localization import translated_titles
 from councils.models import Council
 from fostering_types.models import FosteringTypePage
-from home.localization import translated_titles
 
 from .models import ContactMethod, ContactTime, HearAboutOption, SpareBedroom
-from .postcodes import normalise_postcode
 from .services import EnquiryDetails
 
 NOT_SURE = "not-sure"
-NAME_PUNCTUATION = set(" '\u2019.-")
-# Zero-width (non-)joiners are format characters, but ordinary text needs them: Persian and
-# Indic names, emoji sequences (a family emoji). Other format characters (bidi overrides) are
-# refused.
-JOINERS = "\u200c\u200d"
-UNUSUAL_CHARACTERS = _("Remove the unusual characters")
-PHONE_ALLOWED_RE = re.compile(r"^[0-9+() \-]+$")
-
-
-def clean_text(value: str) -> str:
-    """Strip, fold runs of spaces and refuse control characters (pasted or hostile input)."""
-    value = unicodedata.normalize("NFC", value or "").strip()
-    if any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"}
-        for ch in value
-        if ch not in "\n\r\t" + JOINERS
-    ):
-        raise ValidationError(UNUSUAL_CHARACTERS, code="control_characters")
-    return value
-
-
-def is_name(value: str) -> bool:
-    """Letters in any script (with their accents), spaces, hyphens, apostrophes and full stops."""
-    return any(unicodedata.category(ch).startswith("L") for ch in value) and all(
-        unicodedata.category(ch)[0] in "LM" or ch in NAME_PUNCTUATION or ch in JOINERS
-        for ch in value
-    )
-
-
-def normalise_phone(value: str) -> str:
-    """Accept UK numbers as people write them; keep their spacing but check the digits."""
-    if not PHONE_ALLOWED_RE.match(value) or value.count("+") > 1 or "+" in value[1:]:
-        raise ValidationError(
-            _("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
-            code="invalid_phone",
-        )
-    digits = re.sub(r"\D", "", value)
-    if value.startswith("+"):
-        if not digits.startswith("44"):
-            if not 8 <= len(digits) <= 15:
-                raise ValidationError(
-                    _(
-                        "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-                    ),
-                    code="invalid_phone",
-                )
-            return re.sub(r"\s+", " ", value).strip()
-        digits = "0" + digits[2:].removeprefix("0")
-    if not (digits.startswith("0") and len(digits) in (10, 11)):
-        raise ValidationError(
-            _("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
-            code="invalid_phone",
-        )
-    return re.sub(r"\s+", " ", value).strip()
 
 
 def offer_hear_about_answers(field: forms.ModelChoiceField) -> None:
@@ -97,7 +39,7 @@ def fostering_type_choices():
     return FosteringTypePage.objects.live().filter(locale=Locale.get_default()).order_by("path")
 
 
-class EnquiryDetailsForm(forms.Form):
+class EnquiryDetailsForm(PersonDetailsMixin, forms.Form):
     """Everything a person tells us when they enquire, validated once for every channel."""
 
     first_name = forms.CharField(
@@ -234,34 +176,6 @@ class EnquiryDetailsForm(forms.Form):
         titles = translated_titles(list(types.queryset))
         types.label_from_instance = lambda page: titles.get(page.translation_key, page.title)
         offer_hear_about_answers(self.fields["heard_about"])
-
-    def _clean_name(self, field: str) -> str:
-        value = re.sub(r"\s+", " ", clean_text(self.cleaned_data[field]))
-        if not value:
-            raise ValidationError(self.fields[field].error_messages["required"], code="required")
-        if not is_name(value):
-            label = str(self.fields[field].label)
-            raise ValidationError(
-                _("%(label)s must only include letters, spaces, hyphens and apostrophes"),
-                params={"label": label},
-                code="invalid_name",
-            )
-        return value
-
-    def clean_first_name(self) -> str:
-        return self._clean_name("first_name")
-
-    def clean_last_name(self) -> str:
-        return self._clean_name("last_name")
-
-    def clean_email(self) -> str:
-        return clean_text(self.cleaned_data["email"]).lower()
-
-    def clean_phone(self) -> str:
-        return normalise_phone(clean_text(self.cleaned_data["phone"]))
-
-    def clean_postcode(self) -> str:
-        return normalise_postcode(clean_text(self.cleaned_data["postcode"]))
 
     def clean_council(self) -> Council | None:
         """The chosen council, or None for "not sure yet"."""

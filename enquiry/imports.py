@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .forms import clean_text
+from core.forms import clean_text
+
 from .models import ClosedReason, Enquiry, Stage
 
 COLUMNS = ["reference", "stage", "date", "closed_reason", "note"]

@@ -8,6 +8,7 @@ milestone dates the reports read and writes a dated history row.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date
 
@@ -24,8 +25,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 
-from councils.models import Council, CouncilTeam
-from home.base import HubPageMixin
+from core import spam
+from core.pages import HubPageMixin
+from councils.models import Council, councils_of
+
+logger = logging.getLogger("core.spam")
 
 
 class HearAboutOptionQuerySet(models.QuerySet):
@@ -161,15 +165,6 @@ class EnquiryQuerySet(models.QuerySet):
 
     def matching_email(self, email: str) -> EnquiryQuerySet:
         return self.filter(email__iexact=email.strip())
-
-
-def councils_of(user) -> list[int]:
-    """The councils whose fostering team this person belongs to."""
-    return list(
-        CouncilTeam.objects.filter(
-            role=CouncilTeam.Role.FOSTERING, group__in=user.groups.all()
-        ).values_list("council_id", flat=True)
-    )
 
 
 class ReferenceCounter(models.Model):
@@ -638,14 +633,9 @@ class RejectedSubmission(models.Model):
     staff found genuine: the checks' false positives.
     """
 
-    class Reason(models.TextChoices):
-        HONEYPOT = "honeypot", _("Filled the hidden field")
-        TOO_FAST = "too_fast", _("Sent too quickly after the form was shown")
-        RATE_LIMITED = "rate_limited", _("Too many posts from one address")
-        EXPIRED = "expired", _("Form token missing or tampered with")
-
-    # The reasons for which a post is kept for review rather than discarded.
-    HELD_REASONS = (Reason.TOO_FAST, Reason.RATE_LIMITED)
+    # The doubts are the spam checks' vocabulary (core.spam); held ones are kept for review.
+    Reason = spam.Reason
+    HELD_REASONS = spam.HELD_REASONS
 
     day = models.DateField(_("day"))
     form = models.CharField(_("form"), max_length=20, default="enquiry")
@@ -676,6 +666,15 @@ class RejectedSubmission(models.Model):
                 f"ON CONFLICT (day, form, reason) DO UPDATE SET count = {table}.count + 1",
                 [day, form, reason],
             )
+
+    @classmethod
+    def count_post(cls, reason: str, form: str = "enquiry") -> None:
+        """Count a doubted post for staff; the log line names the form and reason only."""
+        cls.record(reason, form=form)
+        if reason in cls.HELD_REASONS:
+            logger.info("%s form post held for review: %s", form.capitalize(), reason)
+        else:
+            logger.info("%s form post turned away: %s", form.capitalize(), reason)
 
     @classmethod
     def record_release(cls, reason: str, form: str, day: date) -> None:

@@ -177,7 +177,7 @@ def hold(
     **fields,
 ) -> tuple[Any, bool]:
     """Hold a post of one kind for review; return (what was found or made, created). The
-    caller counts a new one for the spam report (`spam.count_rejection`).
+    caller counts a new one for the spam report (`RejectedSubmission.count`).
 
     Under the fingerprint's lock, `find_saved()` looks for what the same post already made
     (saved meanwhile, e.g. the enquiry), then the held post it already made: nothing is held

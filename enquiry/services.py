@@ -18,7 +18,8 @@ from django.utils import timezone, translation
 from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
-from councils.models import Council, outward_code
+from core.postcodes import outward_code
+from councils.models import Council, HubSettings
 from outbox.queue import queue_email, queue_webhook
 
 from . import duplicates
@@ -221,7 +222,6 @@ def queue_notifications(enquiry: Enquiry) -> None:
     Emails carry the reference and an admin link, never the person's details; only the signed
     webhook to the council's own system (under the data sharing agreement) carries them.
     """
-    from home.models import HubSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     hub = HubSettings.for_site(site) if site else HubSettings()

@@ -12,17 +12,19 @@ Both pages are `no-store`: they hold what one person typed or their reference.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
-from home.errors import mark_submission_saved
+from core import spam
+from core.errors import mark_submission_saved
+from core.http import HttpResponseSeeOther
 
-from . import quarantine, spam
+from . import quarantine
 from .forms import NOT_SURE
-from .models import Enquiry, EnquiryPage, ReceivedVia
+from .models import Enquiry, EnquiryPage, ReceivedVia, RejectedSubmission
 from .public_forms import EnquiryForm
 from .services import enquiry_fingerprint, find_enquiry, record_enquiry
 
@@ -33,12 +35,6 @@ REPEAT_KEY = "enquiry.confirmation.repeat"
 HELD = "held"
 FORM_TEMPLATE = "enquiry/enquiry_page.html"
 CONFIRMATION_TEMPLATE = "enquiry/enquiry_confirmation.html"
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    """303: after a POST, fetch the next page with GET (a reload never posts again)."""
-
-    status_code = 303
 
 
 def thank_you_url(page: EnquiryPage, request: HttpRequest) -> str:
@@ -71,7 +67,7 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     request.session.pop(REPEAT_KEY, None)
     form = EnquiryForm(request.POST)
     if spam.honeypot_filled(request.POST):
-        spam.count_rejection(spam.Reason.HONEYPOT)
+        RejectedSubmission.count_post(spam.Reason.HONEYPOT)
         return held_response(page, request)
 
     if form.is_valid():
@@ -93,7 +89,7 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
                 touches=touches,
             )
             if created:
-                spam.count_rejection(reason)
+                RejectedSubmission.count_post(reason)
             if not isinstance(found, Enquiry):
                 mark_submission_saved(request)
                 return held_response(page, request)
@@ -115,7 +111,7 @@ def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
 
     if form.token is None:
         # Missing, tampered with or too old: say so, keep the answers, issue a fresh token.
-        spam.count_rejection(spam.Reason.EXPIRED)
+        RejectedSubmission.count_post(spam.Reason.EXPIRED)
     form.suggest_council()
     return render_form(page, request, form)
 

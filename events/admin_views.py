@@ -34,7 +34,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from home.localization import locale_code
+from core.localization import locale_code
 
 from .exports import RegistrationExportMixin, attended_label
 from .models import EventPage, Registration

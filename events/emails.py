@@ -19,16 +19,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import signing
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare
 from wagtail.models import Site
 
-from home.dates import day_date
-from home.localization import version_in
+from core.dates import day_date
+from core.localization import version_in
+from councils.models import HubSettings
 from outbox.models import OutboxMessage
-from outbox.tasks import enqueue_delivery
+from outbox.queue import queue_email
 
 from .ics import event_calendar, ics_filename
 
@@ -40,35 +40,6 @@ CONFIRMATION_TOPIC = "events.confirmation"
 WAITING_TOPIC = "events.waiting_list"
 REMINDER_TOPIC = "events.reminder"
 CANCELLED_TOPIC = "events.cancelled"
-
-
-def queue_email_at(
-    *,
-    topic: str,
-    to: list[str],
-    subject: str,
-    body: str,
-    reference: str = "",
-    attachments: list[dict] | None = None,
-    send_after: datetime | None = None,
-) -> OutboxMessage | None:
-    """`outbox.queue.queue_email`, with a first attempt no sooner than `send_after`."""
-    recipients = [address for address in to if address]
-    if not recipients:
-        return None
-    with transaction.atomic():
-        message = OutboxMessage.objects.create(
-            kind=OutboxMessage.Kind.EMAIL,
-            topic=topic,
-            reference=reference,
-            recipient="\n".join(recipients),
-            subject=subject,
-            body=body,
-            attachments=attachments or [],
-            next_attempt_at=send_after or timezone.now(),
-        )
-        enqueue_delivery(message)
-    return message
 
 
 def cancel_token(registration) -> str:
@@ -108,7 +79,6 @@ def when(event) -> dict[str, str]:
 
 
 def _context(registration, **extra) -> dict:
-    from home.models import HubSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     # The words (title, venue, access) as the person read them; the time is the original's.
@@ -146,7 +116,7 @@ def queue_confirmation(registration, *, promoted: bool = False) -> None:
         subject, body = _render(
             "confirmation", _context(registration, promoted=promoted, with_joining=True)
         )
-        queue_email_at(
+        queue_email(
             topic=CONFIRMATION_TOPIC,
             reference=registration.reference,
             to=[registration.email],
@@ -160,7 +130,7 @@ def queue_confirmation(registration, *, promoted: bool = False) -> None:
 def queue_waiting(registration) -> None:
     with translation.override(registration.language):
         subject, body = _render("waiting_list", _context(registration))
-        queue_email_at(
+        queue_email(
             topic=WAITING_TOPIC,
             reference=registration.reference,
             to=[registration.email],
@@ -173,7 +143,7 @@ def queue_cancelled(registration, *, was_waiting: bool = False) -> None:
     """Tell the person their booking is cancelled, in the language they booked in."""
     with translation.override(registration.language):
         subject, body = _render("cancelled", _context(registration, was_waiting=was_waiting))
-        queue_email_at(
+        queue_email(
             topic=CANCELLED_TOPIC,
             reference=registration.reference,
             to=[registration.email],
@@ -192,7 +162,7 @@ def queue_reminder(registration) -> OutboxMessage | None:
     due = reminder_due(registration.event)
     if due <= timezone.now():
         return None
-    return queue_email_at(
+    return queue_email(
         topic=REMINDER_TOPIC,
         reference=registration.reference,
         to=[registration.email],

@@ -12,7 +12,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from home.factories import BasePageFactory, child_index
+from core.factories import BasePageFactory, child_index
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType
 

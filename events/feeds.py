@@ -13,8 +13,8 @@ import re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from core.localization import below, in_language
 from councils.models import Council
-from home.localization import below, in_language
 
 from .ics import CONTENT_TYPE, UID_DOMAIN, calendar, vevent
 from .models import EventPage

@@ -9,25 +9,20 @@ the GOV.UK Design System's error summary, hints and ids.
 from __future__ import annotations
 
 import copy
-import re
-import time
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from enquiry import spam
-from enquiry.forms import (
-    EnquiryDetailsForm,
+from core.forms import (
+    ErrorSummaryMixin,
+    FormTokenMixin,
+    PersonDetailsMixin,
+    PublicFormMixin,
     clean_text,
-    is_name,
-    normalise_phone,
-    offer_hear_about_answers,
 )
-from enquiry.postcodes import normalise_postcode
-from enquiry.public_forms import CONSENT_WORDING, EnquiryForm, ErrorSummaryMixin, GovUKBoundField
+from enquiry.forms import EnquiryDetailsForm, offer_hear_about_answers
+from enquiry.public_forms import EnquiryForm, KeepInTouchMixin
 
 from .services import BookingDetails
 
@@ -46,12 +41,18 @@ def _shared(name: str, form_class=EnquiryDetailsForm, **changes) -> forms.Field:
     return field
 
 
-class BookingForm(ErrorSummaryMixin, forms.Form):
+class BookingForm(
+    KeepInTouchMixin,
+    FormTokenMixin,
+    PublicFormMixin,
+    ErrorSummaryMixin,
+    PersonDetailsMixin,
+    forms.Form,
+):
     """Book places at one event (or join its waiting list when it is full)."""
 
     submit_id = SUBMIT_ID
-    bound_field_class = GovUKBoundField
-    use_required_attribute = False
+    token_message = TOKEN_MESSAGE
 
     first_name = _shared("first_name")
     last_name = _shared("last_name")
@@ -101,46 +102,9 @@ class BookingForm(ErrorSummaryMixin, forms.Form):
             self.fields["places"].help_text = _(
                 "Include yourself and anyone coming with you. You can book up to %(most)s places."
             ) % {"most": self.max_places}
-        for field in self.fields.values():
-            field.error_messages.setdefault(
-                "null_characters_not_allowed", _("Remove the unusual characters")
-            )
-            widget = field.widget
-            widget.attrs.pop("maxlength", None)
-            if isinstance(widget, forms.Textarea):
-                widget.attrs["class"] = "textarea"
-            elif isinstance(widget, forms.TextInput | forms.EmailInput):
-                widget.attrs["class"] = " ".join(filter(None, ["input", widget.attrs.get("class")]))
+        self.style_inputs()
 
-    # --- Cleaning (the enquiry form's rules) ------------------------------------------------
-
-    def _clean_name(self, name: str) -> str:
-        value = re.sub(r"\s+", " ", clean_text(self.cleaned_data[name]))
-        if not value:
-            raise ValidationError(self.fields[name].error_messages["required"], code="required")
-        if not is_name(value):
-            raise ValidationError(
-                _("%(label)s must only include letters, spaces, hyphens and apostrophes"),
-                params={"label": str(self.fields[name].label)},
-                code="invalid_name",
-            )
-        return value
-
-    def clean_first_name(self) -> str:
-        return self._clean_name("first_name")
-
-    def clean_last_name(self) -> str:
-        return self._clean_name("last_name")
-
-    def clean_email(self) -> str:
-        return clean_text(self.cleaned_data["email"]).lower()
-
-    def clean_phone(self) -> str:
-        value = clean_text(self.cleaned_data.get("phone") or "")
-        return normalise_phone(value) if value else ""
-
-    def clean_postcode(self) -> str:
-        return normalise_postcode(clean_text(self.cleaned_data["postcode"]))
+    # --- Cleaning (a person's details are cleaned by core.forms) ---------------------------
 
     def clean_places(self) -> int:
         places = self.cleaned_data["places"]
@@ -157,41 +121,7 @@ class BookingForm(ErrorSummaryMixin, forms.Form):
     def clean_access_needs(self) -> str:
         return clean_text(self.cleaned_data.get("access_needs") or "")
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.token is None:
-            raise ValidationError(TOKEN_MESSAGE, code="form_token")
-        return cleaned_data
-
-    # --- The form token (see enquiry.spam) --------------------------------------------------
-
-    @cached_property
-    def token(self) -> spam.FormToken | None:
-        if not self.is_bound:
-            return None
-        try:
-            return spam.read_token(self.data.get(spam.TOKEN_FIELD))
-        except spam.TokenError:
-            return None
-
-    @cached_property
-    def token_value(self) -> str:
-        """The same token through every re-display; a new one (dated back) when it was refused."""
-        if self.token is not None:
-            return self.data[spam.TOKEN_FIELD]
-        if self.is_bound:
-            return spam.issue_token(issued_at=time.time() - settings.ENQUIRY_MIN_FILL_SECONDS)
-        return spam.issue_token()
-
     # --- What the service and the template need ---------------------------------------------
-
-    def consents(self) -> dict[str, str]:
-        ticked = self.cleaned_data.get("keep_in_touch") or []
-        return {
-            channel: str(wording)
-            for channel, wording in CONSENT_WORDING.items()
-            if channel in ticked
-        }
 
     def to_details(self) -> BookingDetails:
         data = self.cleaned_data

@@ -30,11 +30,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Council
-from enquiry.public_forms import GovUKBoundField
-from home.base import with_card_image
-from home.dates import day_date
-from home.localization import below, in_language, tagged_in_language
+from core import fragments
+from core.dates import day_date
+from core.forms import GovUKBoundField
+from core.localization import below, in_language, tagged_in_language
+from core.pages import with_card_image
+from councils.models import Council, HubSettings
 
 from .models import EventFormat, EventIndexPage, EventPage, EventType, Registration
 
@@ -167,6 +168,14 @@ def card_details(events) -> list[dict[str, Any]]:
     ]
 
 
+def upcoming_with(council: Council, locale_id: int, count: int = 3) -> list[dict[str, Any]]:
+    """The next `count` live events a council runs or co-hosts, soonest first, each once in the
+    language of `locale_id`, as event cards (three queries however many events: the events,
+    their hosts, image renditions). A council's page shows them."""
+    events = EventPage.objects.live().public().upcoming().hosted_by(council)
+    return card_details(for_cards(in_language(events, locale_id))[:count])
+
+
 # -- The filter form ---------------------------------------------------------------------------
 
 
@@ -290,7 +299,6 @@ def start_of(date: datetime.date) -> datetime.datetime:
 
 
 def _hub_name(request: HttpRequest) -> str:
-    from home.models import HubSettings
 
     return HubSettings.for_request(request).hub_name
 
@@ -445,8 +453,6 @@ def _address_parts(address: str) -> dict[str, str]:
 def _image_url(event: EventPage, request: HttpRequest) -> str:
     """The event's card (or sharing) image, as the page's og:image gives it: 1200x630 JPEG,
     by its full address (kept in the fragment cache: no query once made)."""
-    from home import fragments
-
     image = event.sharing_image
     if image is None:
         return ""

@@ -25,9 +25,9 @@ from wagtail.models import PageManager
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from core.blocks import BodyBlock
+from core.pages import BasePage, HubPageQuerySet
 from councils.models import Council
-from home.base import BasePage, HubPageQuerySet
-from home.blocks import BodyBlock
 
 from .querysets import RegistrationQuerySet
 

@@ -15,10 +15,10 @@ from dataclasses import asdict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.localization import canonical
 from enquiry import quarantine
 from enquiry.held_views import consents_label, event_label, heard_about_label
 from enquiry.models import HearAboutOption, HeldSubmission
-from home.localization import canonical
 
 from .duplicates import booking_fingerprint, find_booking
 from .models import EventPage, Registration

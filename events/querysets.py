@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from councils.models import councils_of
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -20,12 +22,6 @@ VIEW_ALL = "enquiry.view_all_enquiries"
 VIEW_REGISTRATIONS = "events.view_registration"
 CHANGE_REGISTRATIONS = "events.change_registration"
 VIEW_NUMBERS = "events.view_event_numbers"
-
-
-def _councils_of(user) -> list[int]:
-    from enquiry.models import councils_of
-
-    return councils_of(user)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -44,7 +40,7 @@ class RegistrationQuerySet(models.QuerySet):
             return self.none()
         from .models import EventPage
 
-        hosted = EventPage.objects.filter(hosts__in=_councils_of(user)).values("pk")
+        hosted = EventPage.objects.filter(hosts__in=councils_of(user)).values("pk")
         return self.filter(event__in=hosted)
 
 
@@ -72,7 +68,7 @@ def events_with_numbers(user) -> QuerySet:
     ):
         return events
     if user.has_perm(VIEW_REGISTRATIONS):
-        return events.filter(pk__in=events.filter(hosts__in=_councils_of(user)).values("pk"))
+        return events.filter(pk__in=events.filter(hosts__in=councils_of(user)).values("pk"))
     return events.none()
 
 

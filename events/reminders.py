@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
-from home.localization import canonical
+from core.localization import canonical
 from outbox.models import OutboxMessage
 from outbox.tasks import enqueue_delivery
 

@@ -19,9 +19,9 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 
 from attribution.attribute import attribution_fields
-from councils.models import outward_code
+from core.localization import canonical
+from core.postcodes import outward_code
 from enquiry.models import HearAboutOption, KeepInTouchConsent
-from home.localization import canonical
 from outbox.models import OutboxMessage
 
 from . import emails

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
-from enquiry import quarantine, spam
+from core import spam
+from core.errors import mark_submission_saved
+from core.http import HttpResponseSeeOther
+from core.localization import canonical, version_in
+from enquiry import quarantine
 from enquiry.models import RejectedSubmission
-from home.errors import mark_submission_saved
-from home.localization import canonical, version_in
 
 from . import emails
 from .duplicates import booking_fingerprint, find_booking
@@ -40,10 +42,6 @@ BOOKING = "booking"  # the form's name in the spam counts
 FORM_TEMPLATE = "events/booking_page.html"
 CONFIRMATION_TEMPLATE = "events/booking_confirmation.html"
 CANCEL_TEMPLATE = "events/cancel_booking.html"
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def confirmation_url(page: EventPage, request: HttpRequest) -> str:
@@ -79,7 +77,7 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
     request.session.pop(REPEAT_KEY, None)
     form = BookingForm(request.POST, event=event)
     if spam.honeypot_filled(request.POST):
-        spam.count_rejection(RejectedSubmission.Reason.HONEYPOT, form=BOOKING)
+        RejectedSubmission.count_post(RejectedSubmission.Reason.HONEYPOT, form=BOOKING)
         return held_response(page, request)
 
     if form.is_valid():
@@ -102,7 +100,7 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
                 touches=touches,
             )
             if created:
-                spam.count_rejection(reason, form=BOOKING)
+                RejectedSubmission.count_post(reason, form=BOOKING)
             if not isinstance(found, Registration):
                 mark_submission_saved(request)
                 return held_response(page, request)
@@ -126,7 +124,7 @@ def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> Http
         return HttpResponseSeeOther(confirmation_url(page, request))
 
     if form.token is None:
-        spam.count_rejection(RejectedSubmission.Reason.EXPIRED, form=BOOKING)
+        RejectedSubmission.count_post(RejectedSubmission.Reason.EXPIRED, form=BOOKING)
     return render_form(page, event, request, form)
 
 

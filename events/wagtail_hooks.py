@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 
-from home.localization import canonical, locale_code
+from core.localization import canonical, locale_code
 
 from .admin_views import (
     ATTENDANCE_ACTION,

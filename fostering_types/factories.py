@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import factory
 
-from home.factories import BasePageFactory, child_index, rich_text, stream
+from core.factories import BasePageFactory, child_index, rich_text, stream
 
 from .models import FosteringTypeIndexPage, FosteringTypePage
 

@@ -8,9 +8,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from home.base import BasePage, with_card_image
-from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.localization import below, in_language
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from core.localization import below, in_language
+from core.pages import BasePage, with_card_image
 
 
 class FosteringTypeIndexPage(BasePage):
@@ -74,11 +74,11 @@ class FosteringTypePage(BasePage):
     def related_stories(self) -> models.QuerySet:
         """Live carer stories tagged with this type, newest first, each once in this page's
         language (a story's copies keep the tags of the English, so every version of this
-        type counts)."""
-        from home.models import StoryPage
-
-        tagged = StoryPage.objects.filter(fostering_types__translation_key=self.translation_key)
-        stories = StoryPage.objects.live().public().filter(pk__in=tagged.values("pk"))
+        type counts). Stories come through the relation they declare (`StoryPage.fostering_types`,
+        reverse name `stories`): this app never imports the home app above it."""
+        story_model = self.stories.model
+        tagged = story_model.objects.filter(fostering_types__translation_key=self.translation_key)
+        stories = story_model.objects.live().public().filter(pk__in=tagged.values("pk"))
         stories = in_language(stories, self.locale_id, order_by=("-first_published_at",))
         return with_card_image(stories)[:3]
 

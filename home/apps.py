@@ -1,18 +1,18 @@
 from django.apps import AppConfig
-from django.core import checks
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 def connect_fragments() -> None:
-    """The fragment cache (home.fragments): one scope per request, and a fresh start in this
+    """The fragment cache (core.fragments): one scope per request, and a fresh start in this
     process the moment content is saved, for what the page cache purges for and any page."""
     from django.core.signals import request_finished, request_started
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from . import fragments
+    from core import fragments
+
     from .page_cache import is_content_model
 
     def content_saved(sender, raw: bool = False, created: bool = False, **kwargs) -> None:
@@ -28,12 +28,12 @@ def connect_fragments() -> None:
         if issubclass(sender, Page) or is_content_model(sender):
             fragments.changed()
 
-    request_started.connect(fragments.begin_request, dispatch_uid="home.fragments.started")
-    request_finished.connect(fragments.end_request, dispatch_uid="home.fragments.finished")
-    post_save.connect(content_saved, dispatch_uid="home.fragments.save", weak=False)
-    post_delete.connect(content_deleted, dispatch_uid="home.fragments.delete", weak=False)
+    request_started.connect(fragments.begin_request, dispatch_uid="core.fragments.started")
+    request_finished.connect(fragments.end_request, dispatch_uid="core.fragments.finished")
+    post_save.connect(content_saved, dispatch_uid="core.fragments.save", weak=False)
+    post_delete.connect(content_deleted, dispatch_uid="core.fragments.delete", weak=False)
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(fragments.changed, dispatch_uid=f"home.fragments.{signal}")
+        signal.connect(fragments.changed, dispatch_uid=f"core.fragments.{signal}")
 
 
 class HomeConfig(AppConfig):
@@ -44,9 +44,9 @@ class HomeConfig(AppConfig):
         from wagtail.models import Locale
         from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
-        from .localization import ensure_locales, forget_locale_codes, sync_unless_loading
+        from core.localization import ensure_locales, forget_locale_codes, sync_unless_loading
+
         from .page_cache import connect_purges
-        from .security import analytics_outside_the_policy
 
         # wagtail-localize copies the tree whenever a synchronisation is saved, even while a
         # fixture or a test's saved database is being loaded (before the locales it names).
@@ -62,4 +62,3 @@ class HomeConfig(AppConfig):
             )
         connect_purges()
         connect_fragments()
-        checks.register(analytics_outside_the_policy, checks.Tags.security)

@@ -33,7 +33,7 @@ from wagtail.models import Page
 
 from attribution import sources
 from attribution.consent import COOKIE_NAME as CHOICES_COOKIE
-from attribution.consent_views import CONFIRMATION_PARAM
+from home.consent_views import CONFIRMATION_PARAM
 
 from .page_cache import parameters_read_by
 

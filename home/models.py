@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Subquery
-from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
-from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
+from core.blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
+from core.localization import below, in_language, tagged_in_language
+from core.pages import BasePage, with_card_image
 from councils.models import CouncilPage
 from fostering_types.models import FosteringTypePage
-
-from .base import BasePage, with_card_image
-from .blocks import RICH_TEXT_FEATURES, BodyBlock, KeyFigureBlock, LinkBlock, StepBlock
-from .colours import validate_readable_on_white, validate_readable_under_black
-from .localization import below, html_lang, in_language, tagged_in_language, versions_for
-
-
-def other_languages() -> list[tuple[str, str]]:
-    """The site's content languages besides English (choices for translated settings)."""
-    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-
-
-def live_url(page: Page | None) -> str:
-    """A chosen page's address, or "" when it is unset or unpublished (never a link to a 404)."""
-    return page.url if page is not None and page.live else ""
 
 
 class HomePage(BasePage):
@@ -125,7 +105,7 @@ class HomePage(BasePage):
     @property
     def council_pages(self):
         """Live pages of active partner councils on this site, in the editors' order, each in
-        this page's language where it has a version there (home.localization.in_language)."""
+        this page's language where it has a version there (core.localization.in_language)."""
         pages = below(CouncilPage.objects.live().public(), self).filter(council__is_active=True)
         pages = in_language(pages, self.locale_id, order_by=("path",))
         return with_card_image(pages.select_related("council"))
@@ -439,223 +419,6 @@ class AccessibilityStatementPage(BasePage):
     @property
     def is_fully_compliant(self) -> bool:
         return self.compliance_status == self.Compliance.FULL
-
-
-class SocialLinkBlock(blocks.StructBlock):
-    network = blocks.ChoiceBlock(
-        choices=[
-            ("facebook", "Facebook"),
-            ("instagram", "Instagram"),
-            ("x", "X"),
-            ("linkedin", "LinkedIn"),
-            ("youtube", "YouTube"),
-            ("tiktok", "TikTok"),
-        ]
-    )
-    url = blocks.URLBlock()
-
-
-@dataclass(frozen=True)
-class HubWords:
-    """The hub settings' own words in one language, each with the lang it is really in."""
-
-    strapline: str
-    phone_hours: str
-    footer_text: str
-    lang: dict[str, str]  # field -> html lang where it fell back to the English
-
-
-@register_setting(icon="site")
-class HubSettings(BaseSiteSetting, ClusterableModel):
-    """The hub's brand and contact details, shown on every page."""
-
-    select_related = ["logo", "enquiry_page", "events_page"]
-
-    hub_name = models.CharField(_("hub name"), max_length=80, default="Fostering hub")
-    strapline = models.CharField(_("strapline"), max_length=120, blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Its alternative text is the hub name."),
-    )
-    primary_colour = models.CharField(
-        _("primary colour"),
-        max_length=7,
-        default="#1d4f91",
-        validators=[validate_readable_on_white],
-        help_text=_("Header, links and buttons. Must be readable on white (4.5:1)."),
-    )
-    accent_colour = models.CharField(
-        _("accent colour"),
-        max_length=7,
-        default="#ffdd00",
-        validators=[validate_readable_under_black],
-        help_text=_("Focus highlight and accents, behind black text."),
-    )
-    phone_number = models.CharField(_("phone number"), max_length=30, blank=True)
-    phone_hours = models.CharField(
-        _("opening hours"),
-        max_length=120,
-        blank=True,
-        help_text=_("e.g. 'Monday to Friday, 9am to 5pm'"),
-    )
-    email = models.EmailField(_("email address"), blank=True)
-    enquiry_notification_email = models.EmailField(
-        _("new enquiry notifications go to"),
-        blank=True,
-        help_text=_(
-            "The hub team's shared inbox. Each new enquiry sends it the reference and an admin "
-            "link, never the person's details."
-        ),
-    )
-    enquiry_page = models.ForeignKey(
-        Page,
-        verbose_name=_("enquiry page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Where 'Enquire' links go on every page. Without one, /enquire/ is used."),
-    )
-    events_page = models.ForeignKey(
-        Page,
-        verbose_name=_("events page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    social_links = StreamField([("link", SocialLinkBlock())], blank=True)
-    footer_text = RichTextField(
-        _("footer text"), features=["bold", "italic", "link"], blank=True, max_length=600
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("hub_name"),
-                FieldPanel("strapline"),
-                FieldPanel("logo"),
-                FieldPanel("primary_colour"),
-                FieldPanel("accent_colour"),
-            ],
-            heading=_("Brand"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("phone_number"),
-                FieldPanel("phone_hours"),
-                FieldPanel("email"),
-                FieldPanel("enquiry_notification_email"),
-            ],
-            heading=_("Contact"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("enquiry_page"), FieldPanel("events_page")], heading=_("Key pages")
-        ),
-        FieldPanel("social_links"),
-        FieldPanel("footer_text"),
-        InlinePanel(
-            "translations",
-            heading=_("In other languages"),
-            label=_("Language"),
-            help_text=_(
-                "The strapline, opening hours and footer text in each of the site's other "
-                "languages. Anything left empty is shown in English."
-            ),
-        ),
-    ]
-
-    class Meta:
-        verbose_name = _("hub settings")
-
-    def words(self, language_code: str | None = None) -> HubWords:
-        """The strapline, opening hours and footer text in a language (the active one by
-        default), falling back to the English per field; one query per language at most."""
-        code = language_code or translation.get_language() or settings.LANGUAGE_CODE
-        cache = self.__dict__.setdefault("_words", {})
-        if code not in cache:
-            found = (
-                self.translations.filter(language=code).first()
-                if code != settings.LANGUAGE_CODE and self.pk
-                else None
-            )
-            values, lang = {}, {}
-            for name in ("strapline", "phone_hours", "footer_text"):
-                translated = getattr(found, name, "") if found else ""
-                values[name] = translated or getattr(self, name)
-                if not translated and code != settings.LANGUAGE_CODE and values[name]:
-                    lang[name] = html_lang(settings.LANGUAGE_CODE)
-            cache[code] = HubWords(**values, lang=lang)
-        return cache[code]
-
-    def key_page_url(self, page: Page | None) -> str:
-        """A key page's address in the visitor's language (its translation, or the copy of
-        the English page there), worked out once per language for this request's settings,
-        for both key pages at once (one query)."""
-        if page is None:
-            return ""
-        cache = self.__dict__.setdefault("_key_page_urls", {})
-        language = translation.get_language()
-        if (page.pk, language) not in cache:
-            pages = {key.pk: key for key in (page, self.enquiry_page, self.events_page) if key}
-            versions = versions_for(list(pages.values()), language)
-            for pk, key_page in pages.items():
-                cache[(pk, language)] = live_url(versions.get(key_page.translation_key))
-        return cache[(page.pk, language)]
-
-    @property
-    def enquire_url(self) -> str:
-        """The live enquiry page's address; "" (and no Enquire links) while there is none."""
-        return self.key_page_url(self.enquiry_page)
-
-    def enquire_url_for(self, council) -> str:
-        """The enquiry form with this council already chosen."""
-        base = self.enquire_url
-        return f"{base}?{urlencode({'council': council.short_name})}" if base else ""
-
-    @property
-    def events_url(self) -> str:
-        return self.key_page_url(self.events_page)
-
-    @property
-    def phone_href(self) -> str:
-        """The number as a tel: link target: '+44 (0)300 123 4567 (option 2)' -> tel:+443001234567."""
-        number = re.split(r"[A-Za-z(]", self.phone_number.replace("(0)", ""), maxsplit=1)[0]
-        digits = re.sub(r"[^\d+]", "", number)
-        digits = digits[:1] + digits[1:].replace("+", "")
-        return f"tel:{digits}" if digits.strip("+") else ""
-
-
-class HubSettingsTranslation(Orderable):
-    """The hub settings' words in one other language, written by the hub's comms officers."""
-
-    hub_settings = ParentalKey(HubSettings, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10, choices=other_languages)
-    strapline = models.CharField(_("strapline"), max_length=120, blank=True)
-    phone_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
-    footer_text = RichTextField(
-        _("footer text"), features=["bold", "italic", "link"], blank=True, max_length=600
-    )
-
-    panels = [
-        FieldPanel("language"),
-        FieldPanel("strapline"),
-        FieldPanel("phone_hours"),
-        FieldPanel("footer_text"),
-    ]
-
-    class Meta(Orderable.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["hub_settings", "language"], name="one_hub_translation_per_language"
-            )
-        ]
-        verbose_name = _("hub settings in another language")
 
 
 @register_setting(icon="list-ul")

@@ -57,9 +57,9 @@ from django.utils.cache import patch_cache_control
 
 from attribution import consent
 from attribution.capture import is_page_path
-from attribution.consent_views import CONFIRMATION_PARAM
-
-from . import generations
+from core import generations
+from events.models import Registration
+from home.consent_views import CONFIRMATION_PARAM
 
 logger = logging.getLogger(__name__)
 
@@ -400,8 +400,6 @@ def _decide(model: type) -> bool:
     from wagtail.models import Locale, Page, PageViewRestriction, Site
     from wagtail.snippets.models import get_snippet_models
 
-    from events.models import Registration
-
     if issubclass(model, Page):
         return False
     direct = (
@@ -426,7 +424,7 @@ def _decide(model: type) -> bool:
 
 
 def anything_to_purge() -> bool:
-    # i14-perf: the fragment cache (home.fragments) is keyed by this generation too, so it moves
+    # i14-perf: the fragment cache (core.fragments) is keyed by this generation too, so it moves
     # on with every content change while fragments are cached, even with no page cache or CDN.
     return (
         seconds() > 0
@@ -437,7 +435,6 @@ def anything_to_purge() -> bool:
 
 def _cdn_pages_for(instance: Any) -> list[int] | None:
     """A booking changes only its event's places: the CDN drops that event and its listing."""
-    from events.models import Registration
 
     if isinstance(instance, Registration) and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         event = instance.event

@@ -8,7 +8,7 @@ from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from .localization import below, html_lang
+from core.localization import below, html_lang
 
 
 class HubSitemap(Sitemap):

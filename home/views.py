@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from core.localization import below, in_language
 from councils.models import CouncilPage
-from home.localization import below, in_language
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100

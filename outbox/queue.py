@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from .models import OutboxMessage
 from .tasks import enqueue_delivery
@@ -16,8 +19,10 @@ def queue_email(
     body: str,
     reference: str = "",
     attachments: list[dict] | None = None,
+    send_after: datetime | None = None,
 ) -> OutboxMessage | None:
-    """Queue one email (one row per message, so each recipient group retries on its own)."""
+    """Queue one email (one row per message, so each recipient group retries on its own), with
+    its first attempt no sooner than `send_after` (a reminder due the day before an event)."""
     recipients = [address for address in to if address]
     if not recipients:
         return None
@@ -30,6 +35,7 @@ def queue_email(
             subject=subject,
             body=body,
             attachments=attachments or [],
+            next_attempt_at=send_after or timezone.now(),
         )
         enqueue_delivery(message)
     return message

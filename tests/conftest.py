@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from councils.factories import CouncilFactory
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry
 from tests.enquiry_admin_support import comms_group, fostering_group
@@ -19,7 +19,7 @@ from tests.enquiry_admin_support import comms_group, fostering_group
 @pytest.fixture
 def home(db):
     """The default site's home page (created by migration home/0002)."""
-    from home.factories import default_home
+    from core.factories import default_home
 
     return default_home()
 
@@ -45,8 +45,8 @@ def enquiry_page(home):
     appear only while the hub has a live enquiry page."""
     from wagtail.models import Site
 
+    from councils.models import HubSettings
     from enquiry.factories import EnquiryPageFactory
-    from home.models import HubSettings
 
     page = EnquiryPageFactory(parent=home)
     hub = HubSettings.for_site(Site.objects.get(is_default_site=True))

@@ -20,9 +20,9 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from accounts.roles import MARKETING_LEADS, sync_roles
 from attribution.factories import CampaignFactory, SpendEntryFactory
 from attribution.models import Campaign
-from councils.roles import MARKETING_LEADS, sync_roles
 from home.factories import StandardPageFactory
 from tests.enquiry_admin_support import assert_refused
 from tests.markup import parse

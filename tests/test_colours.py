@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from home.colours import (
+from core.colours import (
     contrast_ratio,
     relative_luminance,
     validate_hex_colour,
     validate_readable_on_white,
     validate_readable_under_black,
 )
-from home.models import HubSettings
+from councils.models import HubSettings
 
 
 @pytest.mark.parametrize(

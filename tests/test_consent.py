@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils.cache import has_vary_header
 
 from attribution import consent
-from attribution.consent_views import ConsentVaryMiddleware
 from enquiry.factories import EnquiryFactory
 from enquiry.views import SESSION_KEY
+from home.consent_views import ConsentVaryMiddleware
 from home.factories import PolicyPageFactory, StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -297,7 +297,7 @@ def test_pages_that_depend_on_the_choice_vary_by_cookie(client, pages):
 def test_the_vary_middleware_marks_responses_that_read_the_choices(rf):
     from django.http import HttpResponse
 
-    from attribution.templatetags.consent_tags import analytics_allowed
+    from home.templatetags.consent_tags import analytics_allowed
 
     def view(request):
         analytics_allowed({"request": request})

@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.roles import HUB_COMMS, sync_roles
 from councils.factories import CouncilFactory
-from councils.roles import HUB_COMMS, sync_roles
 
 pytestmark = pytest.mark.django_db
 

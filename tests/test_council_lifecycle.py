@@ -8,9 +8,9 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
+from accounts.roles import HUB_COMMS, sync_roles
 from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import CouncilPage, CouncilTeam
-from councils.roles import HUB_COMMS, sync_roles
 
 from .markup import parse
 

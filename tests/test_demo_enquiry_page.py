@@ -3,10 +3,11 @@
 import pytest
 from wagtail.models import Site
 
+from councils.models import HubSettings
+from demo.loader import DemoLoader
 from enquiry.models import EnquiryPage
-from home.demo.loader import DemoLoader
 from home.factories import StandardPageFactory
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from wagtail.models import Site
 
 from councils.factories import CouncilFactory
+from councils.models import HubSettings
 from enquiry.factories import EnquiryFactory
-from home.models import HubSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

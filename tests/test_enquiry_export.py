@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from enquiry.exports import EXPORT_HEADINGS, neutralise_formula
+from core.exports import neutralise_formula
+from enquiry.exports import EXPORT_HEADINGS
 from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.models import Stage
 from fostering_types.factories import FosteringTypePageFactory

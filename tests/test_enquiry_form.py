@@ -20,13 +20,13 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from councils.factories import CouncilFactory
+from councils.models import HubSettings
 from enquiry.factories import HearAboutOptionFactory
 from enquiry.forms import NOT_SURE
 from enquiry.models import Enquiry, KeepInTouchConsent
 from enquiry.public_forms import CONSENT_WORDING
 from fostering_types.factories import FosteringTypePageFactory
 from home.factories import PolicyPageFactory
-from home.models import HubSettings
 from outbox.models import OutboxMessage
 from tests.markup import clean, parse
 

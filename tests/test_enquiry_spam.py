@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from enquiry import spam
+from core import spam
 from enquiry.models import Enquiry, HeldSubmission, RejectedSubmission
 from outbox.models import OutboxMessage
 from tests.markup import clean

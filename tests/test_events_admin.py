@@ -17,8 +17,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
+from accounts.roles import sync_roles
 from conftest import StaffClient
-from councils.roles import sync_roles
 from events.admin_views import ATTENDANCE_ACTION
 from events.factories import EventPageFactory
 from events.models import EventIndexPage, Registration

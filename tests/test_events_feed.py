@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from core.factories import child_index
 from councils.factories import CouncilFactory
 from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventFormat, EventIndexPage
-from home.factories import child_index
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

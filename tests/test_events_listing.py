@@ -207,9 +207,9 @@ def test_a_council_page_without_events_has_no_events_section(client, index):
 def test_the_demo_replaces_the_interim_events_page_and_fills_the_listing(home, client):
     from wagtail.models import Site
 
-    from home.demo.loader import load_demo_content
+    from councils.models import HubSettings
+    from demo.loader import load_demo_content
     from home.factories import StandardPageFactory
-    from home.models import HubSettings
 
     interim = StandardPageFactory(parent=home, title="Information events", slug="events")
     interim.save_revision().publish()

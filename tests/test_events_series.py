@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from councils.roles import HUB_COMMS, sync_roles
+from accounts.roles import HUB_COMMS, sync_roles
 from events.factories import EventPageFactory
 from events.models import EventPage, Registration
 from events.series import MAX_COPIES, Rule, repeat_dates, repeat_event, repeat_times

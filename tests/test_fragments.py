@@ -1,7 +1,7 @@
 """The fragment cache makes a render cheap and is never stale, never personal.
 
 What every page shares (the header, menus, footer, breadcrumbs, a page's body, cards and each
-image's <picture> markup) is rendered once per content generation (home.fragments). These
+image's <picture> markup) is rendered once per content generation (core.fragments). These
 tests render a page, change content the way the admin does (a saved setting or image, a
 published page) and render again: the change must show at once, as it did without the cache.
 The cache is the real Redis of the test run, with the page cache off (PAGE_CACHE_SECONDS=0).
@@ -21,16 +21,12 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from home import fragments, page_cache
-from home.factories import (
-    ImageFactory,
-    StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-    image_block,
-    stream,
-)
-from home.models import HubSettings, NavigationSettings
+from core import fragments
+from core.factories import ImageFactory, image_block, stream
+from councils.models import HubSettings
+from home import page_cache
+from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

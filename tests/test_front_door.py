@@ -19,8 +19,9 @@ from django.core import signing
 from django.core.cache import cache
 
 from attribution import capture
+from core.factories import rich_text, stream
 from home import front_door
-from home.factories import StandardPageFactory, rich_text, stream
+from home.factories import StandardPageFactory
 from tests.postgres import free_port
 from tests.test_outbox import run_worker
 

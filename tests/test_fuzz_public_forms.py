@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from wagtail.models import Site
 
 from councils.factories import CouncilFactory
+from councils.models import HubSettings
 from enquiry.factories import HearAboutOptionFactory
 from enquiry.models import Enquiry
 from events.emails import cancel_token
@@ -29,7 +30,6 @@ from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
 from home.factories import PolicyPageFactory
-from home.models import HubSettings
 
 pytestmark = pytest.mark.django_db
 

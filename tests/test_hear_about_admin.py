@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from councils.roles import HUB_ENQUIRY, sync_roles
+from accounts.roles import HUB_ENQUIRY, sync_roles
 from enquiry.factories import HearAboutOptionFactory
 from enquiry.models import HearAboutOption
 

@@ -22,7 +22,10 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import LocaleSynchronization, Translation
 
 from config.languages import content_languages
+from core.localization import canonical, ensure_locales, synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings, HubSettingsTranslation
+from demo.translations import translate_page
 from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
 from enquiry.models import Enquiry, HearAboutOption
 from events.emails import cancel_url
@@ -30,7 +33,6 @@ from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventPage, Registration
 from events.services import BookingDetails, book
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.demo.translations import translate_page
 from home.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
@@ -40,8 +42,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.localization import canonical, ensure_locales, synchronise_trees
-from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
+from home.models import NavigationSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -595,9 +596,9 @@ def test_events_listings_in_polish_count_places_booked_in_any_language(client, p
 
 
 def test_the_regional_report_splits_enquiries_by_language(home):
-    from attribution.reports.base import ReportFilters
-    from attribution.reports.regional import regional_vs_local
     from enquiry.factories import EnquiryFactory
+    from reporting.reports.base import ReportFilters
+    from reporting.reports.regional import regional_vs_local
 
     for language, count in (("en-gb", 3), ("pl", 2), ("ur", 1)):
         for _ in range(count):
@@ -643,8 +644,8 @@ def test_the_settings_english_words_are_marked_as_english_on_other_languages_pag
 
 
 def test_event_bookings_split_by_the_language_people_booked_in(polish_event):
-    from attribution.reports.base import ReportFilters
-    from attribution.reports.events import event_registrations_by_source
+    from reporting.reports.base import ReportFilters
+    from reporting.reports.events import event_registrations_by_source
 
     english, polish = polish_event
     book(polish, details("a@example.org"), language="pl")
@@ -728,7 +729,7 @@ def test_unpublishing_the_english_event_stops_polish_bookings(client, polish_eve
 
 
 def test_event_numbers_list_each_event_once(polish_event, make_user):
-    from councils.roles import HUB_ENQUIRY, sync_roles
+    from accounts.roles import HUB_ENQUIRY, sync_roles
     from events.querysets import events_with_numbers
 
     sync_roles()
@@ -742,7 +743,7 @@ def test_a_repeated_event_appears_in_every_language_and_only_the_original_repeat
 ):
     from django.urls import reverse
 
-    from councils.roles import HUB_COMMS, sync_roles
+    from accounts.roles import HUB_COMMS, sync_roles
     from events.series import repeat_event
 
     english, polish = polish_event

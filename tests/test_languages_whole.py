@@ -21,16 +21,16 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale
 
+from core.bidi import isolate_ltr
+from core.dates import day_date, long_date
+from core.localization import synchronise_trees
+from councils.models import HubSettings
+from demo.translations import translate_page
 from enquiry.emails import plain_text
 from enquiry.factories import EnquiryFactory, EnquiryPageFactory
 from events.emails import when
 from events.factories import EventIndexPageFactory, EventPageFactory
-from home.bidi import isolate_ltr
-from home.dates import day_date, long_date
-from home.demo.translations import translate_page
 from home.factories import PolicyPageFactory
-from home.localization import synchronise_trees
-from home.models import HubSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

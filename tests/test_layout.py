@@ -12,8 +12,10 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from wagtail.models import Site
 
-from home.factories import ImageFactory, StandardPageFactory
-from home.models import HubSettings, NavigationSettings
+from core.factories import ImageFactory
+from councils.models import HubSettings
+from home.factories import StandardPageFactory
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

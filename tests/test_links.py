@@ -6,10 +6,11 @@ import pytest
 from wagtail import blocks
 from wagtail.models import Site
 
+from core.blocks import LinkBlock, is_safe_link
 from councils.factories import CouncilPageFactory
-from home.blocks import LinkBlock, is_safe_link
+from councils.models import HubSettings
 from home.factories import StandardPageFactory
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 from .markup import parse
 

@@ -24,24 +24,24 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Site
 
+from core.factories import ImageFactory, stream
+from core.localization import synchronise_trees
 from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings
+from demo.translations import translate_page
 from enquiry.factories import EnquiryPageFactory
 from events.factories import EventIndexPageFactory, EventPageFactory
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.demo.translations import translate_page
 from home.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
-    ImageFactory,
     PolicyPageFactory,
     StandardPageFactory,
     StepsPageFactory,
     StoryIndexPageFactory,
     StoryPageFactory,
-    stream,
 )
-from home.localization import synchronise_trees
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from councils.roles import HUB_COMMS
+from accounts.roles import HUB_COMMS
 from tests.conftest import ADMIN_PASSWORD
 from tests.markup import parse
 

@@ -34,10 +34,10 @@ from wagtail.models import Site
 
 from conftest import StaffClient
 from councils.factories import CouncilFactory
+from councils.models import HubSettings
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry
 from enquiry.services import admin_url
-from home.models import HubSettings
 from outbox.models import OutboxMessage
 from outbox.tasks import deliver, describe_error, enqueue_delivery, retry
 

@@ -20,14 +20,15 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from attribution import capture, consent
+from core.factories import ImageFactory, rich_text, stream
 from councils.factories import CouncilPageFactory
+from councils.models import HubSettings, HubSettingsTranslation
 from enquiry.models import Enquiry, HearAboutOption
 from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
 from home import page_cache
-from home.factories import ImageFactory, StandardPageFactory, rich_text, stream
-from home.models import HubSettings, HubSettingsTranslation
+from home.factories import StandardPageFactory
 from outbox.models import OutboxMessage
 from tests.test_outbox import run_worker
 
@@ -462,7 +463,7 @@ def test_the_security_counters_survive_a_full_page_cache(two_redis_servers, rf, 
     import redis
     from django.core.cache import caches
 
-    from enquiry import spam
+    from core import spam
 
     settings.ENQUIRY_RATE_LIMIT = "3/h"
     pages, _counters = two_redis_servers

@@ -8,17 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.factories import (
-    AccessibilityStatementPageFactory,
-    FAQPageFactory,
+from core.factories import (
     ImageFactory,
-    PolicyPageFactory,
-    StandardPageFactory,
-    StepsPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
     faq,
     image_block,
     key_figure,
@@ -26,6 +17,17 @@ from home.factories import (
     rich_text,
     step,
     stream,
+)
+from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
+from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from home.factories import (
+    AccessibilityStatementPageFactory,
+    FAQPageFactory,
+    PolicyPageFactory,
+    StandardPageFactory,
+    StepsPageFactory,
+    StoryIndexPageFactory,
+    StoryPageFactory,
 )
 
 from .markup import parse

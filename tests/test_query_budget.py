@@ -23,24 +23,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
+from core.factories import ImageFactory, faq, image_block, key_figure, quote, rich_text, stream
 from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
+from councils.models import HubSettings
 from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventFormat
 from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
 from home.factories import (
     FAQPageFactory,
-    ImageFactory,
     StandardPageFactory,
     StoryIndexPageFactory,
     StoryPageFactory,
-    faq,
-    image_block,
-    key_figure,
-    quote,
-    rich_text,
-    stream,
 )
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +43,7 @@ pytestmark = pytest.mark.django_db
 # page, and the page in its own type with its foreign keys), one query for the site's view
 # restrictions and one for the hub settings; the header, menus, footer, breadcrumbs, body,
 # cards, pictures and the page's versions in other languages come from the fragment cache
-# (home.fragments), and so do the home page's listings.
+# (core.fragments), and so do the home page's listings.
 BUDGET_HOME = 7
 BUDGET_COUNCIL_INDEX = 9
 # The council page's upcoming events (not cached: they change as time passes) add three: the

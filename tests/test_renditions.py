@@ -18,16 +18,10 @@ from PIL import features
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from home.base import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
-from home.factories import (
-    ImageFactory,
-    StandardPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-    image_block,
-    stream,
-)
-from home.models import HubSettings
+from core.factories import ImageFactory, image_block, stream
+from core.pages import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
+from councils.models import HubSettings
+from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -25,13 +25,13 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from attribution.classification import Channel
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
-from attribution.report_views import REPORTS
 from councils.factories import CouncilFactory
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from events.factories import EventPageFactory
 from events.models import Registration
+from reporting.views import REPORTS
 from tests.enquiry_admin_support import assert_refused, comms_group, fostering_group
 
 LONDON = ZoneInfo("Europe/London")
@@ -340,7 +340,7 @@ def test_filters_and_grouping_change_the_figures(lead, data):
 
 
 def test_defaults_are_the_last_twelve_months(lead):
-    from attribution.report_forms import default_range
+    from reporting.forms import default_range
 
     start, end = default_range()
     page = soup(lead.get(url("regional-and-local")))
@@ -351,7 +351,7 @@ def test_defaults_are_the_last_twelve_months(lead):
 
 
 def test_default_range_crosses_the_year():
-    from attribution.report_forms import default_range
+    from reporting.forms import default_range
 
     assert default_range(date(2026, 3, 15)) == (date(2025, 4, 1), date(2026, 3, 15))
     assert default_range(date(2026, 12, 31)) == (date(2026, 1, 1), date(2026, 12, 31))
@@ -550,7 +550,7 @@ def test_bar_chart_wraps_long_labels_instead_of_cutting_them(lead, data):
 
 
 def test_wrap_breaks_at_spaces_and_keeps_at_most_three_lines():
-    from attribution.templatetags.report_charts import _wrap
+    from core.charts import wrap_label as _wrap
 
     assert _wrap("Derbyshire County Council (local)", 18) == [
         "Derbyshire County",

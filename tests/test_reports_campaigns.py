@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 from attribution.models import Campaign
-from attribution.reports.base import ReportFilters
-from attribution.reports.campaigns import campaign_breakdown, campaign_performance
 from councils.factories import CouncilFactory
+from reporting.reports.base import ReportFilters
+from reporting.reports.campaigns import campaign_breakdown, campaign_performance
 
 pytestmark = pytest.mark.django_db
 

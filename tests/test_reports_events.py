@@ -31,18 +31,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from accounts.roles import MARKETING_LEADS, sync_roles
 from attribution.classification import Channel
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory
-from attribution.reports.base import NOT_SURE_YET, ReportFilters
-from attribution.reports.events import event_performance, event_registrations_by_source
 from councils.factories import CouncilFactory
-from councils.roles import MARKETING_LEADS, sync_roles
 from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, ReceivedVia
 from enquiry.signals import enquiry_recorded
 from events.factories import EventPageFactory
 from events.linking import link_registrations
 from events.models import EventType, Registration
+from reporting.reports.base import NOT_SURE_YET, ReportFilters
+from reporting.reports.events import event_performance, event_registrations_by_source
 from tests.test_report_views import RANGE, soup, table_of, url
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory
-from attribution.reports import journey
-from attribution.reports.base import ReportFilters
 from councils.factories import CouncilFactory
 from enquiry.factories import HearAboutOptionFactory
+from reporting.reports import journey
+from reporting.reports.base import ReportFilters
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db

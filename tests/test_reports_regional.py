@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
-from attribution.reports import ReportFilters, regional_vs_local
 from councils.factories import CouncilFactory
+from reporting.reports import ReportFilters, regional_vs_local
 
 pytestmark = pytest.mark.django_db
 

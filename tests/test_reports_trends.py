@@ -23,9 +23,9 @@ import pytest
 from django.utils import timezone
 
 from attribution.factories import AttributedEnquiryFactory, CampaignFactory
-from attribution.reports.base import ReportFilters
-from attribution.reports.trends import channels_over_time, funnel_cohorts
 from councils.factories import CouncilFactory
+from reporting.reports.base import ReportFilters
+from reporting.reports.trends import channels_over_time, funnel_cohorts
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import CouncilTeam
-from councils.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from fostering_types.factories import FosteringTypePageFactory
 from home.factories import StandardPageFactory
 
@@ -180,10 +180,10 @@ def test_council_comms_officer_can_publish_their_page_in_the_admin(councils, mak
 def test_council_comms_officer_cannot_change_hub_settings(councils, make_user, client):
     officer = make_user("derby-comms", comms_group(councils["derby"]))
     client.force_login(officer)
-    assert not officer.has_perm("home.change_hubsettings")
+    assert not officer.has_perm("councils.change_hubsettings")
     site = Site.objects.get(is_default_site=True)
     assert_admin_refuses(
-        client.get(reverse("wagtailsettings:edit", args=["home", "hubsettings", site.pk]))
+        client.get(reverse("wagtailsettings:edit", args=["councils", "hubsettings", site.pk]))
     )
 
 
@@ -255,14 +255,14 @@ def test_hub_comms_officer_edits_any_page_and_the_hub_settings(councils, home, m
         permissions = page.permissions_for_user(officer)
         assert permissions.can_edit(), page.title
         assert permissions.can_publish(), page.title
-    assert officer.has_perm("home.change_hubsettings")
+    assert officer.has_perm("councils.change_hubsettings")
     assert officer.has_perm("councils.change_council")
 
     client.force_login(officer)
     for page in (home, councils["nottingham"], type_page):
         assert client.get(edit_url(page)).status_code == 200
     site = Site.objects.get(is_default_site=True)
-    settings_url = reverse("wagtailsettings:edit", args=["home", "hubsettings", site.pk])
+    settings_url = reverse("wagtailsettings:edit", args=["councils", "hubsettings", site.pk])
     assert client.get(settings_url).status_code == 200
 
 

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from config.replica import ReportsReplicaRouter, reports_database
+from core.replica import ReportsReplicaRouter, reports_database
 
 pytestmark = pytest.mark.django_db
 

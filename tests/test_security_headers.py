@@ -192,7 +192,7 @@ def test_consented_analytics_scripts_are_allowed_by_their_hashes(client, home):
 def test_only_inline_code_is_hashed_not_files_or_data():
     from django.test import RequestFactory
 
-    from home.templatetags.csp_tags import allow_inline, inline_hashes
+    from core.templatetags.csp_tags import allow_inline, inline_hashes
 
     request = RequestFactory().get("/")
     allow_inline(

@@ -7,7 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from home.factories import StandardPageFactory, rich_text, stream
+from core.factories import rich_text, stream
+from home.factories import StandardPageFactory
 
 from .markup import parse
 

@@ -13,10 +13,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 
+from accounts.roles import MARKETING_LEADS, sync_roles
 from conftest import StaffClient
 from councils.factories import CouncilFactory
 from councils.models import CouncilTeam
-from councils.roles import MARKETING_LEADS, sync_roles
 from enquiry.data_protection import subject_access_csv, subject_access_export
 from enquiry.factories import EnquiryFactory
 from enquiry.models import ClosedReason, Enquiry, Stage

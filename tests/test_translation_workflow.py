@@ -14,10 +14,10 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
-from councils.roles import HUB_COMMS, sync_roles
+from accounts.roles import HUB_COMMS, sync_roles
+from core.localization import synchronise_trees
 from enquiry.factories import HearAboutOptionFactory
 from home.factories import StandardPageFactory
-from home.localization import synchronise_trees
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +144,10 @@ def form_data(html: str, form_selector: str = "form[method=post]") -> dict:
 def test_comms_officers_write_the_settings_words_in_each_language(comms, home):
     from wagtail.models import Site
 
-    from home.models import HubSettings
+    from councils.models import HubSettings
 
     site = Site.objects.get(is_default_site=True)
-    url = reverse("wagtailsettings:edit", args=["home", "hubsettings", site.pk])
+    url = reverse("wagtailsettings:edit", args=["councils", "hubsettings", site.pk])
     data = form_data(comms.get(url).content.decode(), "form#w-editor-form, form[method=post]")
     assert data["translations-TOTAL_FORMS"] == "0"
     data.update(

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_KEY_HEX, give_demo_app
+from demo.second_factor import DEMO_TOTP_KEY, DEMO_TOTP_KEY_HEX, give_demo_app
 from tests.conftest import ADMIN_PASSWORD
 from tests.enquiry_admin_support import assert_refused
 from tests.markup import parse
@@ -230,7 +230,7 @@ def test_every_admin_page_sends_an_unverified_session_to_the_code_step(app, url_
     client = Client()
     client.force_login(app.user)
     url = (
-        reverse(url_name, args=["home", "hubsettings"])
+        reverse(url_name, args=["councils", "hubsettings"])
         if url_name == "wagtailsettings:edit"
         else reverse(url_name)
     )
@@ -460,8 +460,8 @@ def test_demo_codes_are_refused_off_the_demo(officer):
 
 
 def test_the_demo_loader_gives_every_demo_account_the_demo_app(councils):
-    from home.demo import content
-    from home.demo.loader import DemoLoader
+    from demo import content
+    from demo.loader import DemoLoader
 
     DemoLoader().load_users()
     for username, *_rest in content.USERS:

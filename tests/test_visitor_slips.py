@@ -23,23 +23,18 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Site
 
+from core.factories import ImageFactory, quote, stream
+from core.localization import synchronise_trees
+from councils.models import HubSettings
+from demo import pages
+from demo.loader import DemoLoader, parse_site_address
+from demo.translations import translate_page
 from enquiry.data_protection import erase_person
 from events import emails
 from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book, cancel
-from home.demo import pages
-from home.demo.loader import DemoLoader, parse_site_address
-from home.demo.translations import translate_page
-from home.factories import (
-    ImageFactory,
-    StepsPageFactory,
-    StoryPageFactory,
-    quote,
-    stream,
-)
-from home.localization import synchronise_trees
-from home.models import HubSettings
+from home.factories import StepsPageFactory, StoryPageFactory
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
 
 INSTALLED_APPS = [
-    # Our apps: councils first, because every other app points at a council.
+    # Our apps, from the ground floor up (README, Architecture): core holds no models.
+    "core",
     "councils",
     "home",
     "fostering_types",
@@ -22,6 +23,8 @@ INSTALLED_APPS = [
     "enquiry",
     "attribution",
     "events",
+    "reporting",
+    "demo",
     # Wagtail and its contrib apps.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -70,8 +73,8 @@ MIDDLEWARE = [
     # policy is built after the page (and its inline hashes) exists; admin responses are all
     # no-store.
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "home.security.ContentSecurityPolicyMiddleware",
-    "home.security.AdminNoStoreMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
+    "core.security.AdminNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,9 +84,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before Wagtail's redirects, so an editor's redirect wins over the language fallback.
-    "home.middleware.LanguageFallbackMiddleware",
+    "core.middleware.LanguageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "attribution.consent_views.ConsentVaryMiddleware",
+    "home.consent_views.ConsentVaryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,7 +156,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Each language's own date formats (Polish "16 grudnia 2026", Urdu "16 دسمبر 2026"): see
-# config/formats/ and home.dates.
+# config/formats/ and core.dates.
 FORMAT_MODULE_PATH = ["config.formats"]
 # Machine translation is optional: set WAGTAILLOCALIZE_MACHINE_TRANSLATOR (DeepL, Google) in a
 # deployment's settings to offer it in the translation editor; nothing here needs it.
@@ -254,10 +257,10 @@ ATTRIBUTION_CONSENTED_DAYS = 90
 # The security counters (rate limits, sign-in failures) live in their own cache, "security",
 # which must be shared by every web process and must never evict (production: its own Redis,
 # SECURITY_REDIS_URL, with maxmemory-policy noeviction): a flood that fills the page cache in
-# "default" can then never reset a count. django-ratelimit counts posts there. The client address comes from enquiry.spam.client_address: with
+# "default" can then never reset a count. django-ratelimit counts posts there. The client address comes from core.spam.client_address: with
 # TRUSTED_PROXY_COUNT proxies in front (production: 1 by default), from X-Forwarded-For.
 RATELIMIT_USE_CACHE = "security"
-RATELIMIT_IP_META_KEY = "enquiry.spam.client_address"
+RATELIMIT_IP_META_KEY = "core.spam.client_address"
 RATELIMIT_FAIL_OPEN = True
 TRUSTED_PROXY_COUNT = 0
 
@@ -297,7 +300,7 @@ WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"  # autocomplete for pa
 OTP_TOTP_ISSUER = "Fostering hub admin"  # the name authenticator apps show beside the code
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try
 OTP_STATIC_THROTTLE_FACTOR = 1
-# Failed sign-ins are counted per username and per client address (enquiry.spam.client_address,
+# Failed sign-ins are counted per username and per client address (core.spam.client_address,
 # which honours TRUSTED_PROXY_COUNT) in the "security" cache: Redis in production, so every web
 # process sees the same counts. The 5th failure pauses signing in for 15 minutes; the counts
 # then expire by themselves. A success clears the counts for that username and address.
@@ -322,7 +325,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger uploads go to a temporary file
 # --- end of admin accounts ---------------------------------------------------------------------
 
 # ---- Security headers (issue 7) --------------------------------------------------------------
-# Content-Security-Policy (django-csp 4; home/security.py picks the policy per request). Public
+# Content-Security-Policy (django-csp 4; core/security.py picks the policy per request). Public
 # pages: no inline script or style but those the page allows by their hashes (the brand colours'
 # <style>, the analytics tags after consent: {% hashed_inline %}), never a nonce, so a page is the
 # same bytes and headers for every visitor and any cache can hold it; the configured analytics
@@ -330,7 +333,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # bigger uploads go to a temporary file
 # privacy-enhanced players. The error pages (500, 503) may have no request: their <style> by hash.
 from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
-from home.security import inline_style_hash  # noqa: E402
+from core.security import inline_style_hash  # noqa: E402
 
 VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {
@@ -422,7 +425,7 @@ PAGE_CACHE_SECONDS = 0
 PAGE_CACHE_STALE_SECONDS = 60
 # The CDN purge names every page in every language itself (English has no prefix to swap).
 WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
-# The fragment cache (home/fragments.py): the header, menus, footer and every image's <picture>
+# The fragment cache (core/fragments.py): the header, menus, footer and every image's <picture>
 # markup, kept in the default cache under the page cache's content generation, so a page that is
 # rendered (a page-cache miss) renders only what is its own. On everywhere, tests included (they
 # prove it is never stale); False turns it off. Entries of old generations expire after this.
@@ -439,8 +442,8 @@ FRAGMENT_CACHE_SECONDS = 60 * 60
 # the database. Sessions are written only when something is stored in them, so a page view costs
 # no write. `manage.py clearsessions` (daily) removes expired rows.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# The attribution reports read through config.replica.reports_database(): from the "replica"
+# The attribution reports read through core.replica.reports_database(): from the "replica"
 # alias when production configures DATABASE_REPLICA_URL, otherwise from the primary.
-DATABASE_ROUTERS = ["config.replica.ReportsReplicaRouter"]
+DATABASE_ROUTERS = ["core.replica.ReportsReplicaRouter"]
 REPORTS_DATABASE = "default"
 # --- end of the serving block -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every helper here works from data already in the request (settings are cached per request) or
 runs one query, so a page's query count does not grow with its content. `{% fragment %}` keeps
 markup every visitor shares (header, footer, breadcrumbs, bodies, cards) in the fragment cache
-(home.fragments).
+(core.fragments).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from home import bidi, dates, fragments
-from home.localization import (
+from core import bidi, dates, fragments
+from core.blocks import SocialLinkBlock
+from core.localization import (
     PageLanguages,
     html_lang,
     is_bidi,
@@ -31,6 +32,7 @@ from home.localization import (
     versions_for,
     words_language,
 )
+from home.models import NavigationSettings
 
 register = template.Library()
 
@@ -73,9 +75,8 @@ def _is_site_root(value) -> bool:
 
 def _menu_links(request, field: str) -> tuple[MenuLink, ...]:
     """The links in the visitor's language: each chosen page's version there, else the English
-    original (home.localization.in_language), under the editors' label, marked as English,
+    original (core.localization.in_language), under the editors' label, marked as English,
     unless it is translated (then its own title)."""
-    from home.models import NavigationSettings
 
     navigation = NavigationSettings.for_request(request)
     blocks = list(getattr(navigation, field))
@@ -175,7 +176,7 @@ def _key_part(value):
 @register.tag
 def fragment(parser: template.base.Parser, token: template.base.Token) -> FragmentNode:
     """`{% fragment "name" part... %}...{% endfragment %}`: the enclosed markup, kept in the
-    fragment cache (home.fragments) for this site, language and content generation and the
+    fragment cache (core.fragments) for this site, language and content generation and the
     values of the parts. What is inside must be the same for every visitor: anything that
     depends on the request or the page must be a part of the key, or stay outside."""
     bits = token.split_contents()
@@ -253,7 +254,7 @@ def isolate_ltr(html) -> SafeString:
 
 @register.filter
 def long_date(value) -> str:
-    """A date in words in the active language's own format: "16 grudnia 2026" (home.dates)."""
+    """A date in words in the active language's own format: "16 grudnia 2026" (core.dates)."""
     return dates.long_date(value)
 
 
@@ -362,7 +363,6 @@ def video_embed_url(url: str) -> str:
 @cache
 def _social_network_names() -> dict[str, str]:
     """The display names of SocialLinkBlock's networks, from the block's own choices."""
-    from home.models import SocialLinkBlock
 
     choices = SocialLinkBlock().child_blocks["network"].field.choices
     return {key: label for key, label in choices if key}

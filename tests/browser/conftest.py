@@ -138,7 +138,7 @@ def staff_sessions(demo_server, django_db_blocker) -> dict[str, str]:
     from django.contrib.auth import get_user_model
 
     from conftest import StaffClient
-    from home.demo.content import USERS
+    from demo.content import USERS
 
     sessions = {}
     with django_db_blocker.unblock():

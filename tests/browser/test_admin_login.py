@@ -25,7 +25,7 @@ def officer(demo_server, django_db_blocker):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from councils.roles import HUB_COMMS
+    from accounts.roles import HUB_COMMS
 
     with django_db_blocker.unblock():
         user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)

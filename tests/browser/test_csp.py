@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from home.demo.content import DEMO_PASSWORD
+from demo.content import DEMO_PASSWORD
 from tests.browser.test_cookie_banner import analytics_configured  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -75,9 +75,9 @@ def admin_pages(django_db_blocker) -> dict[str, str]:
     from wagtail.models import Locale, Site
 
     from attribution.models import Campaign
-    from attribution.report_views import REPORTS
     from events.models import EventPage
     from home.models import HomePage
+    from reporting.views import REPORTS
 
     with django_db_blocker.unblock():
         site = Site.objects.get(is_default_site=True)
@@ -92,7 +92,7 @@ def admin_pages(django_db_blocker) -> dict[str, str]:
         "home page editor": f"/admin/pages/{home.pk}/edit/",
         "event page editor": f"/admin/pages/{event.pk}/edit/",
         "translation editor": f"/admin/pages/{polish_home.pk}/edit/",
-        "hub settings (inline panel)": f"/admin/settings/home/hubsettings/{site.pk}/",
+        "hub settings (inline panel)": f"/admin/settings/councils/hubsettings/{site.pk}/",
         "campaign editor (inline panel)": f"/admin/campaigns/edit/{campaign.pk}/",
         "partner councils (snippet listing)": "/admin/snippets/councils/council/",
         "enquiries": "/admin/enquiries/",
@@ -108,7 +108,7 @@ def admin_pages(django_db_blocker) -> dict[str, str]:
 def log_in(page, base: str, username: str = "admin") -> None:
     """The real sign-in, so its pages are checked under the admin's policy too: the password,
     then the code from the demo account's authenticator app."""
-    from accounts.demo import DEMO_TOTP_KEY
+    from demo.second_factor import DEMO_TOTP_KEY
     from tests.browser.test_admin_login import app_code
 
     page.goto(f"{base}/admin/login/")
@@ -152,7 +152,8 @@ def video_page(demo_server, django_db_blocker):
     before any test's transaction starts, so the live server sees it, and removed after."""
     from wagtail.models import Locale
 
-    from home.factories import StandardPageFactory, stream
+    from core.factories import stream
+    from home.factories import StandardPageFactory
     from home.models import HomePage
 
     videos = [

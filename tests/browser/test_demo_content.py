@@ -15,10 +15,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
 from attribution.models import Campaign, SpendEntry
-from councils.models import Council, CouncilPage
+from councils.models import Council, CouncilPage, HubSettings
 from enquiry.models import Enquiry, HearAboutOption
 from fostering_types.models import FosteringTypePage
-from home.models import HubSettings, NavigationSettings
+from home.models import NavigationSettings
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -116,12 +116,12 @@ def test_the_menus_lead_to_pages_in_the_visitors_language(tab, demo_server, code
 def test_the_demo_translates_every_sentence_of_its_translated_pages(
     demo_server, django_db_blocker, code
 ):
-    """A sentence missing from home/demo/translations/<code>.json would show in English in the
+    """A sentence missing from demo/translations/<code>.json would show in English in the
     middle of a Polish or Urdu page, with no notice saying so."""
     from wagtail.models import Page
     from wagtail_localize.models import StringSegment, TranslationSource
 
-    from home.demo.translations import TRANSLATED_PAGES, catalogue
+    from demo.translations import TRANSLATED_PAGES, catalogue
 
     strings = catalogue(code)
     missing = {}

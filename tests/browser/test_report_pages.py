@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from attribution.report_views import REPORTS
+from reporting.views import REPORTS
 from tests.browser.conftest import axe_violations, describe
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
