@@ -468,8 +468,10 @@ class BookingConsent(models.Model):
     )
 
     class Meta:
-        verbose_name = _("booking's keep-in-touch permission")
-        verbose_name_plural = _("bookings' keep-in-touch permissions")
+        # A booking's permission is a keep-in-touch permission like any other (and the names
+        # are already in the catalogues).
+        verbose_name = _("keep-in-touch permission")
+        verbose_name_plural = _("keep-in-touch permissions")
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.consent}"

@@ -105,8 +105,8 @@ class Migration(migrations.Migration):
                 ("registration", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="consent_links", to="events.registration")),
             ],
             options={
-                "verbose_name": "booking's keep-in-touch permission",
-                "verbose_name_plural": "bookings' keep-in-touch permissions",
+                "verbose_name": "keep-in-touch permission",
+                "verbose_name_plural": "keep-in-touch permissions",
             },
         ),
         migrations.RunPython(lists_to_rows, rows_to_lists),
