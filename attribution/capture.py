@@ -293,3 +293,12 @@ def touches_for_enquiry(request: HttpRequest, landing_value: object = None) -> P
         if landing is not None:
             return landing, landing
     return first, last
+
+
+def landing_value(request: HttpRequest) -> str:
+    """The signed hidden landing for a public form: this visit's tags when it landed on the
+    form with them, or the one posted back (when genuine) on a form shown again with errors."""
+    if request.method == "POST":
+        posted = request.POST.get(LANDING_FIELD, "")
+        return posted if read_landing(posted) else ""
+    return landing_token(request)

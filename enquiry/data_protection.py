@@ -71,7 +71,7 @@ from .models import (
 )
 
 BATCH_SIZE = 200
-# The fingerprint is a keyed hash of the answers (enquiry.duplicates): it goes with them.
+# The fingerprint is a keyed hash of the answers (core.duplicates): it goes with them.
 PERSONAL_FIELDS = (
     "first_name",
     "last_name",

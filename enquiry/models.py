@@ -200,7 +200,7 @@ class Enquiry(models.Model):
         editable=False,
         help_text="One per form shown: a repeated post of the same form finds this enquiry.",
     )
-    # A keyed hash of the normalised answers (enquiry.duplicates): the same answers sent again
+    # A keyed hash of the normalised answers (core.duplicates): the same answers sent again
     # within ENQUIRY_DUPLICATE_WINDOW_HOURS find this enquiry. Blanked with the personal data.
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)

@@ -18,7 +18,7 @@ afterwards. The enquiry app registers "enquiry" (`EnquiryConfig.ready`), the eve
 Retention (`manage.py apply_retention`) deletes held posts nobody released after
 HELD_SUBMISSION_RETENTION_DAYS; subject access and erasure include them. Holding, like saving,
 finds the first post when the same form or the same answers are sent again
-(`enquiry.duplicates`), under the same lock.
+(`core.duplicates`), under the same lock.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from core import duplicates
 from councils.models import Council
 from fostering_types.models import FosteringTypePage
 
-from . import duplicates
 from .models import Enquiry, HearAboutOption, HeldSubmission, ReceivedVia, RejectedSubmission
 from .services import EnquiryDetails, enquiry_fingerprint, find_enquiry, record_enquiry
 

@@ -8,6 +8,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,11 +19,11 @@ from django.utils import timezone, translation
 from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
+from core import duplicates
 from core.postcodes import outward_code
 from councils.models import Council, HubSettings
 from outbox.queue import queue_email, queue_webhook
 
-from . import duplicates
 from .emails import acknowledgement_words
 from .models import (
     Enquiry,
@@ -56,8 +57,24 @@ class EnquiryDetails:
     consents: dict[str, str] = field(default_factory=dict)
 
 
+def person_fields(details) -> dict[str, Any]:
+    """The columns a person's details fill on any record of ours (an enquiry, a booking): their
+    name and contact details, the postcode district the reports keep, and how they heard about
+    us with the words of the answer they chose."""
+    return {
+        "first_name": details.first_name,
+        "last_name": details.last_name,
+        "email": details.email,
+        "phone": details.phone,
+        "postcode": details.postcode,
+        "postcode_district": outward_code(details.postcode),
+        "heard_about": details.heard_about,
+        "heard_about_label": details.heard_about.label if details.heard_about else "",
+    }
+
+
 def enquiry_fingerprint(details: EnquiryDetails) -> str:
-    """The fingerprint of an enquiry's answers (`enquiry.duplicates`): the email address, the
+    """The fingerprint of an enquiry's answers (`core.duplicates`): the email address, the
     name, the council and a hash of every other answer."""
     text = duplicates.normalised_text
     rest = {
@@ -155,19 +172,12 @@ def record_enquiry(
                 received_via=received_via,
                 entered_by=entered_by,
                 language=language,
-                first_name=details.first_name,
-                last_name=details.last_name,
-                email=details.email,
-                phone=details.phone,
-                postcode=details.postcode,
-                postcode_district=outward_code(details.postcode),
+                **person_fields(details),
                 question=details.question,
                 council=details.council,
                 spare_bedroom=details.spare_bedroom,
                 contact_method=details.contact_method,
                 contact_time=details.contact_time,
-                heard_about=details.heard_about,
-                heard_about_label=details.heard_about.label if details.heard_about else "",
                 **attribution,
             )
             enquiry.fostering_types.set(details.fostering_types)

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
-from core import spam
-from core.errors import mark_submission_saved
 from core.http import HttpResponseSeeOther
 
 from . import quarantine
 from .forms import NOT_SURE
-from .models import Enquiry, EnquiryPage, ReceivedVia, RejectedSubmission
+from .models import Enquiry, EnquiryPage, ReceivedVia
 from .public_forms import EnquiryForm
 from .services import enquiry_fingerprint, find_enquiry, record_enquiry
+from .submissions import PostKind, receive
 
 SESSION_KEY = "enquiry.confirmation"
 # Set beside SESSION_KEY when the post found an enquiry sent before ("already sent").
@@ -61,59 +59,43 @@ def enquiry_form_view(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     return response
 
 
+class EnquiryPost(PostKind):
+    """An enquiry from the website form."""
+
+    form_name = "enquiry"
+    record_class = Enquiry
+
+    def details(self, form: EnquiryForm):
+        return form.to_details(consents=form.consents())
+
+    def fingerprint(self, details) -> str:
+        return enquiry_fingerprint(details)
+
+    def find(self, details, fingerprint, token):
+        return find_enquiry(fingerprint, token)
+
+    def hold(self, details, **kwargs):
+        return quarantine.hold_enquiry(details, **kwargs)
+
+    def save(self, details, **kwargs):
+        return record_enquiry(details, received_via=ReceivedVia.WEBSITE, **kwargs)
+
+
 def handle_post(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     # A new post: the thank-you page must never show the reference of an earlier enquiry.
     request.session.pop(SESSION_KEY, None)
     request.session.pop(REPEAT_KEY, None)
     form = EnquiryForm(request.POST)
-    if spam.honeypot_filled(request.POST):
-        RejectedSubmission.count_post(spam.Reason.HONEYPOT)
+    received = receive(request, form, EnquiryPost())
+    if received.held:
         return held_response(page, request)
-
-    if form.is_valid():
-        details = form.to_details(consents=form.consents())
-        token = form.token.submission
-        fingerprint = enquiry_fingerprint(details)
-        # The same answers again are not a new send: no allowance used, nothing held.
-        enquiry = find_enquiry(fingerprint, token)
-        if enquiry is None and quarantine.find_held(fingerprint, token) is not None:
-            return held_response(page, request)
-        language = translation.get_language()
-        touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))
-        if enquiry is None and (reason := spam.hold_reason(request, form.token)):
-            found, created = quarantine.hold_enquiry(
-                details,
-                reason=reason,
-                submission_token=token,
-                language=language,
-                touches=touches,
-            )
-            if created:
-                RejectedSubmission.count_post(reason)
-            if not isinstance(found, Enquiry):
-                mark_submission_saved(request)
-                return held_response(page, request)
-            enquiry = found
-        created = False
-        if enquiry is None:
-            enquiry, created = record_enquiry(
-                details,
-                submission_token=token,
-                received_via=ReceivedVia.WEBSITE,
-                language=language,
-                touches=touches,
-            )
-        mark_submission_saved(request)
-        request.session[SESSION_KEY] = enquiry.pk
-        if not created:
-            request.session[REPEAT_KEY] = True
-        return HttpResponseSeeOther(thank_you_url(page, request))
-
-    if form.token is None:
-        # Missing, tampered with or too old: say so, keep the answers, issue a fresh token.
-        RejectedSubmission.count_post(spam.Reason.EXPIRED)
-    form.suggest_council()
-    return render_form(page, request, form)
+    if received.record is None:
+        form.suggest_council()
+        return render_form(page, request, form)
+    request.session[SESSION_KEY] = received.record.pk
+    if not received.created:
+        request.session[REPEAT_KEY] = True
+    return HttpResponseSeeOther(thank_you_url(page, request))
 
 
 def held_response(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
@@ -121,15 +103,6 @@ def held_response(page: EnquiryPage, request: HttpRequest) -> HttpResponse:
     checked (the same words for a held post and a discarded bot's post)."""
     request.session[SESSION_KEY] = HELD
     return HttpResponseSeeOther(thank_you_url(page, request))
-
-
-def landing_value(request: HttpRequest) -> str:
-    """The signed hidden landing for the form: this visit's tags when it landed on the form with
-    them, or the one posted back (when genuine) on a form shown again with errors."""
-    if request.method == "POST":
-        posted = request.POST.get(capture.LANDING_FIELD, "")
-        return posted if capture.read_landing(posted) else ""
-    return capture.landing_token(request)
 
 
 def render_form(page: EnquiryPage, request: HttpRequest, form: EnquiryForm) -> TemplateResponse:
@@ -142,7 +115,7 @@ def render_form(page: EnquiryPage, request: HttpRequest, form: EnquiryForm) -> T
             "council_script_data": form.script_data(),
             "not_sure": NOT_SURE,
             "landing_field": capture.LANDING_FIELD,
-            "landing_value": landing_value(request),
+            "landing_value": capture.landing_value(request),
         },
     )
 

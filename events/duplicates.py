@@ -1,6 +1,6 @@
 """One booking per address per event: finding the booking a repeated post already made.
 
-Built on the generic kit in `enquiry.duplicates`: a booking's fingerprint is the (original)
+Built on the generic kit in `core.duplicates`: a booking's fingerprint is the (original)
 event and the email address, taken under the same advisory lock as an enquiry's. Bookings are
 also serialised by the event's row lock (`events.services.lock_event`).
 """
@@ -11,7 +11,7 @@ import uuid
 
 from django.db.models import Q
 
-from enquiry.duplicates import keyed, normalised_text
+from core.duplicates import keyed, normalised_text
 
 from .models import Registration
 

@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from attribution.attribute import attribution_fields
 from core.localization import canonical
-from core.postcodes import outward_code
 from enquiry.models import HearAboutOption, KeepInTouchConsent
+from enquiry.services import person_fields
 from outbox.models import OutboxMessage
 
 from . import emails
@@ -115,15 +115,8 @@ def book(
                 created_at=received_at or now,
                 confirmed_at=now if confirmed else None,
                 language=language,
-                first_name=details.first_name,
-                last_name=details.last_name,
-                email=details.email,
-                phone=details.phone,
-                postcode=details.postcode,
-                postcode_district=outward_code(details.postcode),
+                **person_fields(details),
                 access_needs=details.access_needs,
-                heard_about=details.heard_about,
-                heard_about_label=details.heard_about.label if details.heard_about else "",
                 **attribution_fields(first, last),
             )
             record_consents(registration, details.consents, language, given_at=received_at or now)

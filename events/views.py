@@ -16,16 +16,12 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from attribution import capture
-from core import spam
-from core.errors import mark_submission_saved
 from core.http import HttpResponseSeeOther
 from core.localization import canonical, version_in
-from enquiry import quarantine
-from enquiry.models import RejectedSubmission
+from enquiry.submissions import PostKind, receive
 
 from . import emails
 from .duplicates import booking_fingerprint, find_booking
@@ -71,73 +67,50 @@ def booking_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     return response
 
 
+class BookingPost(PostKind):
+    """A booking for one event (one booking per address per event)."""
+
+    form_name = BOOKING
+    record_class = Registration
+
+    def __init__(self, event: EventPage) -> None:
+        self.event = event
+
+    def fingerprint(self, details) -> str:
+        return booking_fingerprint(self.event.pk, details.email)
+
+    def find(self, details, fingerprint, token):
+        return find_booking(self.event.pk, details.email, token)
+
+    def hold(self, details, **kwargs):
+        return hold_booking(self.event, details, **kwargs)
+
+    def save(self, details, **kwargs):
+        return book(self.event, details, **kwargs)
+
+
 def handle_post(page: EventPage, event: EventPage, request: HttpRequest) -> HttpResponse:
     # The booking this browser made before, if any: only then does the page link to cancelling.
     previous = request.session.pop(SESSION_KEY, None)
     request.session.pop(REPEAT_KEY, None)
     form = BookingForm(request.POST, event=event)
-    if spam.honeypot_filled(request.POST):
-        RejectedSubmission.count_post(RejectedSubmission.Reason.HONEYPOT, form=BOOKING)
+    try:
+        received = receive(request, form, BookingPost(event))
+    except BookingClosed:
+        return render_closed(page, request)
+    if received.held:
         return held_response(page, request)
-
-    if form.is_valid():
-        details = form.to_details()
-        token = form.token.submission
-        fingerprint = booking_fingerprint(event.pk, details.email)
-        # Booking again is not a new send: no allowance used, nothing held.
-        registration = find_booking(event.pk, details.email, token)
-        if registration is None and quarantine.find_held(fingerprint, token) is not None:
-            return held_response(page, request)
-        language = translation.get_language()
-        touches = capture.touches_for_enquiry(request, request.POST.get(capture.LANDING_FIELD))
-        if registration is None and (reason := spam.hold_reason(request, form.token, BOOKING)):
-            found, created = hold_booking(
-                event,
-                details,
-                reason=reason,
-                submission_token=token,
-                language=language,
-                touches=touches,
-            )
-            if created:
-                RejectedSubmission.count_post(reason, form=BOOKING)
-            if not isinstance(found, Registration):
-                mark_submission_saved(request)
-                return held_response(page, request)
-            registration = found
-        created = False
-        if registration is None:
-            try:
-                registration, created = book(
-                    event,
-                    details,
-                    submission_token=token,
-                    language=language,
-                    touches=touches,
-                )
-            except BookingClosed:
-                return render_closed(page, request)
-        mark_submission_saved(request)
-        request.session[SESSION_KEY] = registration.pk
-        if not created:
-            request.session[REPEAT_KEY] = {"same_browser": previous == registration.pk}
-        return HttpResponseSeeOther(confirmation_url(page, request))
-
-    if form.token is None:
-        RejectedSubmission.count_post(RejectedSubmission.Reason.EXPIRED, form=BOOKING)
-    return render_form(page, event, request, form)
+    if received.record is None:
+        return render_form(page, event, request, form)
+    request.session[SESSION_KEY] = received.record.pk
+    if not received.created:
+        request.session[REPEAT_KEY] = {"same_browser": previous == received.record.pk}
+    return HttpResponseSeeOther(confirmation_url(page, request))
 
 
 def held_response(page: EventPage, request: HttpRequest) -> HttpResponse:
     request.session[SESSION_KEY] = HELD
     return HttpResponseSeeOther(confirmation_url(page, request))
-
-
-def landing_value(request: HttpRequest) -> str:
-    if request.method == "POST":
-        posted = request.POST.get(capture.LANDING_FIELD, "")
-        return posted if capture.read_landing(posted) else ""
-    return capture.landing_token(request)
 
 
 def render_form(
@@ -151,7 +124,7 @@ def render_form(
             "error_summary": form.error_summary() if form.is_bound else [],
             "when": emails.when(page),
             "landing_field": capture.LANDING_FIELD,
-            "landing_value": landing_value(request),
+            "landing_value": capture.landing_value(request),
             "booking_url": page.get_url(request=request) + page.reverse_subpage("booking"),
             **places_context(event),
         },

@@ -28,7 +28,7 @@ from django.utils.crypto import salted_hmac
 LOCK_NAMESPACE = 7301
 # The HMAC's salt starts with this whatever module holds the code: stored fingerprints (on
 # enquiries and held posts) were made with it and must still match.
-SALT_PREFIX = "enquiry.duplicates"
+SALT_PREFIX = "core.duplicates"
 
 
 def normalised_text(value: str) -> str:
