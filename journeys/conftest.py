@@ -1,9 +1,10 @@
-"""Browser test fixtures: the demo site served on loopback, driven by Debian's headless Chromium.
+"""The journeys' fixtures: the demo site served on loopback, driven by Debian's headless Chromium.
 
 pytest-django's `live_server` forces `transactional_db`, which empties the database after every
 test; loading the demo content once per module and serving it from our own live-server thread
 keeps these tests quick. The conftest at the root orders browser tests last, because the demo
-content is committed outside any test transaction.
+content is committed outside any test transaction. Their helpers (axe-core, focus, target sizes)
+are in testkit/browser.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.test.testcases import LiveServerThread
 
-from conftest import restore_migrated_content
+from testkit.database import restore_migrated_content
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,8 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-# WCAG 2.0, 2.1 and 2.2, levels A and AA.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture(scope="session")
@@ -111,34 +110,19 @@ def phone(chromium):
         context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page with the WCAG A/AA rules and return its violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    return results.response["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-        for v in violations
-    )
-
-
 # --- Admin accounts (issue 7): staff signed in to the admin -------------------------------------
 
 
 @pytest.fixture(scope="session")
 def staff_sessions(demo_server, django_db_blocker) -> dict[str, str]:
     """A signed-in admin session, verified by the account's authenticator app, for each demo
-    account: the same mechanism as the test client's force_login (root conftest.py). Tests of
-    the sign-in itself go through the pages (test_admin_login.py)."""
+    account: the same mechanism as the test client's force_login (testkit/clients.py). Tests of
+    the sign-in itself go through the pages (test_staff_sign_in.py)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from conftest import StaffClient
     from home.demo.content import USERS
+    from testkit.clients import StaffClient
 
     sessions = {}
     with django_db_blocker.unblock():
@@ -166,3 +150,15 @@ def sign_in_as(demo_server, staff_sessions):
         )
 
     return sign_in
+
+
+@pytest.fixture
+def analytics_configured(settings):
+    """Google Analytics configured in the live server (same process) for one test."""
+    from testkit.analytics import reload_analytics
+
+    settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID = "G-TEST123"
+    reload_analytics()
+    yield
+    del settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID
+    reload_analytics()

@@ -11,8 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 
-from .conftest import axe_violations, describe
-from .test_enquiry_form import assert_target_size, focused
+from testkit.browser import assert_target_size, axe_violations, describe, focused
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

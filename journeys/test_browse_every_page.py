@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import axe_violations, describe
+from testkit.browser import axe_violations, describe
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from home.demo.content import DEMO_PASSWORD
-from tests.browser.test_cookie_banner import analytics_configured  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -109,7 +108,7 @@ def log_in(page, base: str, username: str = "admin") -> None:
     """The real sign-in, so its pages are checked under the admin's policy too: the password,
     then the code from the demo account's authenticator app."""
     from accounts.demo import DEMO_TOTP_KEY
-    from tests.browser.test_admin_login import app_code
+    from testkit.browser import app_code
 
     page.goto(f"{base}/admin/login/")
     page.fill("#id_username", username)
@@ -152,9 +151,9 @@ def video_page(demo_server, django_db_blocker):
     before any test's transaction starts, so the live server sees it, and removed after."""
     from wagtail.models import Locale
 
-    from core.factories import stream
-    from home.factories import StandardPageFactory
+    from core.tests.factories import stream
     from home.models import HomePage
+    from home.tests.factories import StandardPageFactory
 
     videos = [
         ("Becoming a foster carer", "https://www.youtube.com/watch?v=aBcDeFgHiJk"),

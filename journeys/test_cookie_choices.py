@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import axe_violations, describe
+from testkit.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -86,18 +86,6 @@ def test_works_with_javascript_off(chromium, demo_server):
         assert page.get_by_label("Do not keep a note of where my visit came from").is_checked()
     finally:
         context.close()
-
-
-@pytest.fixture
-def analytics_configured(settings):
-    """Google Analytics configured in the live server (same process) for one test."""
-    from tests.test_consent import _reload_analytics
-
-    settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID = "G-TEST123"
-    _reload_analytics()
-    yield
-    del settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID
-    _reload_analytics()
 
 
 def test_nothing_leaves_the_site_before_consent(page, demo_server, analytics_configured):

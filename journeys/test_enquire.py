@@ -10,15 +10,20 @@ import re
 import pytest
 from django.core.cache import cache
 
-from .conftest import axe_violations, describe
+from testkit.browser import (
+    EMAIL_DOMAIN,
+    assert_target_size,
+    axe_violations,
+    describe,
+    fill_by_pointer,
+    focused,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 FORM = "/enquire/"
 THANK_YOU = "/enquire/thank-you/"
 REFERENCE = re.compile(r"HUB-\d{4}-\d{6}")
-# Addresses the enquiries made here use, so each test can remove what it sent.
-EMAIL_DOMAIN = "browser-test.example.org"
 
 
 @pytest.fixture(autouse=True)
@@ -42,30 +47,6 @@ def _clean_slate(demo_server, django_db_blocker):
         sent.delete()
 
 
-def focused(page) -> dict:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const style = getComputedStyle(el);
-            const box = el.getBoundingClientRect();
-            return {
-                id: el.id,
-                tag: el.tagName.toLowerCase(),
-                name: el.getAttribute('name'),
-                type: el.getAttribute('type'),
-                href: el.getAttribute('href'),
-                classes: el.className,
-                inHeader: !!el.closest('header'),
-                checked: !!el.checked,
-                outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-                shadow: style.boxShadow !== 'none',
-                width: box.width,
-                height: box.height,
-            };
-        }"""
-    )
-
-
 def tab_to(page, matches, limit: int = 80) -> dict:
     """Press Tab until the focused element matches; every stop on the way must show its focus,
     and the hidden honeypot must never be one of them."""
@@ -86,10 +67,6 @@ def field(element_id: str):
 
 def group(name: str):
     return lambda current: current["name"] == name
-
-
-def assert_target_size(current: dict) -> None:
-    assert current["width"] >= 24 and current["height"] >= 24, f"{current} is under 24x24px"
 
 
 def test_keyboard_only_enquiry_from_the_home_page(page, demo_server, django_db_blocker):
@@ -226,18 +203,6 @@ def test_form_with_errors_has_no_axe_violations_and_the_summary_has_focus(
     summary.locator('a[href="#spare_bedroom_0"]').click()
     assert tab.evaluate("document.activeElement.id") == "spare_bedroom_0"
     assert tab.locator("#spare_bedroom_0").is_visible()
-
-
-def fill_by_pointer(tab, phone: str = "0115 496 0000") -> None:
-    """Fill every answer the way a mouse or touch user would (no keyboard journey)."""
-    tab.fill("#first_name", "Jo")
-    tab.fill("#last_name", "Adeyemi")
-    tab.fill("#email", f"jo@{EMAIL_DOMAIN}")
-    tab.fill("#phone", phone)
-    tab.fill("#postcode", "NG1 5AA")
-    tab.get_by_label("Yes", exact=True).check()
-    tab.get_by_label("Email", exact=True).check()
-    tab.get_by_label("Any time").check()
 
 
 @pytest.mark.parametrize("device", ["page", "phone"])

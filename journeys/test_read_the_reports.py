@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from attribution.report_views import REPORTS
-from tests.browser.conftest import axe_violations, describe
+from testkit.browser import axe_violations, describe
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from .conftest import axe_violations, describe
-from .test_enquiry_form import fill_by_pointer
+from testkit.browser import axe_violations, describe, fill_by_pointer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -4,13 +4,9 @@ recovery-code and code pages (with and without an error)."""
 
 from __future__ import annotations
 
-import time
-from base64 import b32decode
-
 import pytest
-from django_otp.oath import TOTP
 
-from tests.browser.conftest import axe_violations, describe
+from testkit.browser import app_code, axe_violations, describe
 
 # django_db: pytest-django creates the test database only for runs that include such a test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -33,13 +29,6 @@ def officer(demo_server, django_db_blocker):
     yield user
     with django_db_blocker.unblock():
         user.delete()
-
-
-def app_code(key: str, steps_ahead: int = 0) -> str:
-    """What an authenticator app shows for this key (django-otp's own TOTP)."""
-    totp = TOTP(b32decode(key.replace(" ", "")))
-    totp.time = time.time() + 30 * steps_ahead
-    return f"{totp.token():06d}"
 
 
 def assert_accessible(page) -> None:

@@ -14,8 +14,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from attribution.consent import COOKIE_NAME
-
-from .conftest import axe_violations, describe
+from testkit.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from .conftest import axe_violations, describe
+from testkit.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -1,14 +1,19 @@
-"""Helpers for the enquiry admin tests (their fixtures are in tests/conftest.py)."""
+"""The admin as the tests of several apps drive it: the council teams' groups, permissions, the
+enquiry list and its export, the staff's enquiry form, and a refused page. (Their fixtures,
+`councils`, `people` and `enquiries`, are in testkit/fixtures.py.)"""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import uuid
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from councils.models import CouncilTeam
-from tests.markup import parse
+from testkit.html import parse
 
 REFERENCE_RE = re.compile(r"HUB-\d{4}-\d{6}")
 WEBHOOK_SECRET = "s" * 40
@@ -20,6 +25,16 @@ def fostering_group(council) -> Group:
 
 def comms_group(council) -> Group:
     return CouncilTeam.objects.get(council=council, role=CouncilTeam.Role.COMMS).group
+
+
+def grant(user, *names: str):
+    """Give the user admin access and these permissions ("app_label.codename")."""
+    for name in ("wagtailadmin.access_admin", *names):
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
 
 
 def listed(response) -> list[str]:
@@ -47,3 +62,30 @@ def assert_refused(response) -> None:
     assert response.status_code in (302, 403), response.status_code
     if response.status_code == 302:
         assert response.url == reverse("wagtailadmin_home")
+
+
+def read_csv(response) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())  # so that Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def staff_enquiry(**changes) -> dict:
+    """A filled-in "Record an enquiry" form, as first shown (each call: a new form token)."""
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "received_via": "phone",
+        "first_name": "Jo",
+        "last_name": "Bloggs",
+        "email": "jo@example.org",
+        "phone": "01632 960001",
+        "postcode": "DE1 2AB",
+        "council": "derby",
+        "spare_bedroom": "yes",
+        "contact_method": "phone",
+        "contact_time": "evening",
+        "question": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

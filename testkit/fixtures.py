@@ -1,4 +1,8 @@
-"""Fixtures shared by the tests: the site's home page and people in each role."""
+"""Fixtures shared by the tests of every app: the site's home page and people in each role.
+
+A pytest plugin, registered by the root conftest.py (`pytest_plugins`), so every `<app>/tests/`
+and the journeys see these fixtures.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry
-from tests.enquiry_admin_support import comms_group, fostering_group
+from enquiry.tests.factories import EnquiryFactory
+from testkit.admin import comms_group, fostering_group
+from testkit.clients import ADMIN_PASSWORD, signed_in
 
 
 @pytest.fixture
 def home(db):
     """The default site's home page (created by migration home/0002)."""
-    from core.factories import default_home
+    from core.tests.factories import default_home
 
     return default_home()
 
@@ -45,7 +50,7 @@ def enquiry_page(home):
     appear only while the hub has a live enquiry page."""
     from wagtail.models import Site
 
-    from enquiry.factories import EnquiryPageFactory
+    from enquiry.tests.factories import EnquiryPageFactory
     from home.models import HubSettings
 
     page = EnquiryPageFactory(parent=home)
@@ -113,9 +118,18 @@ def enquiries(councils):
     return made
 
 
-# --- Admin accounts (issue 7): someone who signs in to the admin with a password ----------------
+@pytest.fixture
+def client_as(people):
+    """client_as("derby"): a client of its own, signed in (both steps) as that person of
+    `people`: one signed-in client per role, several at once if a test needs them."""
 
-ADMIN_PASSWORD = "a-long-enough-password"
+    def sign_in(role: str, *, second_factor: bool = True):
+        return signed_in(people[role], second_factor=second_factor)
+
+    return sign_in
+
+
+# --- Admin accounts (issue 7): someone who signs in to the admin with a password ----------------
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.postgres import free_port
+from testkit.postgres import free_port
 
 INSTALL_HINT = (
     "The tests need Redis. Either install its server (`apt-get install -y redis-server`; the "

@@ -18,8 +18,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS
-from tests.conftest import ADMIN_PASSWORD
-from tests.markup import parse
+from testkit.clients import ADMIN_PASSWORD
+from testkit.html import parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_login_failures")]
 
@@ -167,7 +167,7 @@ def test_production_counts_in_the_security_cache_which_is_redis():
     import os
     import sys
 
-    from tests.test_production_settings import BASE_DIR, PRODUCTION_ENV
+    from testkit.production import BASE_DIR, PRODUCTION_ENV
 
     env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings.production")

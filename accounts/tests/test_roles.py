@@ -18,10 +18,10 @@ from wagtail.test.utils.form_data import (
 )
 
 from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
-from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import CouncilTeam
-from fostering_types.factories import FosteringTypePageFactory
-from home.factories import StandardPageFactory
+from councils.tests.factories import CouncilFactory, CouncilPageFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
+from home.tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 

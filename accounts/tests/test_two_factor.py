@@ -25,9 +25,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
 from accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_KEY_HEX, give_demo_app
-from tests.conftest import ADMIN_PASSWORD
-from tests.enquiry_admin_support import assert_refused
-from tests.markup import parse
+from testkit.admin import assert_refused
+from testkit.clients import ADMIN_PASSWORD
+from testkit.html import parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_login_failures")]
 
@@ -356,7 +356,7 @@ def test_a_superuser_resets_a_lost_app_and_it_is_recorded(app, recovery, superus
 
     admin = Client()
     admin.force_login(superuser)
-    from conftest import verify_session
+    from testkit.clients import verify_session
 
     verify_session(admin.session, superuser)
     listing = admin.get(reverse("wagtailusers_users:index"))

@@ -18,7 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from tests.markup import parse
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from .classification import Channel
-from .models import Campaign, SpendEntry
+from attribution.classification import Channel
+from attribution.models import Campaign, SpendEntry
 
 
 class CampaignFactory(DjangoModelFactory):
@@ -50,7 +50,7 @@ class AttributedEnquiryFactory(DjangoModelFactory):
     For report fixtures only: pass `created_at`, `council`, `campaign` (owner and owning council
     follow from it), `channel`, `first_channel`, `heard_about` and milestone dates
     (`contacted_on`, `visit_done_on`, `application_on`, `approved_on` ...). Enquiries people
-    make go through `enquiry.services.record_enquiry` (see `enquiry.factories.EnquiryFactory`).
+    make go through `enquiry.services.record_enquiry` (see `enquiry.tests.factories.EnquiryFactory`).
     """
 
     reference = factory.Sequence(lambda n: f"TEST-{n:06d}")

@@ -21,11 +21,11 @@ from PIL import Image
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.roles import MARKETING_LEADS, sync_roles
-from attribution.factories import CampaignFactory, SpendEntryFactory
 from attribution.models import Campaign
-from home.factories import StandardPageFactory
-from tests.enquiry_admin_support import assert_refused
-from tests.markup import parse
+from attribution.tests.factories import CampaignFactory, SpendEntryFactory
+from home.tests.factories import StandardPageFactory
+from testkit.admin import assert_refused
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -423,8 +423,8 @@ def test_sync_roles_stays_idempotent_with_campaign_permissions(councils):
 
 
 def test_a_campaign_that_brought_enquiries_cannot_be_deleted(people, campaigns, client):
-    from enquiry.factories import EnquiryFactory
     from enquiry.models import Enquiry
+    from enquiry.tests.factories import EnquiryFactory
 
     campaign = campaigns["derby"]
     enquiry = EnquiryFactory(council=campaign.council)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from django.template import engines
 from django.test import Client
 from django.utils.cache import has_vary_header
 
 from attribution import consent
 from attribution.consent_views import ConsentVaryMiddleware
-from enquiry.factories import EnquiryFactory
+from enquiry.tests.factories import EnquiryFactory
 from enquiry.views import SESSION_KEY
-from home.factories import PolicyPageFactory, StandardPageFactory
+from home.tests.factories import PolicyPageFactory, StandardPageFactory
+from testkit.analytics import reload_analytics
 
 pytestmark = pytest.mark.django_db
 
@@ -37,25 +37,14 @@ def pages(home):
     }
 
 
-def _reload_analytics() -> None:
-    """django-analytical picks its services when its tags load and templates are cached
-    compiled: both must start afresh when the configured service changes."""
-    from analytical.templatetags import analytical
-
-    analytical.template_nodes = analytical._load_template_nodes()
-    for loader in engines["django"].engine.template_loaders:
-        if hasattr(loader, "reset"):
-            loader.reset()
-
-
 @pytest.fixture
 def analytics_service(settings):
     """Google Analytics configured, as an operator would in production settings."""
     settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID = GTAG_ID
-    _reload_analytics()
+    reload_analytics()
     yield GTAG_ID
     del settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID
-    _reload_analytics()
+    reload_analytics()
 
 
 def soup(response) -> BeautifulSoup:

@@ -23,10 +23,10 @@ from attribution import capture
 from attribution.classification import RULESET_VERSION
 from attribution.consent import COOKIE_NAME as CHOICES_COOKIE
 from attribution.models import Campaign
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry
-from tests.test_enquiry_admin import staff_enquiry
+from enquiry.tests.factories import EnquiryFactory, HearAboutOptionFactory
+from testkit.admin import staff_enquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from attribution.factories import CampaignFactory
-from councils.factories import CouncilFactory
-from home.factories import StandardPageFactory
+from attribution.tests.factories import CampaignFactory
+from councils.tests.factories import CouncilFactory
+from home.tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 

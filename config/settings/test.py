@@ -1,6 +1,6 @@
 """Fast, deterministic test settings on a real PostgreSQL.
 
-The test harness (tests/postgres.py) starts a throwaway PostgreSQL server from the machine's
+The test harness (testkit/postgres.py) starts a throwaway PostgreSQL server from the machine's
 binaries, or uses DATABASE_URL when it is set, and fills in HOST/PORT/USER at session start.
 """
 
@@ -8,7 +8,7 @@ import os
 
 import dj_database_url
 
-from tests.redis_server import worker_redis_url
+from testkit.redis_server import worker_redis_url
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
@@ -39,7 +39,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "CRITICAL"}}
 
 # --- Serving: the cache is Redis, as in production (django-redis) ------------------------------
-# The harness (tests/redis_server.py) starts a private redis-server per test process and fills in
+# The harness (testkit/redis_server.py) starts a private redis-server per test process and fills in
 # LOCATION at session start, or REDIS_URL names a server. Each pytest-xdist worker gets its own
 # key prefix and, on a shared REDIS_URL server, its own database number, so one worker's
 # cache.clear() (FLUSHDB) never empties another's. Unlike production, errors are raised: a test

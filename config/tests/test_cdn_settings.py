@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.frontend_cache import frontend_cache_from_env
-from tests.test_production_settings import run_check
+from testkit.production import run_check
 
 
 def test_no_cdn_by_default():

@@ -1,6 +1,6 @@
 """The factories every app's page factories build on: default parents, images and StreamField JSON.
 
-The home app's own pages have theirs in `core/factories.py`; each feature app keeps its own.
+The home app's own pages have theirs in `home/tests/factories.py`; each feature app keeps its own.
 
 Page factories build under a sensible parent by default (the default site's home page, or the
 one index page of their kind under it, created when missing), so `StoryPageFactory()` just works;

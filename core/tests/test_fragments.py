@@ -22,10 +22,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from core import fragments
-from core.factories import ImageFactory, image_block, stream
+from core.tests.factories import ImageFactory, image_block, stream
 from home import page_cache
-from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
 from home.models import HubSettings, NavigationSettings
+from home.tests.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 

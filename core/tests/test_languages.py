@@ -23,16 +23,17 @@ from wagtail_localize.models import LocaleSynchronization, Translation
 
 from config.languages import content_languages
 from core.localization import canonical, ensure_locales, synchronise_trees
-from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
-from enquiry.factories import EnquiryPageFactory, HearAboutOptionFactory
+from councils.tests.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
 from enquiry.models import Enquiry, HearAboutOption
+from enquiry.tests.factories import EnquiryPageFactory, HearAboutOptionFactory
 from events.emails import cancel_url
-from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import EventPage, Registration
 from events.services import BookingDetails, book
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
 from home.demo.translations import translate_page
-from home.factories import (
+from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
+from home.tests.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
     PolicyPageFactory,
@@ -41,7 +42,6 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, HubSettingsTranslation, NavigationSettings
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -597,7 +597,7 @@ def test_events_listings_in_polish_count_places_booked_in_any_language(client, p
 def test_the_regional_report_splits_enquiries_by_language(home):
     from attribution.reports.base import ReportFilters
     from attribution.reports.regional import regional_vs_local
-    from enquiry.factories import EnquiryFactory
+    from enquiry.tests.factories import EnquiryFactory
 
     for language, count in (("en-gb", 3), ("pl", 2), ("ur", 1)):
         for _ in range(count):

@@ -25,12 +25,12 @@ from core.bidi import isolate_ltr
 from core.dates import day_date, long_date
 from core.localization import synchronise_trees
 from enquiry.emails import plain_text
-from enquiry.factories import EnquiryFactory, EnquiryPageFactory
+from enquiry.tests.factories import EnquiryFactory, EnquiryPageFactory
 from events.emails import when
-from events.factories import EventIndexPageFactory, EventPageFactory
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
 from home.demo.translations import translate_page
-from home.factories import PolicyPageFactory
 from home.models import HubSettings
+from home.tests.factories import PolicyPageFactory
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ from wagtail import blocks
 from wagtail.models import Site
 
 from core.blocks import LinkBlock, is_safe_link
-from councils.factories import CouncilPageFactory
-from home.factories import StandardPageFactory
+from councils.tests.factories import CouncilPageFactory
 from home.models import HubSettings, NavigationSettings
-
-from .markup import parse
+from home.tests.factories import StandardPageFactory
+from testkit.html import parse
 
 
 @pytest.mark.parametrize(

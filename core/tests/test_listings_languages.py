@@ -24,14 +24,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Site
 
-from core.factories import ImageFactory, stream
 from core.localization import synchronise_trees
-from councils.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
-from enquiry.factories import EnquiryPageFactory
-from events.factories import EventIndexPageFactory, EventPageFactory
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from core.tests.factories import ImageFactory, stream
+from councils.tests.factories import CouncilFactory, CouncilIndexPageFactory, CouncilPageFactory
+from enquiry.tests.factories import EnquiryPageFactory
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
 from home.demo.translations import translate_page
-from home.factories import (
+from home.models import HubSettings, NavigationSettings
+from home.tests.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
     PolicyPageFactory,
@@ -40,7 +41,6 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from PIL import features
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from core.factories import ImageFactory, image_block, stream
 from core.pages import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
-from home.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
+from core.tests.factories import ImageFactory, image_block, stream
 from home.models import HubSettings
+from home.tests.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Web processes keep no state of their own: what one process counts or stores, every other sees.
 
 The cache (and with it the rate limits and the session cache) is a real Redis server
-(tests/redis_server.py), as in production; media go to S3-compatible storage when configured;
+(testkit/redis_server.py), as in production; media go to S3-compatible storage when configured;
 the reports read from the replica when there is one.
 """
 
@@ -144,7 +144,7 @@ def object_store():
     import boto3
     from moto.server import ThreadedMotoServer
 
-    from tests.postgres import free_port
+    from testkit.postgres import free_port
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

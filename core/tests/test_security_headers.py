@@ -19,13 +19,13 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
-from enquiry.factories import HearAboutOptionFactory
+from councils.tests.factories import CouncilIndexPageFactory, CouncilPageFactory
+from enquiry.tests.factories import HearAboutOptionFactory
 from events import emails
-from events.factories import EventIndexPageFactory, EventPageFactory
 from events.services import BookingDetails, book
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.factories import (
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from home.tests.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
     PolicyPageFactory,
@@ -34,7 +34,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from tests.test_consent import _reload_analytics
+from testkit.analytics import reload_analytics
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +154,9 @@ def test_the_server_error_page_style_is_allowed_by_its_hash(client, home):
 def test_analytics_origins_are_allowed_only_when_the_service_is_configured(client, home):
     assert not any("google" in s for s in sources(csp(client.get("/"))))
     with override_settings(GOOGLE_ANALYTICS_GTAG_PROPERTY_ID="G-TEST123"):
-        _reload_analytics()
+        reload_analytics()
         policy = csp(client.get("/"))
-    _reload_analytics()
+    reload_analytics()
     assert "https://*.googletagmanager.com" in policy["script-src"]
     assert "https://*.google-analytics.com" in policy["connect-src"]
     assert "https://*.google-analytics.com" in policy["img-src"]
@@ -176,9 +176,9 @@ def test_consented_analytics_scripts_are_allowed_by_their_hashes(client, home):
 
     client.cookies[COOKIE_NAME] = "analytics:yes"
     with override_settings(GOOGLE_ANALYTICS_GTAG_PROPERTY_ID="G-TEST123"):
-        _reload_analytics()
+        reload_analytics()
         response = client.get("/")
-    _reload_analytics()
+    reload_analytics()
     policy = csp(response)
     scripts = BeautifulSoup(response.content, "html.parser").find_all("script")
     gtag = [s for s in scripts if "googletagmanager" in (s.get("src") or "") or "gtag(" in s.text]
@@ -359,7 +359,7 @@ def production(monkeypatch):
     import importlib
     import sys
 
-    from tests.test_production_settings import PRODUCTION_ENV
+    from testkit.production import PRODUCTION_ENV
 
     for key, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(key, value)

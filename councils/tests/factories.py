@@ -12,9 +12,8 @@ import string
 import factory
 from factory.django import DjangoModelFactory
 
-from core.factories import BasePageFactory, child_index, rich_text, stream
-
-from .models import Council, CouncilIndexPage, CouncilPage
+from core.tests.factories import BasePageFactory, child_index, rich_text, stream
+from councils.models import Council, CouncilIndexPage, CouncilPage
 
 
 def district_prefix(n: int) -> str:

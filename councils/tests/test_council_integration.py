@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, sync_roles
-from councils.factories import CouncilFactory
+from councils.tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from accounts.roles import HUB_COMMS, sync_roles
-from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import CouncilPage, CouncilTeam
-
-from .markup import parse
+from councils.tests.factories import CouncilFactory, CouncilPageFactory
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

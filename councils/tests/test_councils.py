@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from councils.factories import CouncilFactory, CouncilPageFactory
 from councils.models import Council, CouncilPage
+from councils.tests.factories import CouncilFactory, CouncilPageFactory
 
 
 def valid_council(**fields) -> Council:

@@ -5,8 +5,8 @@ from wagtail.models import Site
 
 from enquiry.models import EnquiryPage
 from home.demo.loader import DemoLoader
-from home.factories import StandardPageFactory
 from home.models import HubSettings, NavigationSettings
+from home.tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 

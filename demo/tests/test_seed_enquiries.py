@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from attribution.models import Campaign, SpendEntry
-from enquiry.factories import HearAboutOptionFactory
 from enquiry.models import JOURNEY, MILESTONE_FIELDS, Enquiry, Stage
+from enquiry.tests.factories import HearAboutOptionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from core.factories import BasePageFactory
-
-from .models import (
+from core.tests.factories import BasePageFactory
+from enquiry.models import (
     ContactMethod,
     ContactTime,
     EnquiryPage,
@@ -19,7 +18,7 @@ from .models import (
     ReceivedVia,
     SpareBedroom,
 )
-from .services import EnquiryDetails, record_enquiry
+from enquiry.services import EnquiryDetails, record_enquiry
 
 
 class EnquiryPageFactory(BasePageFactory):

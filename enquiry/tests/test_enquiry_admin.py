@@ -20,7 +20,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from enquiry.admin_forms import KEEP_IN_TOUCH_SCRIPT, EnquiryAnonymised, EnquiryDetailsEditForm
-from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.forms import EnquiryDetailsForm
 from enquiry.models import (
     Enquiry,
@@ -31,16 +30,18 @@ from enquiry.models import (
     RejectedSubmission,
     Stage,
 )
-from fostering_types.factories import FosteringTypePageFactory
+from enquiry.tests.factories import EnquiryFactory, HearAboutOptionFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 from outbox.models import OutboxMessage
-from tests.enquiry_admin_support import (
+from testkit.admin import (
     REFERENCE_RE,
     WEBHOOK_SECRET,
     assert_refused,
     index_url,
     listed,
+    staff_enquiry,
 )
-from tests.markup import parse
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -550,26 +551,6 @@ def test_a_stage_change_or_handover_made_meanwhile_survives_an_edit(
 
 
 # --- Recording an enquiry that came by phone, email or in person ---------------------------------
-
-
-def staff_enquiry(**changes) -> dict:
-    """A filled-in "Record an enquiry" form, as first shown (each call: a new form token)."""
-    data = {
-        "submission_token": str(uuid.uuid4()),
-        "received_via": "phone",
-        "first_name": "Jo",
-        "last_name": "Bloggs",
-        "email": "jo@example.org",
-        "phone": "01632 960001",
-        "postcode": "DE1 2AB",
-        "council": "derby",
-        "spare_bedroom": "yes",
-        "contact_method": "phone",
-        "contact_time": "evening",
-        "question": "",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def test_staff_record_a_phone_enquiry(people, councils, client):

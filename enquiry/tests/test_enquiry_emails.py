@@ -3,8 +3,8 @@
 import pytest
 from wagtail.models import Site
 
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory
+from councils.tests.factories import CouncilFactory
+from enquiry.tests.factories import EnquiryFactory
 from home.models import HubSettings
 from outbox.models import OutboxMessage
 

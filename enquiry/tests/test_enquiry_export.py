@@ -7,7 +7,6 @@ spreadsheet would run as a formula gets a leading apostrophe.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -17,12 +16,10 @@ from openpyxl import load_workbook
 
 from core.exports import neutralise_formula
 from enquiry.exports import EXPORT_HEADINGS
-from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.models import Stage
-from fostering_types.factories import FosteringTypePageFactory
-from tests.enquiry_admin_support import (
-    index_url,
-)
+from enquiry.tests.factories import EnquiryFactory, HearAboutOptionFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
+from testkit.admin import index_url, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +50,6 @@ HOSTILE = {
 )
 def test_neutralise_formula(value, expected):
     assert neutralise_formula(value) == expected
-
-
-def read_csv(response) -> list[dict[str, str]]:
-    assert response.status_code == 200
-    raw = b"".join(response.streaming_content)
-    assert raw.startswith("\ufeff".encode())  # so that Excel reads UTF-8
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def read_xlsx(response) -> list[dict[str, object]]:

@@ -19,16 +19,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
-from councils.factories import CouncilFactory
-from enquiry.factories import HearAboutOptionFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.forms import NOT_SURE
 from enquiry.models import Enquiry, KeepInTouchConsent
 from enquiry.public_forms import CONSENT_WORDING
-from fostering_types.factories import FosteringTypePageFactory
-from home.factories import PolicyPageFactory
+from enquiry.tests.factories import HearAboutOptionFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 from home.models import HubSettings
+from home.tests.factories import PolicyPageFactory
 from outbox.models import OutboxMessage
-from tests.markup import clean, parse
+from testkit.html import clean, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -18,16 +18,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from enquiry.admin_views import EnquiryPermissionPolicy
-from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, Stage
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
-from tests.enquiry_admin_support import (
-    assert_refused,
-    fostering_group,
-    index_url,
-    listed,
-)
-from tests.markup import parse
+from testkit.admin import assert_refused, fostering_group, index_url, listed
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -285,7 +280,7 @@ def test_outgoing_messages_are_shown_only_with_their_enquiry(people, enquiries, 
 
 
 def test_a_council_with_no_enquiries_sees_an_empty_list(people, make_user, client):
-    from councils.factories import CouncilFactory
+    from councils.tests.factories import CouncilFactory
 
     EnquiryFactory(council=None)
     lonely = make_user("lonely", fostering_group(CouncilFactory(name="Rutland County Council")))

@@ -24,7 +24,7 @@ from django.test import Client, override_settings
 from core import spam
 from enquiry.models import Enquiry, HeldSubmission, RejectedSubmission
 from outbox.models import OutboxMessage
-from tests.markup import clean
+from testkit.html import clean
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,10 @@ from django.utils import timezone
 
 from enquiry import imports
 from enquiry.admin_forms import StageChangeForm
-from enquiry.factories import EnquiryFactory
 from enquiry.models import ClosedReason, Enquiry, EnquiryHistory, Stage
-from tests.enquiry_admin_support import index_url
-from tests.markup import parse
-from tests.test_enquiry_export import read_csv
+from enquiry.tests.factories import EnquiryFactory
+from testkit.admin import index_url, read_csv
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

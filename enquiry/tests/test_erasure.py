@@ -9,14 +9,15 @@ import re
 import pytest
 from django.core import mail
 
-from conftest import StaffClient
 from enquiry.data_protection import erase_person, subject_access_export
-from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, ErasureRecord, KeepInTouchConsent, Stage
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
 from outbox.tasks import deliver
-from tests.test_outbox import set_hub_inbox
-from tests.test_subject_access import WORDING, grant
+from testkit.admin import grant
+from testkit.clients import StaffClient
+from testkit.enquiries import WORDING
+from testkit.outbox import set_hub_inbox
 
 pytestmark = pytest.mark.django_db
 

@@ -21,15 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Site
 
-from councils.factories import CouncilFactory
-from enquiry.factories import HearAboutOptionFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry
+from enquiry.tests.factories import HearAboutOptionFactory
 from events.emails import cancel_token
-from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
-from home.factories import PolicyPageFactory
+from events.tests.factories import EventPageFactory
 from home.models import HubSettings
+from home.tests.factories import PolicyPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import HUB_ENQUIRY, sync_roles
-from enquiry.factories import HearAboutOptionFactory
 from enquiry.models import HearAboutOption
+from enquiry.tests.factories import HearAboutOptionFactory
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ clock restarts or the permission ends, and the history says so."""
 import pytest
 from django.urls import reverse
 
-from enquiry.factories import EnquiryFactory
 from enquiry.models import EnquiryHistory
-from tests.enquiry_admin_support import assert_refused
-from tests.markup import parse
+from enquiry.tests.factories import EnquiryFactory
+from testkit.admin import assert_refused
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

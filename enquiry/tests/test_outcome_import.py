@@ -15,12 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enquiry import imports
-from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, EnquiryHistory, Stage
-from tests.enquiry_admin_support import (
-    assert_refused,
-)
-from tests.markup import parse
+from enquiry.tests.factories import EnquiryFactory
+from testkit.admin import assert_refused
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -22,18 +22,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attribution.models import Campaign
-from conftest import StaffClient
 from enquiry import quarantine
 from enquiry.data_protection import erase_person, preview_erasure, subject_access_export
 from enquiry.models import Enquiry, EnquiryHistory, HeldSubmission, RejectedSubmission
 from enquiry.services import record_enquiry
 from events import emails
-from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
+from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from tests.enquiry_admin_support import assert_refused
-from tests.markup import parse
+from testkit.admin import assert_refused
+from testkit.clients import StaffClient
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

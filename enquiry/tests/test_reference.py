@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from enquiry.factories import EnquiryFactory
 from enquiry.models import Enquiry, ReferenceCounter
 from enquiry.services import record_enquiry
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

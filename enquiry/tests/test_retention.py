@@ -13,9 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from councils.factories import CouncilFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.data_protection import apply_retention, months_before
-from enquiry.factories import EnquiryFactory, HearAboutOptionFactory
 from enquiry.models import (
     ClosedReason,
     Enquiry,
@@ -23,29 +22,15 @@ from enquiry.models import (
     KeepInTouchConsent,
     Stage,
 )
-from fostering_types.factories import FosteringTypePageFactory
+from enquiry.tests.factories import EnquiryFactory, HearAboutOptionFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 from outbox.models import OutboxMessage
-from tests.test_outbox import set_hub_inbox
+from testkit.enquiries import closed, months_ago
+from testkit.outbox import set_hub_inbox
 
 pytestmark = pytest.mark.django_db
 
 WORDING = "Email me about events and news about fostering. I can stop this at any time."
-
-
-def months_ago(months: int):
-    return months_before(timezone.localdate(), months)
-
-
-def closed(months: int, **fields) -> Enquiry:
-    enquiry = EnquiryFactory(**fields)
-    enquiry.move_to(Stage.CONTACTED, on=months_ago(months + 2), note="Called Sam at home")
-    enquiry.move_to(
-        Stage.CLOSED,
-        on=months_ago(months),
-        closed_reason=ClosedReason.NOT_PROCEEDING,
-        note="Sam is moving abroad",
-    )
-    return enquiry
 
 
 def snapshot() -> list:

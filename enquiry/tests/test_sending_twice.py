@@ -22,16 +22,16 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry, HeldSubmission
 from enquiry.services import record_enquiry
+from enquiry.tests.factories import EnquiryFactory
 from events import emails
-from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book, cancel
+from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from tests.markup import parse
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

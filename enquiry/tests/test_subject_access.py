@@ -10,34 +10,25 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 
 from accounts.roles import MARKETING_LEADS, sync_roles
-from conftest import StaffClient
-from councils.factories import CouncilFactory
 from councils.models import CouncilTeam
+from councils.tests.factories import CouncilFactory
 from enquiry.data_protection import subject_access_csv, subject_access_export
-from enquiry.factories import EnquiryFactory
 from enquiry.models import ClosedReason, Enquiry, Stage
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
-from tests.test_outbox import set_hub_inbox
+from testkit.admin import grant
+from testkit.clients import StaffClient
+from testkit.enquiries import WORDING
+from testkit.outbox import set_hub_inbox
 
 pytestmark = [
     pytest.mark.django_db,
 ]
 
 URL = "/admin/personal-data/"
-WORDING = "Email me news about fostering events. I can stop this at any time."
-
-
-def grant(user, *names: str):
-    for name in ("wagtailadmin.access_admin", *names):
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return user
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from core.factories import BasePageFactory, child_index
-
-from .models import EventFormat, EventIndexPage, EventPage, EventType
+from core.tests.factories import BasePageFactory, child_index
+from events.models import EventFormat, EventIndexPage, EventPage, EventType
 
 
 class EventIndexPageFactory(BasePageFactory):

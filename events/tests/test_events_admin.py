@@ -18,12 +18,12 @@ from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
 from accounts.roles import sync_roles
-from conftest import StaffClient
 from events.admin_views import ATTENDANCE_ACTION
-from events.factories import EventPageFactory
 from events.models import EventIndexPage, Registration
 from events.querysets import visible_registrations
-from tests.enquiry_admin_support import assert_refused, comms_group
+from events.tests.factories import EventPageFactory
+from testkit.admin import assert_refused, comms_group
+from testkit.clients import StaffClient
 
 pytestmark = pytest.mark.django_db
 

@@ -18,16 +18,16 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
-from enquiry.factories import HearAboutOptionFactory
 from enquiry.models import HeldSubmission
 from enquiry.public_forms import CONSENT_WORDING
+from enquiry.tests.factories import HearAboutOptionFactory
 from events import emails
-from events.factories import EventPageFactory
 from events.ics import event_calendar, event_ics_view
 from events.models import EventFormat, Registration
 from events.services import BookingDetails, book, cancel
+from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from tests.markup import parse
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)

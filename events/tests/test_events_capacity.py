@@ -11,9 +11,9 @@ import threading
 import pytest
 from django.db import connection
 
-from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
+from events.tests.factories import EventPageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from attribution.factories import CampaignFactory
+from attribution.tests.factories import CampaignFactory
 from enquiry.data_protection import (
     apply_retention,
     erase_person,
@@ -20,14 +20,14 @@ from enquiry.data_protection import (
     subject_access_csv,
     subject_access_export,
 )
-from enquiry.factories import EnquiryFactory
 from enquiry.models import ErasureRecord
-from events.factories import EventPageFactory
+from enquiry.tests.factories import EnquiryFactory
 from events.models import Registration
+from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
 from outbox.queue import queue_email
-from tests.test_outbox import set_hub_inbox
-from tests.test_retention import closed, months_ago
+from testkit.enquiries import closed, months_ago
+from testkit.outbox import set_hub_inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_erasure_anonymises_the_bookings_keeps_what_reports_count_and_cancels_me
 
 
 def test_the_admin_lists_the_bookings_before_erasing(people, make_user, client):
-    from tests.test_subject_access import grant
+    from testkit.admin import grant
 
     client.force_login(grant(make_user("dp.lead"), "enquiry.manage_personal_data"))
     response = client.post(

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from core.factories import child_index
-from councils.factories import CouncilFactory
-from events.factories import EventIndexPageFactory, EventPageFactory
+from core.tests.factories import child_index
+from councils.tests.factories import CouncilFactory
 from events.models import EventFormat, EventIndexPage
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -160,7 +160,7 @@ def _in_days(days: int) -> datetime.datetime:
 
 @pytest.mark.parametrize("council", ["%00", "derby;drop", "x" * 200])
 def test_a_nonsense_council_in_the_feed_is_not_found(client, council):
-    from events.factories import EventPageFactory
+    from events.tests.factories import EventPageFactory
 
     event = EventPageFactory()
     response = client.get(event.get_parent().url + "calendar/?council=" + council)

@@ -15,10 +15,10 @@ import zoneinfo
 
 import pytest
 
-from councils.factories import CouncilFactory
-from events.factories import EventIndexPageFactory, EventPageFactory
+from councils.tests.factories import CouncilFactory
 from events.models import EventFormat, EventType, Registration
-from fostering_types.factories import FosteringTypePageFactory
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import zoneinfo
 import pytest
 from django.utils import timezone, translation
 
-from councils.factories import CouncilFactory, CouncilPageFactory
-from events.factories import EventIndexPageFactory, EventPageFactory
+from councils.tests.factories import CouncilFactory, CouncilPageFactory
 from events.listing import event_when
 from events.models import EventFormat, EventType, Registration
-from tests.markup import parse
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -208,8 +208,8 @@ def test_the_demo_replaces_the_interim_events_page_and_fills_the_listing(home, c
     from wagtail.models import Site
 
     from home.demo.loader import load_demo_content
-    from home.factories import StandardPageFactory
     from home.models import HubSettings
+    from home.tests.factories import StandardPageFactory
 
     interim = StandardPageFactory(parent=home, title="Information events", slug="events")
     interim.save_revision().publish()

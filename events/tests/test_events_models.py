@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from councils.factories import CouncilFactory
-from events.factories import EventPageFactory
+from councils.tests.factories import CouncilFactory
 from events.models import EventFormat, EventPage
+from events.tests.factories import EventPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
 from events import emails
-from events.factories import EventPageFactory
 from events.models import EventFormat, EventPage
 from events.services import BookingDetails, book, cancel
+from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, sync_roles
-from events.factories import EventPageFactory
 from events.models import EventPage, Registration
 from events.series import MAX_COPIES, Rule, repeat_dates, repeat_event, repeat_times
-from tests.enquiry_admin_support import assert_refused, comms_group
+from events.tests.factories import EventPageFactory
+from testkit.admin import assert_refused, comms_group
 
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import factory
 
-from core.factories import BasePageFactory, child_index, rich_text, stream
-
-from .models import FosteringTypeIndexPage, FosteringTypePage
+from core.tests.factories import BasePageFactory, child_index, rich_text, stream
+from fostering_types.models import FosteringTypeIndexPage, FosteringTypePage
 
 
 class FosteringTypeIndexPageFactory(BasePageFactory):

@@ -1,6 +1,6 @@
 """Test and demo factories for the hub's general pages (home, standard, steps, FAQ, stories, policies).
 
-The shared pieces (default parents, images, StreamField JSON helpers) are in `core.factories`.
+The shared pieces (default parents, images, StreamField JSON helpers) are in `core.tests.factories`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page
 
-from core.factories import BasePageFactory, child_index, faq, rich_text, step, stream
-
-from .models import (
+from core.tests.factories import BasePageFactory, child_index, faq, rich_text, step, stream
+from home.models import (
     AccessibilityStatementPage,
     FAQPage,
     HomePage,

@@ -41,7 +41,16 @@ def extracted(tmp_path_factory) -> set[tuple[str | None, str]]:
         settings.BASE_DIR,
         copy,
         ignore=shutil.ignore_patterns(
-            ".venv", "var", ".git", "locale", "tests", "bench", "__pycache__", "*.sqlite3*"
+            ".venv",
+            "var",
+            ".git",
+            "locale",
+            "tests",
+            "journeys",
+            "testkit",
+            "bench",
+            "__pycache__",
+            "*.sqlite3*",
         ),
     )
     (copy / "locale").mkdir()

@@ -19,11 +19,11 @@ from django.core import signing
 from django.core.cache import cache
 
 from attribution import capture
-from core.factories import rich_text, stream
+from core.tests.factories import rich_text, stream
 from home import front_door
-from home.factories import StandardPageFactory
-from tests.postgres import free_port
-from tests.test_outbox import run_worker
+from home.tests.factories import StandardPageFactory
+from testkit.outbox import run_worker
+from testkit.postgres import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

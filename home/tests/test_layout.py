@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from wagtail.models import Site
 
-from core.factories import ImageFactory
-from home.factories import StandardPageFactory
+from core.tests.factories import ImageFactory
 from home.models import HubSettings, NavigationSettings
+from home.tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 

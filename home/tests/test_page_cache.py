@@ -20,19 +20,18 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from attribution import capture, consent
-from core.factories import ImageFactory, rich_text, stream
-from councils.factories import CouncilPageFactory
+from core.tests.factories import ImageFactory, rich_text, stream
+from councils.tests.factories import CouncilPageFactory
 from enquiry.models import Enquiry, HearAboutOption
-from events.factories import EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book
+from events.tests.factories import EventPageFactory
 from home import page_cache
-from home.factories import StandardPageFactory
 from home.models import HubSettings, HubSettingsTranslation
+from home.tests.factories import StandardPageFactory
 from outbox.models import OutboxMessage
-from tests.test_outbox import run_worker
-
-from .markup import parse
+from testkit.html import parse
+from testkit.outbox import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +145,7 @@ def test_what_changes_public_pages_purges_and_enquiries_never_do():
 
 
 def test_an_enquiry_does_not_purge(page, django_capture_on_commit_callbacks):
-    from enquiry.factories import EnquiryFactory
+    from enquiry.tests.factories import EnquiryFactory
 
     visit(page.url)
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,7 +244,7 @@ def test_tags_click_ids_and_unread_parameters_share_the_one_stored_page(page, ho
 
 
 def test_a_page_that_reads_parameters_is_stored_per_value_it_reads(home):
-    from events.factories import EventIndexPageFactory
+    from events.tests.factories import EventIndexPageFactory
 
     index = EventIndexPageFactory(parent=home)
     EventPageFactory(parent=index, title="Coffee morning")
@@ -441,7 +440,7 @@ def two_redis_servers():
     one here), the security counters in one that never does."""
     import redis
 
-    from tests.redis_server import start_server
+    from testkit.redis_server import start_server
 
     pages, counters = start_server(), start_server()
     redis.Redis.from_url(pages.url).config_set("maxmemory", "4mb")

@@ -10,19 +10,10 @@ from __future__ import annotations
 import pytest
 from wagtail.models import Page
 
-from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
 from councils.models import CouncilIndexPage, CouncilPage
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from councils.tests.factories import CouncilIndexPageFactory, CouncilPageFactory
 from fostering_types.models import FosteringTypeIndexPage, FosteringTypePage
-from home.factories import (
-    AccessibilityStatementPageFactory,
-    FAQPageFactory,
-    PolicyPageFactory,
-    StandardPageFactory,
-    StepsPageFactory,
-    StoryIndexPageFactory,
-    StoryPageFactory,
-)
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
 from home.models import (
     AccessibilityStatementPage,
     FAQPage,
@@ -32,6 +23,15 @@ from home.models import (
     StepsPage,
     StoryIndexPage,
     StoryPage,
+)
+from home.tests.factories import (
+    AccessibilityStatementPageFactory,
+    FAQPageFactory,
+    PolicyPageFactory,
+    StandardPageFactory,
+    StepsPageFactory,
+    StoryIndexPageFactory,
+    StoryPageFactory,
 )
 
 # Each page type and the page types it may be created under.
@@ -67,7 +67,7 @@ def empty_parents(home):
     Index pages are built under a second home page, so the one-per-parent types still fit
     under the default home page.
     """
-    from home.factories import HomePageFactory
+    from home.tests.factories import HomePageFactory
 
     other_home = HomePageFactory()
     council_index = CouncilIndexPageFactory(parent=other_home)

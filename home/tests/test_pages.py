@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from core.factories import (
+from core.tests.factories import (
     ImageFactory,
     faq,
     image_block,
@@ -18,9 +18,9 @@ from core.factories import (
     step,
     stream,
 )
-from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.factories import (
+from councils.tests.factories import CouncilIndexPageFactory, CouncilPageFactory
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from home.tests.factories import (
     AccessibilityStatementPageFactory,
     FAQPageFactory,
     PolicyPageFactory,
@@ -29,8 +29,7 @@ from home.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-
-from .markup import parse
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

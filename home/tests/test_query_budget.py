@@ -23,18 +23,26 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
-from core.factories import ImageFactory, faq, image_block, key_figure, quote, rich_text, stream
-from councils.factories import CouncilIndexPageFactory, CouncilPageFactory
-from events.factories import EventIndexPageFactory, EventPageFactory
+from core.tests.factories import (
+    ImageFactory,
+    faq,
+    image_block,
+    key_figure,
+    quote,
+    rich_text,
+    stream,
+)
+from councils.tests.factories import CouncilIndexPageFactory, CouncilPageFactory
 from events.models import EventFormat
-from fostering_types.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
-from home.factories import (
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
+from fostering_types.tests.factories import FosteringTypeIndexPageFactory, FosteringTypePageFactory
+from home.models import HubSettings, NavigationSettings
+from home.tests.factories import (
     FAQPageFactory,
     StandardPageFactory,
     StoryIndexPageFactory,
     StoryPageFactory,
 )
-from home.models import HubSettings, NavigationSettings
 
 pytestmark = pytest.mark.django_db
 

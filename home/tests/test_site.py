@@ -7,10 +7,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from core.factories import rich_text, stream
-from home.factories import StandardPageFactory
-
-from .markup import parse
+from core.tests.factories import rich_text, stream
+from home.tests.factories import StandardPageFactory
+from testkit.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 
 from accounts.roles import HUB_COMMS, sync_roles
 from core.localization import synchronise_trees
-from enquiry.factories import HearAboutOptionFactory
-from home.factories import StandardPageFactory
+from enquiry.tests.factories import HearAboutOptionFactory
+from home.tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,8 +169,8 @@ def test_comms_officers_write_the_settings_words_in_each_language(comms, home):
 
 
 def test_a_council_comms_officer_translates_their_own_council_page_only(client, home, make_user):
-    from councils.factories import CouncilFactory, CouncilPageFactory
-    from tests.enquiry_admin_support import comms_group
+    from councils.tests.factories import CouncilFactory, CouncilPageFactory
+    from testkit.admin import comms_group
 
     derby_page = CouncilPageFactory(council=CouncilFactory(short_name="derby"), slug="derby")
     notts_page = CouncilPageFactory(council=CouncilFactory(short_name="notts"), slug="notts")

@@ -23,18 +23,18 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Site
 
-from core.factories import ImageFactory, quote, stream
 from core.localization import synchronise_trees
+from core.tests.factories import ImageFactory, quote, stream
 from enquiry.data_protection import erase_person
 from events import emails
-from events.factories import EventIndexPageFactory, EventPageFactory
 from events.models import Registration
 from events.services import BookingDetails, book, cancel
+from events.tests.factories import EventIndexPageFactory, EventPageFactory
 from home.demo import pages
 from home.demo.loader import DemoLoader, parse_site_address
 from home.demo.translations import translate_page
-from home.factories import StepsPageFactory, StoryPageFactory
 from home.models import HubSettings
+from home.tests.factories import StepsPageFactory, StoryPageFactory
 from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -35,20 +35,15 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory
+from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
-from tests.test_outbox import (
-    free_port,
-    run_worker,
-    set_hub_inbox,
-    smtp_server,
-    smtp_settings,
-    transactional,
-)
+from testkit.database import transactional
+from testkit.outbox import run_worker, set_hub_inbox, smtp_server, smtp_settings
+from testkit.postgres import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: outbox/tests/ is two levels down
 
 
 # --- a real outage --------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from councils.factories import CouncilFactory
 from councils.models import Council
-from enquiry.factories import EnquiryFactory
+from councils.tests.factories import CouncilFactory
+from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
 from outbox.webhooks import (
     CouncilSystemClient,
@@ -29,7 +29,7 @@ from outbox.webhooks import (
     sign,
     verify,
 )
-from tests.test_outbox import make_retries_due, run_worker, set_hub_inbox
+from testkit.outbox import make_retries_due, run_worker, set_hub_inbox
 
 SECRET = "s3cret-shared-with-the-council-system-0123456789"
 

@@ -46,7 +46,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,27 +22,19 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, HUB_ENQUIRY, MARKETING_LEADS, sync_roles
 from attribution.classification import Channel
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 from attribution.report_views import REPORTS
-from councils.factories import CouncilFactory
-from events.factories import EventPageFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
+from councils.tests.factories import CouncilFactory
 from events.models import Registration
-from tests.enquiry_admin_support import assert_refused, comms_group, fostering_group
+from events.tests.factories import EventPageFactory
+from testkit.admin import assert_refused, comms_group, fostering_group
+from testkit.reports import RANGE, soup, table_of, text, url
 
 LONDON = ZoneInfo("Europe/London")
-RANGE = {
-    "date_from_day": "1",
-    "date_from_month": "1",
-    "date_from_year": "2026",
-    "date_to_day": "31",
-    "date_to_month": "3",
-    "date_to_year": "2026",
-}
 
 
 def at(*parts: int) -> datetime:
@@ -126,36 +118,6 @@ def data(db):
 def lead(data, make_user, client):
     client.force_login(make_user("marketing-lead", MARKETING_LEADS))
     return client
-
-
-def url(slug: str) -> str:
-    return reverse(f"attribution_report_{slug.replace('-', '_')}")
-
-
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def text(node) -> str:
-    return " ".join(node.get_text(" ").split())
-
-
-def table_of(page: BeautifulSoup) -> dict:
-    table = page.find("table", class_="report-table")
-    assert table is not None
-    return {
-        "caption": text(table.caption),
-        "head": [text(th) for th in table.thead.find_all("th")],
-        "head_scopes": {th.get("scope") for th in table.thead.find_all("th")},
-        "body": [
-            [text(cell) for cell in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")
-        ],
-        "row_scopes": {tr.find("th").get("scope") for tr in table.tbody.find_all("tr")},
-        "foot": [text(cell) for cell in table.tfoot.find_all(["th", "td"])]
-        if table.tfoot
-        else None,
-    }
 
 
 # Regional and local by owner, worked out by hand:

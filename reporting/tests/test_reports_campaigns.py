@@ -29,11 +29,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 from attribution.models import Campaign
 from attribution.reports.base import ReportFilters
 from attribution.reports.campaigns import campaign_breakdown, campaign_performance
-from councils.factories import CouncilFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
+from councils.tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

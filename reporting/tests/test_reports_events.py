@@ -33,15 +33,15 @@ from django.utils import timezone
 
 from accounts.roles import MARKETING_LEADS, sync_roles
 from attribution.classification import Channel
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory
 from attribution.reports.base import NOT_SURE_YET, ReportFilters
 from attribution.reports.events import event_performance, event_registrations_by_source
-from councils.factories import CouncilFactory
-from enquiry.factories import EnquiryFactory
-from events.factories import EventPageFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory
+from councils.tests.factories import CouncilFactory
+from enquiry.tests.factories import EnquiryFactory
 from events.linking import link_registrations
 from events.models import EventType, Registration
-from tests.test_report_views import RANGE, soup, table_of, url
+from events.tests.factories import EventPageFactory
+from testkit.reports import RANGE, soup, table_of, url
 
 pytestmark = pytest.mark.django_db
 

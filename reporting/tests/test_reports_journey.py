@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory
 from attribution.reports import journey
 from attribution.reports.base import ReportFilters
-from councils.factories import CouncilFactory
-from enquiry.factories import HearAboutOptionFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory
+from councils.tests.factories import CouncilFactory
+from enquiry.tests.factories import HearAboutOptionFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db

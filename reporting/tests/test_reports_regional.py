@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
 from attribution.reports import ReportFilters, regional_vs_local
-from councils.factories import CouncilFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory, SpendEntryFactory
+from councils.tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from attribution.factories import AttributedEnquiryFactory, CampaignFactory
 from attribution.reports.base import ReportFilters
 from attribution.reports.trends import channels_over_time, funnel_cohorts
-from councils.factories import CouncilFactory
+from attribution.tests.factories import AttributedEnquiryFactory, CampaignFactory
+from councils.tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
