@@ -6,6 +6,8 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from testkit import html
+
 # 1 January to 31 March 2026, as the report filter form takes it.
 RANGE = {
     "date_from_day": "1",
@@ -23,7 +25,7 @@ def url(slug: str) -> str:
 
 def soup(response) -> BeautifulSoup:
     assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content.decode(), "html.parser")
+    return html.soup(response)
 
 
 def text(node) -> str:

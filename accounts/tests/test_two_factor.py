@@ -11,7 +11,6 @@ import logging
 import re
 import time
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,7 +26,7 @@ from wagtail.models import ModelLogEntry
 from accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_KEY_HEX, give_demo_app
 from testkit.admin import assert_refused
 from testkit.clients import ADMIN_PASSWORD
-from testkit.html import parse
+from testkit.html import parse, soup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_login_failures")]
 
@@ -73,31 +72,20 @@ def sign_in_with_password(client: Client, username: str = "hub.officer", **extra
     )
 
 
-class Inputs(HTMLParser):
+class Inputs:
     """The attributes of every <input>, and label texts by the id they are for."""
 
     def __init__(self, source: str) -> None:
-        super().__init__()
-        self.inputs: dict[str, dict[str, str | None]] = {}
-        self.labels: dict[str, str] = {}
-        self._label_for: str | None = None
-        self.feed(source)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("name"):
-            self.inputs[attrs["name"]] = attrs
-        if tag == "label":
-            self._label_for = attrs.get("for")
-            self.labels[self._label_for] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "label":
-            self._label_for = None
-
-    def handle_data(self, data):
-        if self._label_for:
-            self.labels[self._label_for] += data.strip()
+        page = soup(source, multi_valued_attributes=None)
+        self.inputs: dict[str, dict[str, str]] = {
+            field["name"]: dict(field.attrs)
+            for field in page.find_all("input")
+            if field.get("name")
+        }
+        self.labels: dict[str, str] = {
+            label.get("for"): "".join(text.strip() for text in label.strings)
+            for label in page.find_all("label")
+        }
 
 
 def code_field(response) -> tuple[dict, str, str]:

@@ -10,7 +10,6 @@ an enquiry reference.
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils.cache import has_vary_header
 
@@ -20,6 +19,7 @@ from enquiry.tests.factories import EnquiryFactory
 from enquiry.views import SESSION_KEY
 from home.tests.factories import PolicyPageFactory, StandardPageFactory
 from testkit.analytics import reload_analytics
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +45,6 @@ def analytics_service(settings):
     yield GTAG_ID
     del settings.GOOGLE_ANALYTICS_GTAG_PROPERTY_ID
     reload_analytics()
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def banner(response):

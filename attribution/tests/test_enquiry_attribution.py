@@ -13,7 +13,6 @@ import datetime
 from io import StringIO
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
@@ -27,6 +26,7 @@ from councils.tests.factories import CouncilFactory
 from enquiry.models import Enquiry
 from enquiry.tests.factories import EnquiryFactory, HearAboutOptionFactory
 from testkit.admin import staff_enquiry
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def regional_campaign(db):
 
 def answers(page_response, **overrides) -> dict:
     """A valid enquiry, with the hidden fields the form page carried."""
-    page = BeautifulSoup(page_response.content.decode(), "html.parser")
+    page = soup(page_response)
     data = {
         tag["name"]: tag["value"] for tag in page.select("form.enquiry-form input[type=hidden]")
     }

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+import testkit.html
 from core import fragments
 from core.tests.factories import ImageFactory, image_block, stream
 from home import page_cache
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def soup(response) -> BeautifulSoup:
     assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
+    return testkit.html.soup(response)
 
 
 def sql_of(client, url: str) -> list[str]:

@@ -12,7 +12,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +42,7 @@ from home.tests.factories import (
     StoryPageFactory,
 )
 from outbox.models import OutboxMessage
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def locale(code: str) -> Locale:

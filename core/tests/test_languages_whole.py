@@ -15,7 +15,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -32,6 +31,7 @@ from home.demo.translations import translate_page
 from home.models import HubSettings
 from home.tests.factories import PolicyPageFactory
 from outbox.models import OutboxMessage
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 @pytest.fixture

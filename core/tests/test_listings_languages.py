@@ -41,6 +41,7 @@ from home.tests.factories import (
     StoryIndexPageFactory,
     StoryPageFactory,
 )
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +263,7 @@ def test_every_listing_on_every_page_shows_each_item_once_in_the_pages_language(
             continue
         response = client.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code}"
-        found = listings(BeautifulSoup(response.content.decode(), "html.parser"))
+        found = listings(soup(response))
         assert set(found) == set(expected) | MENUS, f"{url} has the listings {sorted(found)}"
         for listing, items in found.items():
             wanted = hub.menus[listing] if listing in MENUS else expected[listing]
@@ -283,7 +284,7 @@ def test_listings_keep_the_english_order_in_every_language(client, hub, code):
     """Listings keep the English order (the editors' and the newest first) in every language,
     whichever version of each item they show."""
     for name in ("stories", "short-term", "councils", "events"):
-        html = BeautifulSoup(client.get(page_url(hub, name, code)).content.decode(), "html.parser")
+        html = soup(client.get(page_url(hub, name, code)))
         listing = html.select_one("main [data-listing]")
         shown = [hub.name_of(item["data-item"]) for item in listing.select("[data-item]")]
         assert shown == hub.listings[name][listing["data-listing"]], f"{name} in {code}: {shown}"
@@ -294,7 +295,7 @@ def test_search_results_show_each_page_once_in_the_visitors_language(client, hub
     with translation.override(code):
         url = reverse("search")
     response = client.get(url, {"query": SEARCH_TERM})
-    found = listings(BeautifulSoup(response.content.decode(), "html.parser"))
+    found = listings(soup(response))
     assert set(found) == {"results"} | MENUS
     check_listing(hub, url, "results", found["results"], hub.search, code)
     for menu in MENUS:

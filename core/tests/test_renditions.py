@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
@@ -22,6 +21,7 @@ from core.pages import BODY_IMAGE_SPECS, CARD_IMAGE_SPECS
 from core.tests.factories import ImageFactory, image_block, stream
 from home.models import HubSettings
 from home.tests.factories import StandardPageFactory, StoryIndexPageFactory, StoryPageFactory
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ MODERN = ["image/avif", "image/webp"]
 
 def pictures(response) -> list:
     assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser").find_all("picture")
+    return soup(response).find_all("picture")
 
 
 def describe(picture) -> dict:

@@ -14,7 +14,6 @@ import hashlib
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import override_settings
@@ -35,6 +34,7 @@ from home.tests.factories import (
     StoryPageFactory,
 )
 from testkit.analytics import reload_analytics
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_every_public_page_has_the_strict_policy_and_no_nonce(client, public_pag
         assert not [s for s in sources(policy) if s.startswith("'nonce-")], name
         assert "upgrade-insecure-requests" not in policy, "production only (tested below)"
         # The brand colours' <style> is allowed by its hash; no script is inline.
-        html = BeautifulSoup(response.content, "html.parser")
+        html = soup(response)
         style = html.find("style")
         assert not style.get("nonce"), name
         assert inline_hash(style.string) in policy["style-src"], name
@@ -180,7 +180,7 @@ def test_consented_analytics_scripts_are_allowed_by_their_hashes(client, home):
         response = client.get("/")
     reload_analytics()
     policy = csp(response)
-    scripts = BeautifulSoup(response.content, "html.parser").find_all("script")
+    scripts = soup(response).find_all("script")
     gtag = [s for s in scripts if "googletagmanager" in (s.get("src") or "") or "gtag(" in s.text]
     assert len(gtag) == 2  # the loader and the inline set-up
     (inline,) = [s for s in gtag if not s.get("src")]

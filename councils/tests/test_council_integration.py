@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, sync_roles
 from councils.tests.factories import CouncilFactory
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def edit_url(council) -> str:
 
 def get(client, url) -> tuple[str, BeautifulSoup]:
     html = client.get(url).content.decode()
-    return html, BeautifulSoup(html, "html.parser")
+    return html, soup(html)
 
 
 def form_data(soup, **changes) -> dict:

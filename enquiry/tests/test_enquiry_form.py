@@ -28,7 +28,7 @@ from fostering_types.tests.factories import FosteringTypePageFactory
 from home.models import HubSettings
 from home.tests.factories import PolicyPageFactory
 from outbox.models import OutboxMessage
-from testkit.html import clean, parse
+from testkit.html import clean, parse, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +106,6 @@ def form_page(enquiry_page, hub, councils, types, options):
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def token_from(response) -> str:

@@ -16,7 +16,6 @@ import time
 import uuid
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -24,7 +23,7 @@ from django.test import Client, override_settings
 from core import spam
 from enquiry.models import Enquiry, HeldSubmission, RejectedSubmission
 from outbox.models import OutboxMessage
-from testkit.html import clean
+from testkit.html import clean, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def answers(**overrides) -> dict:
 
 
 def token_from(response) -> str:
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = soup(response)
     return html.find("input", attrs={"name": "form_token"})["value"]
 
 
@@ -242,7 +241,7 @@ def test_an_untrustworthy_token_brings_the_form_back_with_a_message(client, form
 
     assert response.status_code == 200, "not silent: the person sees the form again"
     assert not Enquiry.objects.exists()
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = soup(response)
     assert html.title.get_text().startswith("Error: ")
     summary = html.find(class_="error-summary")
     message = clean(summary.get_text())
@@ -402,7 +401,7 @@ def test_a_form_sent_without_its_security_cookie_explains_what_to_do(form_page):
     client = Client(enforce_csrf_checks=True)
     response = client.post(URL, answers())
     assert response.status_code == 403
-    text = clean(BeautifulSoup(response.content.decode(), "html.parser").get_text(" "))
+    text = clean(soup(response).get_text(" "))
     assert "Your form was not sent" in text
     assert "Nothing you typed has been saved or sent" in text
     assert Enquiry.objects.count() == 0

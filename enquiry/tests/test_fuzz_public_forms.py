@@ -14,7 +14,6 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +29,7 @@ from events.services import BookingDetails, book
 from events.tests.factories import EventPageFactory
 from home.models import HubSettings
 from home.tests.factories import PolicyPageFactory
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def assert_kept(response, data: dict, names: tuple[str, ...]) -> None:
     """A form shown again holds exactly what was typed in each text box."""
     if response.status_code != 200 or not response.content:
         return
-    page = BeautifulSoup(response.content.decode(), "html.parser")
+    page = soup(response)
     for name in names:
         typed = data.get(name)
         if not typed or len(typed) != 1 or any(c in typed[0] for c in "\x00\r"):
@@ -226,7 +226,7 @@ def test_enquiry_form_never_fails_and_saves_nothing_invalid(browser, public_form
 @given(data=answers(ENQUIRY), email=hostile_text.filter(lambda text: "@" not in text))
 def test_enquiry_form_with_a_real_token_saves_nothing_invalid(browser, public_forms, data, email):
     before = Enquiry.objects.count()
-    page = BeautifulSoup(browser.get("/enquire/").content.decode(), "html.parser")
+    page = soup(browser.get("/enquire/"))
     data["form_token"] = [page.find("input", attrs={"name": "form_token"})["value"]]
     data["email"] = [email]  # never a valid address
     data.pop("website", None)  # the honeypot: left empty, as a person does

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import Sum
@@ -33,7 +32,7 @@ from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
 from testkit.admin import assert_refused
 from testkit.clients import StaffClient
-from testkit.html import parse
+from testkit.html import parse, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def campaign(councils):
 
 
 def form_token(response) -> str:
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = soup(response)
     return html.find("input", attrs={"name": "form_token"})["value"]
 
 
@@ -123,7 +122,7 @@ def release(people, held: HeldSubmission):
 
 
 def main_text(response) -> str:
-    return BeautifulSoup(response.content.decode(), "html.parser").find("main").get_text(" ")
+    return soup(response).find("main").get_text(" ")
 
 
 # --- Held, not dropped ---------------------------------------------------------------------------
@@ -329,7 +328,7 @@ def test_release_and_delete_ask_first_and_need_a_post_with_the_csrf_token(people
         url = reverse(f"held_submissions:{name}", args=[held_enquiry.pk])
         asked = officer.get(url)
         assert asked.status_code == 200
-        html = BeautifulSoup(asked.content.decode(), "html.parser")
+        html = soup(asked)
         form = html.find("main").find("form", attrs={"method": "post"})
         assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None
         assert officer.post(url).status_code == 403, "no token, nothing done"

@@ -15,7 +15,6 @@ import threading
 import uuid
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
@@ -31,7 +30,7 @@ from events.models import Registration
 from events.services import BookingDetails, book, cancel
 from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from testkit.html import parse
+from testkit.html import parse, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def form_page(enquiry_page):
 
 
 def token_of(response) -> str:
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = soup(response)
     return html.find("input", attrs={"name": "form_token"})["value"]
 
 
@@ -82,9 +81,7 @@ def send(client, **overrides):
 
 
 def reference_shown(client) -> str:
-    found = BeautifulSoup(client.get(THANK_YOU).content.decode(), "html.parser").find(
-        "strong", class_="panel__reference"
-    )
+    found = soup(client.get(THANK_YOU)).find("strong", class_="panel__reference")
     return found.get_text() if found else ""
 
 

@@ -10,7 +10,6 @@ from email import message_from_bytes
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
@@ -27,7 +26,7 @@ from events.models import EventFormat, Registration
 from events.services import BookingDetails, book, cancel
 from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from testkit.html import parse
+from testkit.html import parse, soup
 
 pytestmark = pytest.mark.django_db
 transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,10 +50,6 @@ def book_url(event) -> str:
 
 def confirmed_url(event) -> str:
     return event.url + event.reverse_subpage("booking_confirmed")
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def fresh_token(client, event) -> str:

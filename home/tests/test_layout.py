@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from wagtail.models import Site
 
+import testkit.html
 from core.tests.factories import ImageFactory
 from home.models import HubSettings, NavigationSettings
 from home.tests.factories import StandardPageFactory
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def soup(response) -> BeautifulSoup:
     assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
+    return testkit.html.soup(response)
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_server_error_page_stands_alone(home):
     """The 500 page renders with no request context and no database, and still offers help."""
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
-    page = BeautifulSoup(response.content, "html.parser")
+    page = testkit.html.soup(response)
     assert page.html.get("lang")
     assert page.find("h1")
     assert page.find("a", href="/"), "a way back to the home page"

@@ -11,7 +11,6 @@ import http.server
 import threading
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
@@ -30,7 +29,7 @@ from home import page_cache
 from home.models import HubSettings, HubSettingsTranslation
 from home.tests.factories import StandardPageFactory
 from outbox.models import OutboxMessage
-from testkit.html import parse
+from testkit.html import parse, soup
 from testkit.outbox import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +48,6 @@ def page(home):
     return StandardPageFactory(
         parent=home, title="Support for carers", body=stream(rich_text("<p>Monthly groups.</p>"))
     )
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def visit(url: str, client: Client | None = None, **headers):

@@ -119,9 +119,9 @@ def test_answers_to_how_did_you_hear_are_translated_like_pages(comms):
 
 def form_data(html: str, form_selector: str = "form[method=post]") -> dict:
     """What the browser would send for a rendered admin form, as it stands."""
-    from bs4 import BeautifulSoup
+    from testkit.html import soup
 
-    form = BeautifulSoup(html, "html.parser").select_one(form_selector)
+    form = soup(html).select_one(form_selector)
     data: dict = {}
     for field in form.find_all(["input", "textarea", "select"]):
         name = field.get("name")

@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
@@ -36,6 +35,7 @@ from home.demo.translations import translate_page
 from home.models import HubSettings
 from home.tests.factories import StepsPageFactory, StoryPageFactory
 from outbox.models import OutboxMessage
+from testkit.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
 
 
 def details(email: str) -> BookingDetails:

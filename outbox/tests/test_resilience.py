@@ -27,7 +27,6 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -40,6 +39,7 @@ from enquiry.models import Enquiry
 from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
 from testkit.database import transactional
+from testkit.html import soup
 from testkit.outbox import run_worker, set_hub_inbox, smtp_server, smtp_settings
 from testkit.postgres import free_port
 
@@ -95,7 +95,7 @@ def production_connections():
 
 def form_fields(html: str) -> list[tuple[str, str]]:
     """What a browser would send: the enquiry form's hidden fields and typed answers."""
-    form = BeautifulSoup(html, "html.parser").find("input", attrs={"name": "form_token"})
+    form = soup(html).find("input", attrs={"name": "form_token"})
     form = form.find_parent("form")
     fields = [
         (field["name"], field.get("value", ""))
@@ -117,7 +117,7 @@ def form_fields(html: str) -> list[tuple[str, str]]:
 
 
 def resend_form(html: str) -> tuple[str, list[tuple[str, str]]]:
-    form = BeautifulSoup(html, "html.parser").find("form", attrs={"method": "post"})
+    form = soup(html).find("form", attrs={"method": "post"})
     fields = [(field["name"], field["value"]) for field in form.find_all("input")]
     return form["action"], fields
 
@@ -145,7 +145,7 @@ def test_while_the_database_is_down_visitors_are_told_nothing_was_saved_and_can_
             assert response.status_code == 503
             assert response.headers["Retry-After"] == "30"
             assert "no-store" in response.headers["Cache-Control"]
-            page = BeautifulSoup(response.text, "html.parser")
+            page = soup(response.text)
             assert page.h1.get_text() == "Sorry, we could not send your answers"
             assert page.title.get_text() == page.h1.get_text()
             text = page.get_text(" ", strip=True)
@@ -165,7 +165,7 @@ def test_while_the_database_is_down_visitors_are_told_nothing_was_saved_and_can_
                 response = browser.get(url + path)
                 assert response.status_code == 503
                 assert response.headers["Retry-After"] == "30"
-                page = BeautifulSoup(response.text, "html.parser")
+                page = soup(response.text)
                 assert page.html["lang"].lower() == language
                 assert page.html["dir"] == ("rtl" if language == "ur" else "ltr")
                 assert page.h1.get_text() == heading
