@@ -4,7 +4,7 @@ is blocked by it, and the analytics service (after consent) runs, its inline cod
 Chromium reports each blocked script, style, image, frame or connection as a
 `securitypolicyviolation` event and a console error; both are recorded from the first byte of
 every document (an init script) and must stay empty. A policy that is too strict breaks a
-feature; one with 'unsafe-inline' for public scripts would fail tests/test_security_headers.py.
+feature; one with 'unsafe-inline' for public scripts would fail core/tests/test_security_headers.py.
 """
 
 from __future__ import annotations

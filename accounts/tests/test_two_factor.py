@@ -2,7 +2,7 @@
 
 Password first (Wagtail's form), then a code from the person's authenticator app, checked with
 django-otp's own TOTP from the device's key. These tests use a plain django.test.Client: the
-suite's `client` passes the code step for force-logged-in staff (root conftest.py).
+suite's `client` passes the code step for force-logged-in staff (testkit/clients.py).
 """
 
 from __future__ import annotations

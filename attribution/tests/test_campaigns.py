@@ -1,7 +1,7 @@
 """Campaigns in the admin, as the hub's and a council's comms officers and marketing leads use them.
 
 Everyone logs in as a real person in the real groups `sync_roles()` makes (fixtures `councils`
-and `people` in tests/conftest.py) and drives the admin pages with the test client.
+and `people` in testkit/fixtures.py) and drives the admin pages with the test client.
 """
 
 from __future__ import annotations

@@ -54,10 +54,10 @@ CACHES = {
     }
 }
 # The security counters in the same test Redis under their own prefix (production: their own
-# Redis that never evicts; tests/test_page_cache.py proves a full page cache leaves them be).
+# Redis that never evicts; home/tests/test_page_cache.py proves a full page cache leaves them be).
 CACHES["security"] = {**CACHES["default"], "KEY_PREFIX": f"test-security-{_XDIST_WORKER}"}
 # A "replica" alias that is a test mirror of the default database (the same test database, its
-# own connection): tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
+# own connection): core/tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
 # read through it. Every other test reads the primary, as production does without a replica.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 # --- end of the serving block ------------------------------------------------------------------

@@ -72,7 +72,7 @@ def enquiry_queries(connection_queries) -> list[str]:
 
 @pytest.fixture
 def reported_enquiries(enquiries):
-    """The three enquiries of tests/conftest.py, committed where the replica can read them."""
+    """The three enquiries of testkit/fixtures.py, committed where the replica can read them."""
     return enquiries
 
 

@@ -4,7 +4,7 @@ Permissions-Policy, frame and referrer rules, cookie flags, HSTS and secure cook
 production, and `Cache-Control: no-store` exactly where personal data is shown or collected
 (forms, confirmations, the admin) while content pages stay cacheable.
 
-The browser half (nothing the site needs is blocked) is tests/browser/test_csp.py.
+The browser half (nothing the site needs is blocked) is journeys/test_browse_under_the_csp.py.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Every test logs in as a real person in the real groups `sync_roles()` makes, and drives the
 admin pages with the test client. Who may see which enquiry is tested in
 test_enquiry_permissions.py; the outcome import and the export have their own files. The fixtures
-(`councils`, `people`, `enquiries`) live in tests/conftest.py; the helpers in
-tests/enquiry_admin_support.py.
+(`councils`, `people`, `enquiries`) live in testkit/fixtures.py; the helpers in
+testkit/admin.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A honeypot nobody can see, a minimum time to fill the form in and a limit on valid posts per
 client address. Only a filled honeypot (which no person can fill in) is discarded; a valid post
-sent too fast or over the limit is held for staff to review (tests/test_quarantine.py), never
+sent too fast or over the limit is held for staff to review (test_quarantine.py), never
 thrown away behind a thank-you. Both get exactly what a person who succeeded gets (a 303 to the
 thank-you page), which then says calmly that the message is being checked, and staff see a
 count per reason. A form whose token is missing, forged or too old comes back to the person

@@ -4,7 +4,7 @@ Staff (and a council's outcome import) date every stage change. A date before a 
 move keeps is refused with the day it must not precede; moving back along the journey is a
 correction that clears the later milestones and says so in the history; closing and "keep in
 touch" keep the milestones reached; reopening clears the closure. The people, councils and
-enquiries are the shared fixtures in tests/conftest.py.
+enquiries are the shared fixtures in testkit/fixtures.py.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ def test_the_service_finds_the_first_website_enquiry_but_staff_decide_for_themse
     assert (created, created_again) == (True, False)
     assert again == first
     # Staff recording a call with the same details on a new form record a new enquiry
-    # (tests/test_enquiry_admin.py: the same staff form twice finds the first).
+    # (test_enquiry_admin.py: the same staff form twice finds the first).
     staff = make_user("hub-staff")
     _phoned, recorded = record_enquiry(
         details, submission_token=uuid.uuid4(), received_via="phone", entered_by=staff

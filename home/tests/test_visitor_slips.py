@@ -1,7 +1,7 @@
 """Small slips a visitor saw, each held by a test that would have caught it.
 
 - "Call03069 990214": the header's phone link is a flex box, and the space before the number's
-  <bdi> vanished between two flex items (the browser check is in tests/browser/);
+  <bdi> vanished between two flex items (the browser check is in journeys/);
 - cancelling a booking sent no email;
 - `make run`'s absolute links pointed at http://localhost/ instead of where it serves;
 - event JSON-LD had no image or town;
