@@ -30,8 +30,9 @@ $(COMPILED): $(VENV)/.installed $(CATALOGUES)
 
 install: $(VENV)/.installed $(COMPILED) ## Install the locked dependencies into .venv (uv) and compile the translations
 
+# --ignore=tests leaves out every <app>/tests/ (Django matches a folder's name as well as its path).
 messages: install ## Extract new interface strings into every language's catalogue (needs GNU gettext), then compile
-	$(MANAGE) makemessages --all --no-obsolete --add-location file --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) makemessages --all --no-obsolete --add-location file --ignore=.venv --ignore=var --ignore=tests --ignore=journeys --ignore=testkit --ignore=bench
 	$(MANAGE) compile_catalogues
 
 migrate: install ## Apply database migrations (SQLite by default, or DATABASE_URL)

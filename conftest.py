@@ -1,4 +1,8 @@
-"""Project-wide test set-up: a real PostgreSQL, private media files, browser tests last."""
+"""Project-wide test set-up: a real PostgreSQL, private media files, the journeys last.
+
+The tests live beside their code (`<app>/tests/`), the browser journeys in `journeys/`; what
+they share is the test kit (`testkit/`), whose fixtures are registered here for all of them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import contextlib
 import os
 
 import pytest
-from django.test import Client
+
+from testkit.clients import StaffClient
+from testkit.database import MIGRATED_CONTENT
+
+pytest_plugins = ["testkit.fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -15,14 +23,14 @@ def postgres_server():
 
     With DATABASE_URL set (CI, or a developer's own server) the test settings already use it and
     nothing is started. Otherwise each test process (each xdist worker too) starts a throwaway
-    server (tests/postgres.py), so workers never share or race for a server; it is stopped and
+    server (testkit/postgres.py), so workers never share or race for a server; it is stopped and
     removed at the end of the session even when tests fail.
     """
     if os.environ.get("DATABASE_URL"):
         yield None
         return
 
-    from tests.postgres import PostgresUnavailable, start_server
+    from testkit.postgres import PostgresUnavailable, start_server
 
     try:
         server = start_server()
@@ -43,7 +51,7 @@ def redis_server():
 
     Like PostgreSQL: with REDIS_URL set, the test settings already use it (each xdist worker in
     its own database number and key prefix). Otherwise each test process starts a throwaway
-    `redis-server` (tests/redis_server.py) and points the caches at it before anything
+    `redis-server` (testkit/redis_server.py) and points the caches at it before anything
     uses the cache; it is stopped and removed at the end of the session.
     """
     if os.environ.get("REDIS_URL"):
@@ -53,7 +61,7 @@ def redis_server():
     from django.conf import settings
     from django.core.cache import caches
 
-    from tests.redis_server import RedisUnavailable, start_server, worker_redis_url
+    from testkit.redis_server import RedisUnavailable, start_server, worker_redis_url
 
     try:
         server = start_server()
@@ -84,7 +92,7 @@ def migrated_db_cache(postgres_server):
         return None
     from django.conf import settings
 
-    from tests.postgres import MigratedDatabaseCache
+    from testkit.postgres import MigratedDatabaseCache
 
     return MigratedDatabaseCache(postgres_server, settings.BASE_DIR / "var" / "test-db-cache")
 
@@ -120,17 +128,10 @@ def django_db_keepdb(request, postgres_server):
     return postgres_server is not None or bool(request.config.getvalue("reuse_db"))
 
 
-# What the migrations created (Wagtail's root page, the default site and home page), serialised
-# once per session. Tests marked `transaction=True, serialized_rollback=True` restore it after an
-# earlier transactional test flushed the tables, and so do the browser tests before they load the
-# demo. (Django keeps it on the connection object, which is not always the one a later test gets,
-# and then skips the restore silently; keeping it here makes the restore dependable.)
-MIGRATED_CONTENT: dict[str, str] = {}
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, migrated_db_cache, django_db_blocker):
-    """pytest-django's set-up, then a dump of the freshly migrated database for the next run."""
+    """pytest-django's set-up, then a dump of the freshly migrated database for the next run,
+    and the migrated content kept for `serialized_rollback` (testkit/database.py)."""
     from django.db import connections
 
     if migrated_db_cache is not None:
@@ -151,15 +152,6 @@ def _serialized_content_on_the_connection(request):
         from django.db import connections
 
         connections["default"]._test_serialized_contents = MIGRATED_CONTENT["default"]
-
-
-def restore_migrated_content() -> None:
-    """Put back what the migrations created, if an earlier transactional test flushed it."""
-    from django.db import connections
-    from wagtail.models import Site
-
-    if not Site.objects.filter(is_default_site=True).exists():
-        connections["default"].creation.deserialize_db_from_string(MIGRATED_CONTENT["default"])
 
 
 @pytest.fixture(autouse=True)
@@ -208,52 +200,22 @@ def _private_file_roots(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run browser tests last.
+    """Run the browser tests (the journeys) last.
 
     They load demo content outside a transaction (a live server needs committed data), so they
     must not run before tests that expect the empty database the migrations leave.
     """
 
     def is_browser_test(item) -> bool:
-        return item.get_closest_marker("browser") is not None or "tests/browser/" in (
-            item.nodeid.replace(os.sep, "/")
-        )
+        return item.get_closest_marker("browser") is not None or item.nodeid.replace(
+            os.sep, "/"
+        ).startswith("journeys/")
 
     items.sort(key=is_browser_test)  # stable: everything else keeps its order
 
 
 # --- Admin accounts (issue 7): signed-in staff count as verified by a real second factor --------
-# Every admin page needs a session verified by the person's authenticator app. A test that signs
-# someone in with `client.force_login(user)` (which skips the password step) skips the code step
-# the same way: the user gets a real django-otp TOTP device (their own, if they have one) and the
-# session is verified by it, as django-otp's own login does after a right code. Tests of the real
-# flow (tests/test_two_factor.py) use a plain django.test.Client, or `second_factor=False`.
-
-
-def verify_session(session, user):
-    """Mark this session as verified by the user's authenticator app (made if missing)."""
-    import django_otp
-    from django.http import HttpRequest
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    request = HttpRequest()
-    request.session = session
-    request.user = user
-    django_otp.login(request, device)
-    session.save()
-    return device
-
-
-class StaffClient(Client):
-    """Django's test client; force_login also passes the second step unless told not to."""
-
-    def force_login(self, user, backend=None, *, second_factor: bool = True):
-        super().force_login(user, backend)
-        if second_factor:
-            verify_session(self.session, user)
+# (testkit/clients.py)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@
 
 What it does (everything is private to the run and removed afterwards):
 
-1. Starts its own PostgreSQL (tests/postgres.py) and migrates it (from the test suite's
+1. Starts its own PostgreSQL (testkit/postgres.py) and migrates it (from the test suite's
    migrated dump when there is one), on the test settings with DATABASE_URL pointing at it
    (they allow synthetic data: DEMO_CONTENT_ALLOWED).
 2. Creates four partner councils and the usual "How did you hear about us?" answers, then
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.postgres import MigratedDatabaseCache, start_server  # noqa: E402
+from testkit.postgres import MigratedDatabaseCache, start_server  # noqa: E402
 
 SLOW_SECONDS = 1.0
 

@@ -6,7 +6,7 @@
 
 What it does (everything is private to the run and removed afterwards):
 
-1. Starts its own PostgreSQL (tests/postgres.py), migrates it (from the test suite's migrated
+1. Starts its own PostgreSQL (testkit/postgres.py), migrates it (from the test suite's migrated
    dump when there is one), collects static files, and creates an enquiry page, a partner
    council with a handover inbox and the hub's notification inbox: so each enquiry queues
    three emails (acknowledgement, hub, council).
@@ -63,7 +63,7 @@ from urllib.parse import urlencode, urljoin
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.postgres import MigratedDatabaseCache, free_port, start_server  # noqa: E402
+from testkit.postgres import MigratedDatabaseCache, free_port, start_server  # noqa: E402
 
 HOST = "bench.localhost"
 FORM_PATH = "/enquire/"

@@ -15,7 +15,7 @@ the benchmarks.
 
 Every process runs on production settings (bench/settings.py: config.settings.production with
 throwaway values), logs to <workdir>/<name>.log, and listens on a free port. The database and
-Redis come from tests/postgres.py and tests/redis_server.py, so they need only the machine's
+Redis come from testkit/postgres.py and testkit/redis_server.py, so they need only the machine's
 packages (postgresql, redis-server, nginx). The Django settings of this process are set up by
 `prepare()` (bench/settings.py, DATABASE_URL pointing at our PostgreSQL), so a benchmark can
 count rows with the ORM.
@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.postgres import MigratedDatabaseCache, free_port  # noqa: E402
-from tests.postgres import start_server as start_postgres_server  # noqa: E402
-from tests.redis_server import start_server as start_redis_server  # noqa: E402
+from testkit.postgres import MigratedDatabaseCache, free_port  # noqa: E402
+from testkit.postgres import start_server as start_postgres_server  # noqa: E402
+from testkit.redis_server import start_server as start_redis_server  # noqa: E402
 
 HOST = "bench.localhost"  # bench/settings.py's ALLOWED_HOSTS; Chromium resolves it to 127.0.0.1
 DATABASE = "bench"

@@ -17,7 +17,7 @@ from . import fragments
 
 # The renditions a card's (or the featured story's) listing image is shown in: the same specs as
 # the {% picture %} tags in includes/card.html, events/includes/event_card.html and the home
-# page; and those of an image in a page's body (blocks/image.html). tests/test_renditions.py
+# page; and those of an image in a page's body (blocks/image.html). core/tests/test_renditions.py
 # checks the templates ask for exactly these.
 CARD_IMAGE = "format-{avif,webp,jpeg} fill-{400x225,800x450}"
 CARD_IMAGE_SPECS = tuple(Filter.expand_spec(CARD_IMAGE))

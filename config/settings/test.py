@@ -1,6 +1,6 @@
 """Fast, deterministic test settings on a real PostgreSQL.
 
-The test harness (tests/postgres.py) starts a throwaway PostgreSQL server from the machine's
+The test harness (testkit/postgres.py) starts a throwaway PostgreSQL server from the machine's
 binaries, or uses DATABASE_URL when it is set, and fills in HOST/PORT/USER at session start.
 """
 
@@ -8,7 +8,7 @@ import os
 
 import dj_database_url
 
-from tests.redis_server import worker_redis_url
+from testkit.redis_server import worker_redis_url
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
@@ -39,7 +39,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "CRITICAL"}}
 
 # --- Serving: the cache is Redis, as in production (django-redis) ------------------------------
-# The harness (tests/redis_server.py) starts a private redis-server per test process and fills in
+# The harness (testkit/redis_server.py) starts a private redis-server per test process and fills in
 # LOCATION at session start, or REDIS_URL names a server. Each pytest-xdist worker gets its own
 # key prefix and, on a shared REDIS_URL server, its own database number, so one worker's
 # cache.clear() (FLUSHDB) never empties another's. Unlike production, errors are raised: a test
@@ -54,10 +54,10 @@ CACHES = {
     }
 }
 # The security counters in the same test Redis under their own prefix (production: their own
-# Redis that never evicts; tests/test_page_cache.py proves a full page cache leaves them be).
+# Redis that never evicts; home/tests/test_page_cache.py proves a full page cache leaves them be).
 CACHES["security"] = {**CACHES["default"], "KEY_PREFIX": f"test-security-{_XDIST_WORKER}"}
 # A "replica" alias that is a test mirror of the default database (the same test database, its
-# own connection): tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
+# own connection): core/tests/test_scale_out.py sets REPORTS_DATABASE to it and proves the reports
 # read through it. Every other test reads the primary, as production does without a replica.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 # --- end of the serving block ------------------------------------------------------------------
