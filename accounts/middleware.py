@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from accounts import second_factor
-from accounts.views import with_next
+from accounts.views import second_step
 
 # The admin URLs a signed-in person may reach before the second step.
 OPEN_BEFORE_SECOND_STEP = {
@@ -33,7 +33,10 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.must_verify_first(request):
-            return redirect(self.second_step(request))
+            going_to = (
+                request.get_full_path() if request.method == "GET" else reverse("wagtailadmin_home")
+            )
+            return redirect(second_step(request.user, going_to))
         return self.get_response(request)
 
     @staticmethod
@@ -48,15 +51,3 @@ class SecondFactorRequiredMiddleware:
         except Resolver404:
             return False
         return match.url_name not in OPEN_BEFORE_SECOND_STEP
-
-    @staticmethod
-    def second_step(request: HttpRequest) -> str:
-        step = (
-            "accounts_two_factor_code"
-            if second_factor.authenticator_app(request.user)
-            else "accounts_two_factor_setup"
-        )
-        going_to = (
-            request.get_full_path() if request.method == "GET" else reverse("wagtailadmin_home")
-        )
-        return with_next(step, going_to)

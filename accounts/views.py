@@ -6,6 +6,8 @@ Codes travel only in POST bodies (never in an address) and are scrubbed from err
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -32,20 +34,29 @@ SHOW_RECOVERY_CODES = "accounts_show_recovery_codes"
 RESET_ACTION = "accounts.reset_second_factor"
 
 
-def next_url(request: HttpRequest) -> str:
-    """Where the person was going (a same-site address only), or the dashboard."""
+def next_url(request: HttpRequest, default: str | None = None) -> str:
+    """Where the person was going (a same-site address only), or `default` (the dashboard)."""
     candidate = request.POST.get("next") or request.GET.get("next")
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("wagtailadmin_home")
+    return default or reverse("wagtailadmin_home")
 
 
 def with_next(url_name: str, next_address: str) -> str:
-    from urllib.parse import urlencode
-
     return f"{reverse(url_name)}?{urlencode({'next': next_address})}"
+
+
+def second_step(user, going_to: str) -> str:
+    """Where someone signed in with their password goes next: the code from their app, or
+    setting one up the first time; then on to `going_to`."""
+    step = (
+        "accounts_two_factor_code"
+        if second_factor.authenticator_app(user)
+        else "accounts_two_factor_setup"
+    )
+    return with_next(step, going_to)
 
 
 def complete_sign_in(request: HttpRequest, device: Device) -> None:

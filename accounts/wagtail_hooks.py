@@ -1,4 +1,5 @@
-"""The second-factor pages in the admin, the superusers' reset action, its history entry."""
+"""The second-factor pages in the admin, the superusers' reset action, its history entry, and
+the second factor for pages and documents only signed-in people may see (accounts.restrictions)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from accounts import views
+from accounts import restrictions, views
 
 
 @hooks.register("register_admin_urls")
@@ -48,3 +49,19 @@ def second_factor_log_actions(actions):
         _("Reset two-factor authentication"),
         _("Two-factor authentication reset"),
     )
+
+
+@hooks.register("before_serve_page")
+def signed_in_pages_need_the_second_factor(page, request, serve_args, serve_kwargs):
+    """Before Wagtail's own check of the page's view restrictions (on_serve_page)."""
+    if request.user.is_authenticated:
+        return restrictions.refusal(request, page.get_view_restrictions())
+    return None
+
+
+@hooks.register("before_serve_document", order=-1)
+def signed_in_documents_need_the_second_factor(document, request):
+    """Before Wagtail's own check (which would send someone outside the groups to sign in)."""
+    if request.user.is_authenticated:
+        return restrictions.refusal(request, document.collection.get_view_restrictions())
+    return None

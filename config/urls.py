@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.documents import serve_document
+from accounts.restrictions import frontend_sign_in
 from home import consent_views
 from home import views as home_views
 from home.sitemaps import HubSitemap
@@ -37,6 +38,8 @@ if settings.SERVE_MEDIA:
 # Pages and search: English keeps unprefixed URLs; other languages get /pl/, /ur/...
 urlpatterns += i18n_patterns(
     path("search/", home_views.search, name="search"),
+    # In place of Wagtail's password-only frontend login (issue 17): the admin's two steps.
+    path("_util/login/", frontend_sign_in, name="accounts_frontend_sign_in"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

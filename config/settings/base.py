@@ -297,6 +297,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"  # autocomplete for password managers
+# Signed-in-only pages and documents send people here: the admin's sign-in, then the code
+# (accounts.restrictions; it answers at Wagtail's /_util/login/ too).
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts_frontend_sign_in"
 OTP_TOTP_ISSUER = "Fostering hub admin"  # the name authenticator apps show beside the code
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try
 OTP_STATIC_THROTTLE_FACTOR = 1
