@@ -1,12 +1,17 @@
-"""Keep the roles in step with the councils, their pages and the site's languages."""
+"""Keep the roles in step with the councils, their pages and the site's languages; start a
+signed-in session's clock (accounts.session_limits)."""
+
+import time
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.localization import locales_added
 from councils.models import Council, CouncilPage
 
+from . import session_limits
 from .roles import HUB_COMMS, sync_council_teams, sync_roles
 
 
@@ -31,3 +36,10 @@ def locales_added_to_site(sender, **kwargs) -> None:
     """The hub's comms officers edit a new language's tree too (once the roles exist)."""
     if Group.objects.filter(name=HUB_COMMS).exists():
         sync_roles()
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs) -> None:
+    """The password step: the session's lifetime and idle time start now."""
+    if request is not None and hasattr(request, "session"):
+        session_limits.start(request.session, time.time())

@@ -113,37 +113,27 @@ def phone(chromium):
 # --- Admin accounts (issue 7): staff signed in to the admin -------------------------------------
 
 
-@pytest.fixture(scope="session")
-def staff_sessions(demo_server, django_db_blocker) -> dict[str, str]:
-    """A signed-in admin session, verified by the account's authenticator app, for each demo
-    account: the same mechanism as the test client's force_login (testkit/clients.py). Tests of
-    the sign-in itself go through the pages (test_staff_sign_in.py)."""
+@pytest.fixture
+def sign_in_as(demo_server, django_db_blocker):
+    """sign_in_as(page, "marketing.lead"): a new signed-in admin session for that demo account,
+    verified by its authenticator app (the test client's force_login: testkit/clients.py), in
+    the browser. New for each test: a session left unused for 30 minutes is signed out
+    (ADMIN_SESSION_IDLE_SECONDS). Tests of the sign-in itself go through the pages
+    (test_staff_sign_in.py)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from demo.content import USERS
     from testkit.clients import StaffClient
 
-    sessions = {}
-    with django_db_blocker.unblock():
-        for username, *_rest in USERS:
+    def sign_in(page, username: str) -> None:
+        with django_db_blocker.unblock():
             client = StaffClient()
             client.force_login(get_user_model().objects.get(username=username))
-            sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
-
-
-@pytest.fixture
-def sign_in_as(demo_server, staff_sessions):
-    """sign_in_as(page, "marketing.lead"): that demo account's admin session in the browser."""
-    from django.conf import settings
-
-    def sign_in(page, username: str) -> None:
         page.context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": staff_sessions[username],
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                     "url": demo_server,
                 }
             ]

@@ -292,6 +292,15 @@ MIDDLEWARE.insert(
     "accounts.middleware.SecondFactorRequiredMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a lockout into its page
+# A signed-in session ends after this long without activity, and this long after the password,
+# however active (issue 17): the person is signed out and the sign-in page says why. Visitors'
+# sessions (a confirmation page's reference) keep Django's own lifetime. accounts.session_limits.
+ADMIN_SESSION_IDLE_SECONDS = 30 * 60
+ADMIN_SESSION_MAX_AGE_SECONDS = 12 * 60 * 60
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.SessionLimitsMiddleware",
+)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

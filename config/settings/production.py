@@ -174,3 +174,31 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": True,
     }
 }
+
+# ---- Admin sessions (issue 17): signed out after so long idle, and so long after signing in ----
+
+
+def session_limit(name: str, default: int) -> int:
+    """A limit in seconds, a whole number of minutes (the sign-in page says "after 30 minutes
+    without activity") and at most a day."""
+    seconds = env_int(name, default)
+    if seconds < 60 or seconds % 60 or seconds > 24 * 60 * 60:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of minutes in seconds, from 60 to 86400."
+        )
+    return seconds
+
+
+# The defaults are base.py's (30 minutes, 12 hours).
+ADMIN_SESSION_IDLE_SECONDS = session_limit(
+    "ADMIN_SESSION_IDLE_SECONDS",
+    ADMIN_SESSION_IDLE_SECONDS,  # noqa: F405
+)
+ADMIN_SESSION_MAX_AGE_SECONDS = session_limit(
+    "ADMIN_SESSION_MAX_AGE_SECONDS",
+    ADMIN_SESSION_MAX_AGE_SECONDS,  # noqa: F405
+)
+if ADMIN_SESSION_IDLE_SECONDS > ADMIN_SESSION_MAX_AGE_SECONDS:
+    raise ImproperlyConfigured(
+        "ADMIN_SESSION_IDLE_SECONDS must not be longer than ADMIN_SESSION_MAX_AGE_SECONDS."
+    )

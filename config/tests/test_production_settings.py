@@ -56,6 +56,23 @@ UNSAFE = {"missing " + name: ({name: None}, name) for name in REQUIRED} | {
         "DATABASE_REPLICA_URL",
     ),
     "pool size not a number": ({"DATABASE_POOL_MAX_SIZE": "four"}, "DATABASE_POOL_MAX_SIZE"),
+    # Admin sessions (issue 17): limits the sign-in page can put in words, idle within lifetime.
+    "idle limit not a number": (
+        {"ADMIN_SESSION_IDLE_SECONDS": "half an hour"},
+        "ADMIN_SESSION_IDLE_SECONDS",
+    ),
+    "idle limit not whole minutes": (
+        {"ADMIN_SESSION_IDLE_SECONDS": "1000"},
+        "ADMIN_SESSION_IDLE_SECONDS",
+    ),
+    "session lifetime of two weeks": (
+        {"ADMIN_SESSION_MAX_AGE_SECONDS": str(14 * 24 * 60 * 60)},
+        "ADMIN_SESSION_MAX_AGE_SECONDS",
+    ),
+    "idle limit past the lifetime": (
+        {"ADMIN_SESSION_IDLE_SECONDS": "7200", "ADMIN_SESSION_MAX_AGE_SECONDS": "3600"},
+        "ADMIN_SESSION_IDLE_SECONDS",
+    ),
 }
 
 
@@ -100,6 +117,7 @@ print(json.dumps({
     "media": settings.STORAGES["default"],
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "sessions": [settings.SESSION_ENGINE, settings.CACHES["default"]["BACKEND"]],
+    "admin_sessions": [settings.ADMIN_SESSION_IDLE_SECONDS, settings.ADMIN_SESSION_MAX_AGE_SECONDS],
 }))
 """
 
@@ -148,3 +166,11 @@ def test_behind_pgbouncer_the_pool_is_off_and_server_side_cursors_too():
     assert shown["databases"]["default"]["pool"] is None
     assert shown["databases"]["default"]["max_age"] == 60
     assert shown["databases"]["default"]["cursors"] is True
+
+
+def test_admin_sessions_last_30_minutes_idle_and_12_hours_unless_the_operator_says():
+    assert serving_settings()["admin_sessions"] == [30 * 60, 12 * 60 * 60]
+    chosen = serving_settings(
+        ADMIN_SESSION_IDLE_SECONDS="900", ADMIN_SESSION_MAX_AGE_SECONDS="28800"
+    )
+    assert chosen["admin_sessions"] == [900, 8 * 60 * 60]
