@@ -16,7 +16,8 @@ Every value can be changed from the environment, so one file serves a laptop che
 
 The access log leaves out the query string (campaign tags never hold personal data, but there is
 no need to keep them: attribution stores what it needs), the client address, the referrer and
-the user agent: what an operator needs to see load and errors, and nothing about a person.
+the user agent: what an operator needs to see load and errors, and nothing about a person. A
+booking's cancellation token is masked wherever a line could show it (config/access_log.py).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ max_requests_jitter = max_requests // 10
 # Heartbeat files in memory (container file systems can be slow to update).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-# Lean access log on stdout: time, method, path (no query string), status, bytes, milliseconds.
+# Lean access log on stdout: time, method, path (no query string), status, bytes, milliseconds;
+# cancellation tokens masked in whatever a line shows (config/access_log.py).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logger_class = "config.access_log.AccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

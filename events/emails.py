@@ -1,7 +1,8 @@
 """The emails a booking sends, all through the outbox (call inside the booking's transaction).
 
 - confirmation (also when a waiting-list place is offered): the event, the `.ics` with the
-  joining details, and the signed cancellation link;
+  joining details, and the signed cancellation link (its token in the query string, which
+  access logs leave out: events.links; it works until the event ends);
 - waiting list: the person is on it and will be told if a place comes up (no joining details);
 - cancelled: the booking is cancelled (or the person has left the waiting list), so someone
   who did not cancel it themselves finds out;
@@ -16,6 +17,7 @@ Emails carry the reference, never the person's details (only their own address a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.core import signing
@@ -31,6 +33,7 @@ from outbox.models import OutboxMessage
 from outbox.queue import queue_email
 
 from .ics import event_calendar, ics_filename
+from .links import TOKEN_PARAMETER as CANCEL_TOKEN_PARAMETER
 
 LONDON = ZoneInfo("Europe/London")
 CANCEL_SALT = "events.cancel"
@@ -59,12 +62,18 @@ def read_cancel_token(token: str) -> str | None:
     return value if constant_time_compare(signature, expected) else None
 
 
+def cancel_address(index, registration, *, full: bool = False) -> str:
+    """The cancellation page of this events index for the booking: the token in the query
+    string, which access logs leave out (events.links), never in the path."""
+    base = index.get_full_url() if full else index.url
+    query = urlencode({CANCEL_TOKEN_PARAMETER: cancel_token(registration)})
+    return f"{base}{index.reverse_subpage('cancel_booking')}?{query}"
+
+
 def cancel_url(registration) -> str:
-    """The cancellation page in the language the person booked in."""
+    """The emailed cancellation link, to the page in the language the person booked in."""
     index = version_in(registration.event.get_parent(), registration.language).specific
-    return index.get_full_url() + index.reverse_subpage(
-        "cancel_booking", kwargs={"token": cancel_token(registration)}
-    )
+    return cancel_address(index, registration, full=True)
 
 
 def when(event) -> dict[str, str]:

@@ -23,12 +23,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PageManager
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
 
 from core.blocks import BodyBlock
 from core.pages import BasePage, HubPageQuerySet
 from councils.models import Council
 
+from .links import TOKEN_PARAMETER as CANCEL_TOKEN_PARAMETER
 from .querysets import RegistrationQuerySet
 
 
@@ -97,11 +99,31 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
         return feed_view(self, request)
 
-    @path("cancel/<str:token>/")
-    def cancel_booking(self, request, token: str):
+    @path("cancel/")
+    def cancel_booking(self, request, token: str = ""):
         from .views import cancel_view
 
         return cancel_view(self, request, token)
+
+    @path("cancel/<str:token>/")
+    def cancel_booking_by_path(self, request, token: str):
+        """Links emailed before issue 17 carried the token in the path: they keep working
+        until their event ends (events.links)."""
+        from .views import cancel_by_path_view
+
+        return cancel_by_path_view(self, request, token)
+
+    def route(self, request, path_components):
+        """Wagtail's routing, and the cancellation page's token read from the query string
+        here: as a page is served, the page cache leaves its request only the parameters its
+        listings read (the caches key on those, never on a token)."""
+        result = super().route(request, path_components)
+        match = getattr(request, "routable_resolver_match", None)
+        if result.page is self and match is not None and match.url_name == "cancel_booking":
+            view, args, kwargs = result.args
+            token = request.GET.get(CANCEL_TOKEN_PARAMETER, "")
+            return RouteResult(self, args=(view, args, {**kwargs, "token": token}))
+        return result
 
 
 class EventPage(RoutablePageMixin, BasePage):

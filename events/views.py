@@ -6,15 +6,17 @@ booking per address per event: booking again (Back and Book, a second tab) shows
 booking, "you have already booked", and how to change or cancel it. A post the spam checks
 doubt is held for staff to review (it takes no place until released) and a filled honeypot is
 discarded; both get the same redirect and the same calm page. A cancellation link carries only
-a signed random token; opening it never cancels anything (mail scanners open links): the person
+a signed random token, in the query string (never the path, which access logs keep), and works
+until the event ends; opening it never cancels anything (mail scanners open links): the person
 presses a button.
 """
 
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -158,10 +160,7 @@ def confirmation_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     cancel_url = ""
     if isinstance(repeat, dict) and repeat.get("same_browser"):
         # This browser made the booking: it may go straight to cancelling it (which asks first).
-        index = page.get_parent().specific
-        cancel_url = index.url + index.reverse_subpage(
-            "cancel_booking", kwargs={"token": emails.cancel_token(registration)}
-        )
+        cancel_url = emails.cancel_address(page.get_parent().specific, registration)
     response = page.render(
         request,
         template=CONFIRMATION_TEMPLATE,
@@ -178,51 +177,75 @@ def confirmation_view(page: EventPage, request: HttpRequest) -> HttpResponse:
     return response
 
 
-def cancel_view(index_page: EventIndexPage, request: HttpRequest, token: str) -> HttpResponse:
-    """Cancel a booking from the emailed link: GET asks, POST cancels then shows the result."""
-    registration = None
-    value = emails.read_cancel_token(token)
-    if value:
-        registration = (
-            Registration.objects.select_related("event")
-            .filter(cancel_token=value, anonymised_at__isnull=True)
-            .first()
-            if _is_uuid(value)
-            else None
-        )
-    same_index = (
-        registration is not None
-        and registration.event.get_parent().translation_key == index_page.translation_key
-    )
-    if not same_index:
+def cancel_view(index_page: EventIndexPage, request: HttpRequest, token: str = "") -> HttpResponse:
+    """Cancel a booking from the emailed link: GET asks, POST (the token in its body) cancels,
+    then the page shows the result. Once the event has ended the link only says so, and how to
+    contact the hub: it shows nothing of the booking and cancels nothing."""
+    if request.method == "POST":
+        token = request.POST.get(emails.CANCEL_TOKEN_PARAMETER) or token
+    registration = _registration_for(token)
+    if registration is None or (
+        registration.event.get_parent().translation_key != index_page.translation_key
+    ):
+        state = "invalid"
+    elif registration.event.has_ended:
+        state = "ended"
+    elif registration.anonymised_at is not None:
         state = "invalid"
     elif registration.status == Registration.Status.CANCELLED:
         state = "cancelled"
-    elif registration.event.has_ended:
-        state = "ended"
     elif request.method == "POST":
         cancel(registration)
-        response = HttpResponseSeeOther(request.path)
-        add_never_cache_headers(response)
-        return response
+        return _private(HttpResponseSeeOther(emails.cancel_address(index_page, registration)))
     else:
         state = "confirm"
-    event = registration.event if same_index else None
-    if event is not None:  # its title and venue in the language of the page
-        event = version_in(event, index_page.locale.language_code)
+    event = None
+    if state != "invalid":  # its title and venue in the language of the page
+        event = version_in(registration.event, index_page.locale.language_code)
     response = index_page.render(
         request,
         template=CANCEL_TEMPLATE,
         context_overrides={
             "state": state,
-            "registration": registration if state != "invalid" else None,
-            "event": event if state != "invalid" else None,
-            "when": emails.when(event) if event is not None and state != "invalid" else None,
+            "registration": registration if state in ("confirm", "cancelled") else None,
+            "event": event,
+            "when": emails.when(event) if event is not None else None,
+            "cancel_action": index_page.url + index_page.reverse_subpage("cancel_booking"),
+            "token": token if state == "confirm" else "",
+            "no_analytics": True,  # the address holds the token
         },
     )
     if state == "invalid":
         response.status_code = 404
+    return _private(response)
+
+
+def cancel_by_path_view(
+    index_page: EventIndexPage, request: HttpRequest, token: str
+) -> HttpResponse:
+    """A link emailed before issue 17, the token in its path: GET goes on to the page with the
+    token in the query string (the path is masked in the access logs); a POST from a page
+    opened before the change is answered as it was."""
+    if request.method == "POST":
+        return cancel_view(index_page, request, token)
+    query = urlencode({emails.CANCEL_TOKEN_PARAMETER: token})
+    address = f"{index_page.url}{index_page.reverse_subpage('cancel_booking')}?{query}"
+    return _private(HttpResponseRedirect(address))
+
+
+def _registration_for(token: str) -> Registration | None:
+    """The booking a link's token names (erased ones too: after the event, their link says
+    it has ended), or None when the token is forged or mangled."""
+    value = emails.read_cancel_token(token or "")
+    if not value or not _is_uuid(value):
+        return None
+    return Registration.objects.select_related("event").filter(cancel_token=value).first()
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """No cache keeps it, and the next page is not told this address (it holds the token)."""
     add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

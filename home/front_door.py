@@ -18,8 +18,12 @@ something to record goes through to the site, which answers it from its own page
   during a spike never sends the spike to the site; an expired copy is likewise served while
   one request fetches the next (`proxy_cache_use_stale updating`, `proxy_cache_lock`).
 
+Its access log (`log_format hub_access`) is gunicorn's line: time, method, the path without the
+query string, status, bytes, seconds, and whether the cache answered; a cancellation link's
+token is masked (events.links), and nothing about the visitor (address, Referer, user agent).
+
 `nginx_http_config()` is the part for nginx's `http {}` block, `nginx_site_locations()` the
-locations of the public server, `nginx_refresh_servers()` the two loopback servers the worker
+access log and locations of the public server, `nginx_refresh_servers()` the two loopback servers the worker
 purges through. bench/stack.py builds `make serve-prod`'s nginx from them, and
 `manage.py front_door_nginx` prints them for a real server (docs/deployment.md).
 """
@@ -33,6 +37,7 @@ from wagtail.models import Page
 
 from attribution import sources
 from attribution.consent import COOKIE_NAME as CHOICES_COOKIE
+from events import links
 from home.consent_views import CONFIRMATION_PARAM
 
 from .page_cache import parameters_read_by
@@ -40,6 +45,7 @@ from .page_cache import parameters_read_by
 # The header nginx's refresh server sends (and the public server never passes on).
 REFRESH_HEADER = "X-Hub-Cache-Refresh"
 ZONE = "hub_pages"
+LOG_FORMAT = "hub_access"
 
 
 def declared_query_parameters() -> list[str]:
@@ -72,6 +78,15 @@ def nginx_http_config(cache_dir: str, max_size: str = "1g") -> str:
                      inactive=1h use_temp_path=off;
     # The path alone, as the visitor sent it.
     map $request_uri $hub_path {{ "~^(?<path>[^?]*)" $path; }}
+    # The access log's line: the path alone, as gunicorn's, with the token of a cancellation
+    # link emailed before issue 17 masked (events.links; today's links carry it in the query
+    # string, which no line shows). Never $request, $request_uri, $args or $http_referer.
+    map $hub_path $hub_log_path {{
+        default $hub_path;
+        "{cancel_token_in_path_pattern()}" "${{hub_log_before}}{links.MASK}${{hub_log_after}}";
+    }}
+    log_format {LOG_FORMAT} '$time_iso8601 "$request_method $hub_log_path" $status '
+                          '$body_bytes_sent ${{request_time}}s $upstream_cache_status';
     # A campaign tag, an ad click id or a short link: attribution capture must see it.
     map $args $hub_tagged {{ default 0; "~*{captured_parameters_pattern()}" 1; }}
     # Someone with a session (signed in, or a reference to show), a message or cookie choices
@@ -83,6 +98,19 @@ def nginx_http_config(cache_dir: str, max_size: str = "1g") -> str:
 """
 
 
+def cancel_token_in_path_pattern() -> str:
+    """A regular expression (PCRE, for nginx's map) for a path holding a cancellation token,
+    capturing what comes before and after it."""
+    prefix = re.escape(links.PATH_TOKEN_PREFIX)
+    return rf"~^(?<hub_log_before>.*{prefix})[^/]+(?<hub_log_after>/.*)?$"
+
+
+def access_log_line(path: str | None) -> str:
+    """The public server's access log: in the front door's format (never nginx's `combined`,
+    which logs the whole address and the Referer), or none."""
+    return f"access_log {path} {LOG_FORMAT};" if path else "access_log off;"
+
+
 def _proxy_to_site(upstream: str) -> str:
     return f"""
             proxy_pass {upstream};
@@ -92,8 +120,11 @@ def _proxy_to_site(upstream: str) -> str:
             proxy_set_header {REFRESH_HEADER} "";"""
 
 
-def nginx_site_locations(upstream: str, static_root: str | None = None) -> str:
-    """The public server's locations: pages through the cache, the rest straight through."""
+def nginx_site_locations(
+    upstream: str, static_root: str | None = None, access_log: str | None = None
+) -> str:
+    """The public server's access log and locations: pages through the cache, the rest
+    straight through."""
     static = (
         f"""
         location /static/ {{
@@ -106,6 +137,7 @@ def nginx_site_locations(upstream: str, static_root: str | None = None) -> str:
         else ""
     )
     return f"""
+        {access_log_line(access_log)}
         valid_referers none blocked server_names;
         {static}
         location / {{{_proxy_to_site(upstream)}
@@ -217,13 +249,15 @@ def standalone_front_door(
     purge_listen: str,
     refresh_listen: str,
     tls_lines: str = "",
+    access_log: str | None = None,
 ) -> str:
-    """The front door as a whole nginx.conf: the page cache in `directory`/cache."""
+    """The front door as a whole nginx.conf: the page cache in `directory`/cache; no access
+    log unless `access_log` names a file."""
     return standalone_config(
         directory,
         listen=listen,
         server_name=server_name,
-        server=tls_lines + nginx_site_locations(upstream),
+        server=tls_lines + nginx_site_locations(upstream, access_log=access_log),
         http=nginx_http_config(f"{directory}/cache"),
         servers=nginx_refresh_servers(upstream, purge_listen, refresh_listen),
     )

@@ -425,9 +425,7 @@ def test_pages_that_collect_or_show_personal_data_are_never_stored(client, enqui
         event,
         BookingDetails(first_name="Pat", last_name="Lee", email="p@example.org", postcode="DE1"),
     )
-    cancel_url = index.url + index.reverse_subpage(
-        "cancel_booking", kwargs={"token": emails.cancel_token(registration)}
-    )
+    cancel_url = emails.cancel_address(index, registration)
     book_url = event.url + event.reverse_subpage("booking")
     responses = {
         "enquiry form": client.get("/enquire/"),

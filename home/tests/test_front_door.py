@@ -8,18 +8,24 @@ production.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
 from http.client import HTTPConnection
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
+from django.core.management import call_command
 
 from attribution import capture
 from core.tests.factories import rich_text, stream
+from events import emails
+from events.services import BookingDetails, book
+from events.tests.factories import EventPageFactory
 from home import front_door
 from home.tests.factories import StandardPageFactory
 from testkit.outbox import run_worker
@@ -36,6 +42,7 @@ class Nginx:
             pytest.fail("nginx is needed for the front door tests: apt-get install nginx")
         self.port, self.purge_port, self.refresh_port = free_port(), free_port(), free_port()
         self.cache = directory / "cache"
+        self.access_log = directory / "access.log"
         conf = directory / "nginx.conf"
         conf.write_text(
             front_door.standalone_front_door(
@@ -45,6 +52,7 @@ class Nginx:
                 upstream=upstream,
                 purge_listen=f"127.0.0.1:{self.purge_port}",
                 refresh_listen=f"127.0.0.1:{self.refresh_port}",
+                access_log=str(self.access_log),
             )
         )
         self.process = subprocess.Popen(
@@ -148,3 +156,49 @@ def test_the_nginx_copy_is_refreshed_on_publish(nginx, page, home):
     assert "Support for foster carers" in new
     # The home page (its menu and cards) was refreshed too.
     assert status(nginx.get(home.url)[0]) == "HIT"
+
+
+# --- The access log (issue 17): a cancellation link's token is never in it --------------------
+
+
+def test_the_access_log_nginx_is_given_shows_the_path_alone_with_tokens_masked():
+    """What `manage.py front_door_nginx` prints: the public server logs in the front door's
+    format, built from nothing that holds a query string or a Referer."""
+    out = StringIO()
+    call_command("front_door_nginx", stdout=out)
+    printed = out.getvalue()
+    http, server = printed.split("# --- in the public server")
+    assert "access_log /var/log/nginx/hub-access.log hub_access;" in server
+    (line_format,) = re.findall(r"log_format hub_access (.*?);", http, re.S)
+    variables = set(re.findall(r"\$\{?(\w+)", line_format))
+    assert variables == {
+        "time_iso8601",
+        "request_method",
+        "hub_log_path",
+        "status",
+        "body_bytes_sent",
+        "request_time",
+        "upstream_cache_status",
+    }
+    assert "map $hub_path $hub_log_path" in http and "REDACTED" in http
+
+
+def test_the_access_log_line_of_a_cancellation_link_holds_no_token(nginx, home):
+    registration, _ = book(
+        EventPageFactory(),
+        BookingDetails(first_name="Pat", last_name="Lee", email="p@example.org", postcode="DE1"),
+    )
+    token = emails.cancel_token(registration)
+    index = registration.event.get_parent().specific
+    now_link = emails.cancel_address(index, registration)
+    old_link = f"{index.url}cancel/{token}/"
+    assert nginx.get(now_link)[0].status == 200
+    assert nginx.get(old_link, Referer=f"http://localhost{now_link}")[0].status == 302
+    deadline = time.monotonic() + 5
+    while len(nginx.access_log.read_text().splitlines()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = nginx.access_log.read_text().splitlines()
+    assert len(lines) == 2, lines
+    assert '"GET /events/cancel/" 200' in lines[0]
+    assert '"GET /events/cancel/REDACTED/" 302' in lines[1]
+    assert not [line for line in lines if token in line or token[:32] in line]

@@ -22,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--purge-listen", default="127.0.0.1:8081")
         parser.add_argument("--refresh-listen", default="127.0.0.1:8082")
         parser.add_argument("--static-root", default="", help="serve /static/ from here")
+        parser.add_argument(
+            "--access-log",
+            default="/var/log/nginx/hub-access.log",
+            help="the public server's access log, in the hub_access format ('' for none)",
+        )
 
     def handle(self, *args, **options) -> None:
         upstream = options["upstream"]
@@ -33,7 +38,11 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("# --- in the public server { } (TLS, server_name) ---------------------")
-        self.stdout.write(front_door.nginx_site_locations(upstream, options["static_root"] or None))
+        self.stdout.write(
+            front_door.nginx_site_locations(
+                upstream, options["static_root"] or None, options["access_log"] or None
+            )
+        )
         self.stdout.write(
             f"# The site: FRONTEND_CACHE=http FRONTEND_CACHE_PURGE_URL=http://"
             f"{options['purge_listen']}"
