@@ -40,7 +40,9 @@ def signed_out_to_the_sign_in_page(client, address: str = DASHBOARD) -> str:
     response = client.get(address, follow=True)
     assert response.redirect_chain[-1][0].startswith(f"{LOGIN}?next=")
     assert parse(response).has_heading("Sign in")
-    return " ".join(item.get_text(" ", strip=True) for item in soup(response).select(".messages li"))
+    return " ".join(
+        item.get_text(" ", strip=True) for item in soup(response).select(".messages li")
+    )
 
 
 @pytest.fixture
