@@ -1,7 +1,8 @@
 """Events in headless Chromium, on the demo site: a keyboard-only journey from the filtered
 listing to a booking confirmation, no axe-core violations (WCAG 2.2 A/AA) on the listing, the
-archive, an event, the booking form with errors and the confirmation, on a desktop and a phone,
-and no sideways scrolling at 320 CSS pixels."""
+archive, an event, the booking form with errors, the confirmation and a cancellation link
+opened after its event, on a desktop and a phone, and no sideways scrolling at 320 CSS
+pixels."""
 
 from __future__ import annotations
 
@@ -220,6 +221,43 @@ def test_booking_confirmation_has_no_axe_violations(request, demo_server, device
     book_by_pointer(tab)
     assert tab.url == demo_server + CONFIRMED
     assert REFERENCE.fullmatch(tab.locator(".panel__reference").inner_text().strip())
+    assert_no_violations(tab)
+
+
+@pytest.fixture(scope="module")
+def ended_booking_link(demo_server, django_db_blocker):
+    """The cancellation link of a booking for one of the demo's past events (committed, so the
+    demo server sees it; removed afterwards)."""
+    with django_db_blocker.unblock():
+        from wagtail.models import Locale
+
+        from events import emails
+        from events.models import EventPage, Registration
+
+        past = EventPage.objects.live().past().filter(locale=Locale.get_default()).first()
+        registration = Registration.objects.create(
+            event=past,
+            first_name="Robin",
+            last_name="Ended",
+            email="ended@events-browser-test.example.net",
+            postcode="DE1 2AB",
+        )
+        link = emails.cancel_address(past.get_parent().specific, registration)
+    yield link
+    with django_db_blocker.unblock():
+        registration.delete()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_cancellation_link_after_the_event_says_so_with_no_axe_violations(
+    request, demo_server, ended_booking_link, device
+):
+    """A link from a past event's email: a clear page (not an error) with the hub's number."""
+    tab = request.getfixturevalue(device)
+    tab.goto(demo_server + ended_booking_link)
+    assert tab.get_by_role("heading", level=1).inner_text() == "This event has ended"
+    assert tab.get_by_role("link", name=re.compile(r"^Call us on")).count() == 1
+    assert tab.locator("main form[method=post]").count() == 0
     assert_no_violations(tab)
 
 
