@@ -15,7 +15,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -62,6 +62,7 @@ from .models import (
     RejectedSubmission,
     Stage,
 )
+from .search import search_condition
 from .services import queue_handover_notification, record_enquiry, webhook_payload
 
 HANDLING_ACTIONS = ["add", "change", "view"]
@@ -173,7 +174,7 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
 
     filterset_class = EnquiryFilterSet
     default_ordering = "-created_at"
-    search_fields = ["reference", "first_name", "last_name", "email"]
+    search_fields = ["reference", "first_name", "last_name", "email", "phone", "postcode"]
     search_backend_name = None
     page_title = gettext_lazy("Enquiries")
 
@@ -181,17 +182,11 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
         return self.visible_enquiries().select_related("council")
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Every word must match the reference, a name or the email address."""
+        """The reference, a name, the email address, the phone number or the postcode, however
+        the number or postcode is written (`enquiry.search`), among the rows already visible."""
         if not self.is_searching:
             return queryset
-        for term in self.search_query.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-                | Q(email__icontains=term)
-            )
-        return queryset
+        return queryset.filter(search_condition(self.search_query))
 
     @cached_property
     def columns(self) -> list[Column]:

@@ -29,6 +29,8 @@ from core import spam
 from core.pages import HubPageMixin
 from councils.models import Council, councils_of
 
+from .search import phone_key, postcode_key
+
 logger = logging.getLogger("core.spam")
 
 
@@ -192,6 +194,14 @@ class ReferenceCounter(models.Model):
         return f"{settings.ENQUIRY_REFERENCE_PREFIX}-{year}-{number:06d}"
 
 
+# Columns save() derives from another: saving the one (update_fields) saves the other too.
+KEPT_ON_SAVE = {
+    "created_at": "received_on",
+    "phone": "search_phone",
+    "postcode": "search_postcode",
+}
+
+
 class Enquiry(models.Model):
     reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
     submission_token = models.UUIDField(
@@ -230,6 +240,10 @@ class Enquiry(models.Model):
     phone = models.CharField(_("phone number"), max_length=30)
     postcode = models.CharField(_("postcode"), max_length=10)
     question = models.TextField(_("question"), max_length=2000, blank=True)
+    # The phone number and postcode as the admin search compares them (`enquiry.search`), kept
+    # by save() and so blanked with them.
+    search_phone = models.CharField(max_length=31, blank=True, editable=False)
+    search_postcode = models.CharField(max_length=10, blank=True, editable=False)
 
     # What they told us (kept after anonymisation, for the reports).
     postcode_district = models.CharField(_("postcode district"), max_length=4, blank=True)
@@ -350,9 +364,13 @@ class Enquiry(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The UK date, whatever time zone the admin user who saves it has chosen.
         self.received_on = timezone.localdate(self.created_at, timezone.get_default_timezone())
+        self.search_phone = phone_key(self.phone)
+        self.search_postcode = postcode_key(self.postcode)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "created_at" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "received_on"}
+        if update_fields is not None:
+            kept = {column for field, column in KEPT_ON_SAVE.items() if field in update_fields}
+            if kept:
+                kwargs["update_fields"] = {*update_fields, *kept}
         super().save(*args, **kwargs)
 
     @property
@@ -535,6 +553,8 @@ class EnquiryHistory(models.Model):
         STAGE = "stage", _("Stage changed")
         HANDOVER = "handover", _("Handed over to council")
         COUNCIL = "council", _("Council changed")
+        CHANNEL = "channel", _("Channel corrected")
+        CAMPAIGN = "campaign", _("Campaign corrected")
         NOTE = "note", _("Note")
         ANONYMISED = "anonymised", _("Personal data removed")
 
