@@ -459,6 +459,80 @@ class HandoverForm(forms.Form):
         return clean_text(self.cleaned_data["note"])
 
 
+class SourceCorrectionForm(forms.Form):
+    """A hub enquiry officer corrects where an enquiry came from (its channel and campaign),
+    saying why; the correction is dated in the enquiry's history (`Enquiry.correct_source`)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=CHANNEL_CHOICES,
+        error_messages={
+            "required": _("Select a channel"),
+            "invalid_choice": _("Select a channel from the list"),
+        },
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        help_text=_("The hub’s campaigns and every council’s."),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("No campaign"),
+        error_messages={"invalid_choice": _("Select a campaign from the list")},
+    )
+    reason = forms.CharField(
+        label=_("Why are you correcting it?"),
+        help_text=_("For example: she told us on the phone that she saw the advert on the bus."),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Enter why you are correcting the channel or campaign"),
+            "max_length": _("The reason must be 2000 characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        self.enquiry = enquiry
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("channel", enquiry.channel)
+        initial.setdefault("campaign", enquiry.campaign_id)
+        super().__init__(*args, **kwargs)
+        campaign = self.fields["campaign"]
+        campaign.queryset = Campaign.objects.select_related("council").order_by("name")
+        campaign.label_from_instance = lambda c: f"{c.name} ({c.owner_label})"
+
+    def clean_reason(self) -> str:
+        reason = clean_text(self.cleaned_data["reason"])
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "channel" in data
+            and "campaign" in data
+            and data["channel"] == self.enquiry.channel
+            and data["campaign"] == self.enquiry.campaign
+        ):
+            raise ValidationError(
+                _("Change the channel or the campaign, or cancel"), code="unchanged"
+            )
+        return data
+
+    @transaction.atomic
+    def save(self, by=None) -> list[EnquiryHistory]:
+        """Correct the enquiry as it is now, locked (a stage change made meanwhile stays)."""
+        enquiry = Enquiry.objects.select_for_update().get(pk=self.enquiry.pk)
+        entries = enquiry.correct_source(
+            channel=self.cleaned_data["channel"],
+            campaign=self.cleaned_data["campaign"],
+            by=by,
+            reason=self.cleaned_data["reason"],
+        )
+        self.enquiry = enquiry
+        return entries
+
+
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file of outcomes"),

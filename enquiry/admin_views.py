@@ -48,6 +48,7 @@ from .admin_forms import (
     HandoverForm,
     KeepInTouchForm,
     OutcomeImportForm,
+    SourceCorrectionForm,
     StaffEnquiryForm,
     StageChangeForm,
 )
@@ -64,6 +65,7 @@ from .models import (
 )
 from .search import search_condition
 from .services import queue_handover_notification, record_enquiry, webhook_payload
+from .source import source_rows
 
 HANDLING_ACTIONS = ["add", "change", "view"]
 
@@ -110,6 +112,12 @@ def can_hand_over(user) -> bool:
     return user.has_perm("enquiry.view_all_enquiries") and user.has_perm("enquiry.change_enquiry")
 
 
+def can_correct_source(user) -> bool:
+    """Correcting an enquiry's channel or campaign is the hub's, like handover: the reports
+    every council is compared in read them."""
+    return can_hand_over(user)
+
+
 def can_import_outcomes(user) -> bool:
     return user.has_perm("enquiry.import_outcomes")
 
@@ -147,6 +155,10 @@ def stage_url(enquiry: Enquiry) -> str:
 
 def handover_url(enquiry: Enquiry) -> str:
     return reverse("enquiries:handover", args=[quote(enquiry.pk)])
+
+
+def source_url(enquiry: Enquiry) -> str:
+    return reverse("enquiries:source", args=[quote(enquiry.pk)])
 
 
 def enquiry_breadcrumbs(base: list[dict], *items: dict) -> list[dict]:
@@ -275,7 +287,7 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
         return self.get_enquiry(
             self.pk,
             self.visible_enquiries()
-            .select_related("council", "entered_by")
+            .select_related("council", "entered_by", "campaign", "first_campaign", "owner_council")
             .prefetch_related("fostering_types"),
         )
 
@@ -316,6 +328,15 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
                     priority=20,
                 )
             )
+        if can_correct_source(self.request.user):
+            buttons.append(
+                Button(
+                    _("Correct the channel or campaign"),
+                    url=source_url(self.object),
+                    icon_name="tag",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_breadcrumbs_items(self) -> list[dict]:
@@ -347,6 +368,8 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
             answers=self.answer_rows(enquiry),
             arrival=self.arrival_rows(enquiry),
             milestones=self.milestone_rows(enquiry),
+            source=source_rows(enquiry),
+            source_url=source_url(enquiry) if can_correct_source(self.request.user) else "",
             consents=consents,
             history=list(enquiry.history.select_related("by")),
             outgoing=outgoing,
@@ -421,13 +444,27 @@ class EnquiryEditView(EnquiryRowRuleMixin, generic.EditView):
 
     form_class = EnquiryDetailsEditForm
     panel = None
+    template_name = "enquiry/admin/edit.html"
     page_title = gettext_lazy("Edit details")
     success_message = gettext_lazy("Details of enquiry %(object)s saved.")
     error_message = gettext_lazy("The details could not be saved because of errors.")
     enquiry_actions = ["change"]
 
     def get_queryset(self) -> QuerySet:
-        return self.visible_enquiries().prefetch_related("fostering_types")
+        return (
+            self.visible_enquiries()
+            .select_related("campaign", "owner_council")
+            .prefetch_related("fostering_types")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        """Where the enquiry came from, above the details: corrected on its own page, by the
+        hub (`SourceCorrectionView`), so that it can be corrected after anonymisation too."""
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        if can_correct_source(self.request.user):
+            context["source_url"] = source_url(self.object)
+        return context
 
     def get_object(self, queryset=None) -> Enquiry:
         return self.get_enquiry(self.object_pk, self.get_queryset())
@@ -689,6 +726,35 @@ class KeepInTouchView(EnquiryActionView):
         entry = form.save(by=self.request.user)
         messages.success(self.request, entry.note)
         return redirect(inspect_url(self.object))
+
+
+class SourceCorrectionView(EnquiryActionView):
+    """A hub enquiry officer corrects the channel and campaign, with the reason. Also for an
+    anonymised enquiry: its attribution is kept for the reports."""
+
+    form_class = SourceCorrectionForm
+    action_label = gettext_lazy("Correct the channel or campaign")
+    submit_button_label = gettext_lazy("Save the correction")
+    error_message = gettext_lazy("The correction could not be saved because of errors.")
+
+    def refuse(self) -> HttpResponseRedirect | None:
+        if not can_correct_source(self.request.user):
+            raise PermissionDenied
+        return None
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        return context
+
+    def form_valid(self, form: SourceCorrectionForm):
+        form.save(by=self.request.user)
+        messages.success(
+            self.request,
+            _("The channel and campaign of enquiry %(reference)s were corrected.")
+            % {"reference": self.object.reference},
+        )
+        return redirect(self.get_success_url())
 
 
 class HandoverView(EnquiryActionView):

@@ -25,6 +25,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 
+from attribution.attribute import STAFF_CORRECTED_RULE, campaign_owner
+from attribution.classification import CHANNEL_LABELS, Channel
+from attribution.touches import from_dict
 from core import spam
 from core.pages import HubPageMixin
 from councils.models import Council, councils_of
@@ -512,6 +515,64 @@ class Enquiry(models.Model):
             note=" ".join(part for part in parts if part).strip(),
         )
 
+    def correct_source(
+        self, *, channel: str, campaign, by=None, reason: str = ""
+    ) -> list[EnquiryHistory]:
+        """Correct the channel and campaign (a hub enquiry officer's decision, with the reason),
+        and with the campaign its owner; returns the history rows, one per change.
+
+        The reports read these fields, so they count the enquiry under the correction at once;
+        the rule becomes "staff_corrected", which `reclassify_enquiries` leaves alone. The touches
+        stay as they were recorded. A contact staff took (by phone, email, in person) is its own
+        first touch, so its first-touch channel and campaign are corrected with it; a website
+        visit's first touch keeps its own. Call inside a transaction on a locked row.
+        """
+        first = from_dict(self.first_touch)
+        staff_first = first.entered_by_staff if first else self.received_via != ReceivedVia.WEBSITE
+        changes = []
+        if channel != self.channel:
+            changes.append(
+                (
+                    EnquiryHistory.Action.CHANNEL,
+                    _channel_words(self.channel),
+                    _channel_words(channel),
+                )
+            )
+        if campaign != self.campaign:
+            changes.append(
+                (
+                    EnquiryHistory.Action.CAMPAIGN,
+                    _campaign_words(self.campaign),
+                    _campaign_words(campaign),
+                )
+            )
+        if not changes:
+            return []
+        self.channel = channel
+        self.channel_rule = STAFF_CORRECTED_RULE
+        self.campaign = campaign
+        for name, value in campaign_owner(campaign).items():
+            setattr(self, name, value)
+        fields = ["channel", "channel_rule", "campaign", "owner", "owner_council"]
+        if staff_first:
+            self.first_channel, self.first_campaign = channel, campaign
+            fields += ["first_channel", "first_campaign"]
+        self.save(update_fields=fields)
+        today = timezone.localdate()
+        return [
+            EnquiryHistory.objects.create(
+                enquiry=self,
+                by=by,
+                by_name=history_author(by),
+                action=action,
+                from_value=before[:100],
+                to_value=after[:100],
+                effective_on=today,
+                note=reason,
+            )
+            for action, before, after in changes
+        ]
+
     def hand_over(
         self, council: Council, *, by=None, on: date | None = None, note: str = ""
     ) -> EnquiryHistory:
@@ -535,6 +596,18 @@ class Enquiry(models.Model):
             effective_on=on,
             note=note,
         )
+
+
+def _channel_words(value: str) -> str:
+    """A channel as the history records it: its name in the reports (English, like them)."""
+    try:
+        return CHANNEL_LABELS[Channel(value)]
+    except ValueError:
+        return "Not classified"
+
+
+def _campaign_words(campaign) -> str:
+    return campaign.name if campaign is not None else "No campaign"
 
 
 def history_author(user, source: str = "") -> str:
