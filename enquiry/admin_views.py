@@ -52,6 +52,7 @@ from .admin_forms import (
     StaffEnquiryForm,
     StageChangeForm,
 )
+from .detail_sections import sections_for
 from .exports import EnquiryExportMixin
 from .filters import EnquiryFilterSet
 from .models import (
@@ -369,6 +370,8 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
             arrival=self.arrival_rows(enquiry),
             milestones=self.milestone_rows(enquiry),
             source=source_rows(enquiry),
+            # What the apps above this one add (the events app: the person's bookings).
+            sections=sections_for(self.request, enquiry),
             source_url=source_url(enquiry) if can_correct_source(self.request.user) else "",
             consents=consents,
             history=list(enquiry.history.select_related("by")),
