@@ -576,6 +576,7 @@ class EnquiryCreateView(generic.CreateView):
             entered_by=self.request.user,
             staff_campaign=form.cleaned_data.get("campaign"),
             staff_channel=form.cleaned_data.get("channel") or "",
+            received_at=form.cleaned_data.get("received_at"),
         )
         self.object = enquiry
         if created:
