@@ -18,6 +18,7 @@ from events.models import EventPage, Registration
 from events.series import MAX_COPIES, Rule, repeat_dates, repeat_event, repeat_times
 from events.tests.factories import EventPageFactory
 from testkit.admin import assert_refused, comms_group
+from testkit.html import clean, soup
 
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
@@ -206,3 +207,36 @@ def test_people_who_cannot_add_events_cannot_repeat_them(march_event, people, cl
     assert_refused(client.get(url))
     assert_refused(client.post(url, {"rule": "weekly", "count": "1"}))
     assert EventPage.objects.count() == 1
+
+
+# --- Telling the copies apart in the admin ---------------------------------------------------------
+
+
+def listed_titles(html: str, title: str) -> list[str]:
+    """The titles the admin shows for pages called `title` (explorer rows, chooser rows)."""
+    return sorted(
+        clean(node.get_text())
+        for node in soup(html).find_all(string=lambda text: text and title in text)
+    )
+
+
+@pytest.mark.django_db
+def test_the_copies_are_listed_by_their_date_in_the_explorer_and_the_chooser(
+    march_event, make_user, client
+):
+    repeat_event(march_event, rule=Rule.MONTHLY_WEEKDAY, count=2)
+    client.force_login(make_user("comms", HUB_COMMS))
+    parent = march_event.get_parent()
+    expected = [
+        "First Tuesday information evening – Tue 2 Mar 2027",
+        "First Tuesday information evening – Tue 4 May 2027",
+        "First Tuesday information evening – Tue 6 Apr 2027",
+    ]
+    explorer = client.get(reverse("wagtailadmin_explore", args=[parent.pk])).content.decode()
+    assert listed_titles(explorer, march_event.title) == expected
+    chooser = client.get(reverse("wagtailadmin_choose_page_child", args=[parent.pk])).json()
+    assert listed_titles(chooser["html"], march_event.title) == expected
+    # Visitors still read the title the editor gave it (the date is on the page already).
+    assert {page.title for page in EventPage.objects.all()} == {march_event.title}
+    heading = soup(client.get(march_event.url)).find("h1")
+    assert clean(heading.get_text()) == march_event.title
