@@ -25,13 +25,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from core.admin_forms import HubPageForm
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock, SocialLinkBlock
 from core.colours import validate_readable_on_white, validate_readable_under_black
 from core.localization import below, html_lang, in_language, other_languages, versions_for
@@ -286,7 +287,7 @@ class CouncilPagePermissionTester(PagePermissionTester):
         return self._manages_partnership() and super().can_set_view_restrictions()
 
 
-class CouncilPageForm(WagtailAdminPageForm):
+class CouncilPageForm(HubPageForm):
     def clean_expire_at(self):
         expire_at = self.cleaned_data.get("expire_at")
         user = self.for_user

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, sync_roles
+from core.localization import synchronise_trees
 from events.models import EventPage, Registration
 from events.series import MAX_COPIES, Rule, repeat_dates, repeat_event, repeat_times
 from events.tests.factories import EventPageFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 from testkit.admin import assert_refused, comms_group
 from testkit.html import clean, soup
 
@@ -240,3 +242,29 @@ def test_the_copies_are_listed_by_their_date_in_the_explorer_and_the_chooser(
     assert {page.title for page in EventPage.objects.all()} == {march_event.title}
     heading = soup(client.get(march_event.url)).find("h1")
     assert clean(heading.get_text()) == march_event.title
+
+
+# --- Choosing an event's types of fostering ------------------------------------------------------
+
+
+def choice_labels(response, name: str) -> list[str]:
+    """The labels of a form's choices for `name` (a select's options or its checkboxes)."""
+    document = soup(response)
+    options = document.select(f'select[name="{name}"] option')
+    if options:
+        return [clean(o.get_text()) for o in options if o["value"]]
+    return [clean(b.find_parent("label").get_text()) for b in document.select(f'[name="{name}"]')]
+
+
+@pytest.mark.django_db
+def test_the_event_form_lists_each_type_of_fostering_once(march_event, make_user, client):
+    for title in ("Teenagers", "Sibling groups"):
+        FosteringTypePageFactory(title=title)
+    synchronise_trees()  # each type (and the event) now has a Polish and an Urdu copy
+    client.force_login(make_user("comms", HUB_COMMS))
+    parent = march_event.get_parent()
+    for url in (
+        reverse("wagtailadmin_pages:add", args=["events", "eventpage", parent.pk]),
+        reverse("wagtailadmin_pages:edit", args=[march_event.pk]),
+    ):
+        assert choice_labels(client.get(url), "fostering_types") == ["Teenagers", "Sibling groups"]
