@@ -210,10 +210,7 @@ def attendance_view(request, pk: int) -> HttpResponseRedirect:
         starts = timezone.localtime(registration.event.starts_at)
         messages.error(
             request,
-            _(
-                "Attendance can be recorded from the start of the event (%(starts)s), "
-                "not before."
-            )
+            _("Attendance can be recorded from the start of the event (%(starts)s), not before.")
             % {"starts": date_format(starts, "j F Y, H:i")},
         )
     else:

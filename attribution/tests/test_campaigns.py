@@ -496,7 +496,9 @@ def test_a_copy_chosen_before_stays_chosen_when_the_campaign_is_saved(
     campaign.audience_focus.set([polish])
     campaign.save()
     client.force_login(people["hub_comms"])
-    choices = choice_labels(client.get(reverse("campaigns:edit", args=[campaign.pk])), "audience_focus")
+    choices = choice_labels(
+        client.get(reverse("campaigns:edit", args=[campaign.pk])), "audience_focus"
+    )
     assert list(choices.values()).count("Parent and child") == 2  # the original and the copy
     assert len(choices) == 4
     data = campaign_form(
