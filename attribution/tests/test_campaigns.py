@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.roles import MARKETING_LEADS, sync_roles
@@ -512,3 +513,70 @@ def test_a_copy_chosen_before_stays_chosen_when_the_campaign_is_saved(
     data["audience_focus"] = [str(polish.pk)]
     assert client.post(reverse("campaigns:edit", args=[campaign.pk]), data).status_code == 302
     assert list(Campaign.objects.get(pk=campaign.pk).audience_focus.all()) == [polish]
+
+
+# --- Who owns a campaign -----------------------------------------------------------------------
+
+
+def inspected(response) -> dict[str, str]:
+    """{label: value} of an inspect page's fields."""
+    document = soup(response)
+    return {
+        clean(dt.get_text()): clean(dt.find_next_sibling("dd").get_text())
+        for dt in document.select("dl dt")
+    }
+
+
+def test_a_regional_campaign_is_owned_by_the_hub(people, campaigns, client):
+    client.force_login(people["hub_comms"])
+    regional = inspected(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert regional["Owner"] == "The hub (regional)"
+    local = inspected(client.get(reverse("campaigns:inspect", args=[campaigns["derby"].pk])))
+    assert local["Owner"] == "Derby City Council"
+    assert parse(client.get(index_url(owner="regional"))).has_text("The hub (regional)")
+
+
+# --- Links and QR codes only for the public address -------------------------------------------
+
+WARNING = "which is not the site's public https address"
+
+
+def use_site_address(hostname: str, port: int) -> None:
+    """Set the default site's address, which every link and QR code is built on."""
+    Site.objects.filter(is_default_site=True).update(hostname=hostname, port=port)
+
+
+@pytest.mark.parametrize(
+    ("hostname", "port", "address"),
+    [
+        ("localhost", 80, "http://localhost"),  # the tests' own default site
+        ("localhost", 8000, "http://localhost:8000"),
+        ("127.0.0.1", 443, "https://127.0.0.1"),
+        ("192.168.1.20", 443, "https://192.168.1.20"),
+        ("fosterhub.local", 443, "https://fosterhub.local"),
+        ("fosterhub.example.org", 80, "http://fosterhub.example.org"),
+    ],
+)
+def test_the_campaign_and_qr_screens_warn_while_the_site_address_is_not_public(
+    people, campaigns, client, hostname, port, address
+):
+    use_site_address(hostname, port)
+    client.force_login(people["hub_comms"])
+    inspect = parse(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert inspect.has_text(f"QR code that opens {address}/go/radio26/")
+    assert inspect.has_text(f"open {address}, {WARNING}")
+    builder = reverse("campaigns:link_builder")
+    built = parse(client.get(f"{builder}?campaign={campaigns['regional'].pk}"))
+    assert built.has_text(f"open {address}, {WARNING}")
+
+
+def test_no_warning_once_the_site_has_its_public_https_address(people, campaigns, client):
+    use_site_address("fosterhub.example.org", 443)
+    client.force_login(people["hub_comms"])
+    inspect = parse(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert inspect.has_text("QR code that opens https://fosterhub.example.org/go/radio26/")
+    assert not inspect.has_text(WARNING)
+    builder = reverse("campaigns:link_builder")
+    built = parse(client.get(f"{builder}?campaign={campaigns['regional'].pk}"))
+    assert built.has_text("https://fosterhub.example.org/?utm_source=heart-radio")
+    assert not built.has_text(WARNING)
