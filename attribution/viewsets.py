@@ -158,9 +158,15 @@ class CampaignDeleteView(CampaignRowRuleMixin, ModelViewSet.delete_view_class):
 class CampaignInspectView(CampaignRowRuleMixin, ModelViewSet.inspect_view_class):
     template_name = "attribution/campaign_inspect.html"
 
+    def get_council_display_value(self) -> str:
+        """The owner as the listing names it: a regional campaign has no council, so the
+        field alone would read "None"."""
+        return self.object.owner_label
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["links"] = views.campaign_links(self.object)
+        context["site_address"] = views.site_address()
         context["svg_download"] = reverse("campaigns:qr", args=[self.object.pk, "svg"])
         context["png_download"] = reverse("campaigns:qr", args=[self.object.pk, "png"])
         context["link_builder"] = f"{reverse('campaigns:link_builder')}?campaign={self.object.pk}"

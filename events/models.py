@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -256,6 +257,15 @@ class EventPage(RoutablePageMixin, BasePage):
                     )
                 }
             )
+
+    def get_admin_display_title(self) -> str:
+        """The title with the day, wherever the admin names the event (explorer, choosers,
+        breadcrumbs, history): the copies in a series share a title, so only the date tells
+        them apart. Visitors see the title alone, next to the date the page already shows."""
+        title = super().get_admin_display_title()
+        if self.starts_at is None:  # a new event, not given a date yet
+            return title
+        return f"{title} – {date_format(timezone.localtime(self.starts_at), 'D j M Y')}"
 
     @property
     def is_online(self) -> bool:
