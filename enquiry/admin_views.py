@@ -15,7 +15,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -49,9 +49,11 @@ from .admin_forms import (
     HandoverForm,
     KeepInTouchForm,
     OutcomeImportForm,
+    SourceCorrectionForm,
     StaffEnquiryForm,
     StageChangeForm,
 )
+from .detail_sections import sections_for
 from .exports import EnquiryExportMixin
 from .filters import EnquiryFilterSet
 from .models import (
@@ -63,7 +65,9 @@ from .models import (
     RejectedSubmission,
     Stage,
 )
+from .search import search_condition
 from .services import queue_handover_notification, record_enquiry, webhook_payload
+from .source import source_rows
 
 HANDLING_ACTIONS = ["add", "change", "view"]
 
@@ -110,6 +114,12 @@ def can_hand_over(user) -> bool:
     return user.has_perm("enquiry.view_all_enquiries") and user.has_perm("enquiry.change_enquiry")
 
 
+def can_correct_source(user) -> bool:
+    """Correcting an enquiry's channel or campaign is the hub's, like handover: the reports
+    every council is compared in read them."""
+    return can_hand_over(user)
+
+
 def can_import_outcomes(user) -> bool:
     return user.has_perm("enquiry.import_outcomes")
 
@@ -149,6 +159,10 @@ def handover_url(enquiry: Enquiry) -> str:
     return reverse("enquiries:handover", args=[quote(enquiry.pk)])
 
 
+def source_url(enquiry: Enquiry) -> str:
+    return reverse("enquiries:source", args=[quote(enquiry.pk)])
+
+
 def enquiry_breadcrumbs(base: list[dict], *items: dict) -> list[dict]:
     """Home > Enquiries > ... for every enquiry view."""
     return [
@@ -174,7 +188,7 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
 
     filterset_class = EnquiryFilterSet
     default_ordering = "-created_at"
-    search_fields = ["reference", "first_name", "last_name", "email"]
+    search_fields = ["reference", "first_name", "last_name", "email", "phone", "postcode"]
     search_backend_name = None
     page_title = gettext_lazy("Enquiries")
 
@@ -182,17 +196,11 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
         return self.visible_enquiries().select_related("council")
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Every word must match the reference, a name or the email address."""
+        """The reference, a name, the email address, the phone number or the postcode, however
+        the number or postcode is written (`enquiry.search`), among the rows already visible."""
         if not self.is_searching:
             return queryset
-        for term in self.search_query.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-                | Q(email__icontains=term)
-            )
-        return queryset
+        return queryset.filter(search_condition(self.search_query))
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -281,7 +289,7 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
         return self.get_enquiry(
             self.pk,
             self.visible_enquiries()
-            .select_related("council", "entered_by")
+            .select_related("council", "entered_by", "campaign", "first_campaign", "owner_council")
             .prefetch_related("fostering_types"),
         )
 
@@ -322,6 +330,15 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
                     priority=20,
                 )
             )
+        if can_correct_source(self.request.user):
+            buttons.append(
+                Button(
+                    _("Correct the channel or campaign"),
+                    url=source_url(self.object),
+                    icon_name="tag",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_breadcrumbs_items(self) -> list[dict]:
@@ -353,6 +370,10 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
             answers=self.answer_rows(enquiry),
             arrival=self.arrival_rows(enquiry),
             milestones=self.milestone_rows(enquiry),
+            source=source_rows(enquiry),
+            # What the apps above this one add (the events app: the person's bookings).
+            sections=sections_for(self.request, enquiry),
+            source_url=source_url(enquiry) if can_correct_source(self.request.user) else "",
             consents=consents,
             history=list(enquiry.history.select_related("by")),
             outgoing=outgoing,
@@ -427,13 +448,27 @@ class EnquiryEditView(EnquiryRowRuleMixin, generic.EditView):
 
     form_class = EnquiryDetailsEditForm
     panel = None
+    template_name = "enquiry/admin/edit.html"
     page_title = gettext_lazy("Edit details")
     success_message = gettext_lazy("Details of enquiry %(object)s saved.")
     error_message = gettext_lazy("The details could not be saved because of errors.")
     enquiry_actions = ["change"]
 
     def get_queryset(self) -> QuerySet:
-        return self.visible_enquiries().prefetch_related("fostering_types")
+        return (
+            self.visible_enquiries()
+            .select_related("campaign", "owner_council")
+            .prefetch_related("fostering_types")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        """Where the enquiry came from, above the details: corrected on its own page, by the
+        hub (`SourceCorrectionView`), so that it can be corrected after anonymisation too."""
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        if can_correct_source(self.request.user):
+            context["source_url"] = source_url(self.object)
+        return context
 
     def get_object(self, queryset=None) -> Enquiry:
         return self.get_enquiry(self.object_pk, self.get_queryset())
@@ -542,6 +577,7 @@ class EnquiryCreateView(generic.CreateView):
             entered_by=self.request.user,
             staff_campaign=form.cleaned_data.get("campaign"),
             staff_channel=form.cleaned_data.get("channel") or "",
+            received_at=form.cleaned_data.get("received_at"),
         )
         self.object = enquiry
         if created:
@@ -695,6 +731,35 @@ class KeepInTouchView(EnquiryActionView):
         entry = form.save(by=self.request.user)
         messages.success(self.request, entry.note)
         return redirect(inspect_url(self.object))
+
+
+class SourceCorrectionView(EnquiryActionView):
+    """A hub enquiry officer corrects the channel and campaign, with the reason. Also for an
+    anonymised enquiry: its attribution is kept for the reports."""
+
+    form_class = SourceCorrectionForm
+    action_label = gettext_lazy("Correct the channel or campaign")
+    submit_button_label = gettext_lazy("Save the correction")
+    error_message = gettext_lazy("The correction could not be saved because of errors.")
+
+    def refuse(self) -> HttpResponseRedirect | None:
+        if not can_correct_source(self.request.user):
+            raise PermissionDenied
+        return None
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        return context
+
+    def form_valid(self, form: SourceCorrectionForm):
+        form.save(by=self.request.user)
+        messages.success(
+            self.request,
+            _("The channel and campaign of enquiry %(reference)s were corrected.")
+            % {"reference": self.object.reference},
+        )
+        return redirect(self.get_success_url())
 
 
 class HandoverView(EnquiryActionView):

@@ -660,6 +660,8 @@ ENQUIRY_NOT_EXPORTED: Columns = {
         "fingerprint": "derived: a keyed hash of the answers exported here, so that the same "
         "answers sent twice find the first enquiry",
         "received_on": "derived: the UK date of received_at",
+        "search_phone": "derived: the phone number as the admin search compares it",
+        "search_postcode": "derived: the postcode as the admin search compares it",
     }
 }
 

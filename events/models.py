@@ -15,6 +15,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -28,6 +30,7 @@ from wagtail_localize.fields import SynchronizedField
 from core.blocks import BodyBlock
 from core.pages import BasePage, HubPageQuerySet
 from councils.models import Council
+from enquiry.models import KeepInTouchConsent
 
 from .querysets import RegistrationQuerySet
 
@@ -464,7 +467,7 @@ class BookingConsent(models.Model):
         Registration, on_delete=models.CASCADE, related_name="consent_links"
     )
     consent = models.OneToOneField(
-        "enquiry.KeepInTouchConsent", on_delete=models.CASCADE, related_name="booking"
+        KeepInTouchConsent, on_delete=models.CASCADE, related_name="booking"
     )
 
     class Meta:
@@ -475,3 +478,10 @@ class BookingConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.consent}"
+
+
+@receiver(post_delete, sender=BookingConsent, dispatch_uid="events.consent_goes_with_booking")
+def consent_goes_with_its_booking(sender, instance: BookingConsent, **kwargs) -> None:
+    """A booking deleted (its event deleted, say) takes its keep-in-touch permissions with it:
+    they were given with that booking and have no other holder (the holder rule above)."""
+    KeepInTouchConsent.objects.filter(pk=instance.consent_id, enquiry__isnull=True).delete()

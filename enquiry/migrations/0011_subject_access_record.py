@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enquiry', '0009_keep_in_touch_consent_holders'),
+        ('enquiry', '0010_search_keys_and_source_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
