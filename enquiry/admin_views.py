@@ -38,6 +38,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.exports import SafeSpreadsheetExportMixin
 from outbox.models import OutboxMessage
 from outbox.queue import queue_webhook
 
@@ -902,9 +903,10 @@ class RejectedSubmissionFilterSet(WagtailFilterSet):
         fields = ["day", "reason"]
 
 
-class RejectedSubmissionReportView(ReportView):
+class RejectedSubmissionReportView(SafeSpreadsheetExportMixin, ReportView):
     """How many form posts the spam checks doubted, per day and reason, what happened to them,
-    and how many of the held ones staff released as genuine (no personal data)."""
+    and how many of the held ones staff released as genuine (no personal data). Its CSV/XLSX
+    goes through `core.exports` like every export of ours."""
 
     model = RejectedSubmission
     page_title = gettext_lazy("Spam turned away")
@@ -913,15 +915,15 @@ class RejectedSubmissionReportView(ReportView):
     index_url_name = "enquiry_spam_report"
     index_results_url_name = "enquiry_spam_report_results"
     filterset_class = RejectedSubmissionFilterSet
-    list_export = ["day", "form", "reason", "count", "outcome", "released"]
-    export_headings = {
-        "day": gettext_lazy("Day"),
-        "form": gettext_lazy("Form"),
-        "reason": gettext_lazy("Reason"),
-        "count": gettext_lazy("Posts"),
-        "outcome": gettext_lazy("What happened"),
-        "released": gettext_lazy("Released as genuine"),
-    }
+    export_columns = [
+        ("day", gettext_lazy("Day"), lambda row: row.day),
+        ("form", gettext_lazy("Form"), lambda row: row.form),
+        ("reason", gettext_lazy("Reason"), lambda row: row.get_reason_display()),
+        ("count", gettext_lazy("Posts"), lambda row: row.count),
+        ("outcome", gettext_lazy("What happened"), lambda row: row.outcome),
+        ("released", gettext_lazy("Released as genuine"), lambda row: row.released),
+    ]
+    export_filename_stem = "spam-turned-away"
     # Too-fast and rate-limited posts are held for review (Reports → Suspected spam), and the
     # ones staff release are counted: how often the checks doubted a real person.
     columns = [
@@ -932,9 +934,6 @@ class RejectedSubmissionReportView(ReportView):
         Column("outcome", label=gettext_lazy("What happened")),
         Column("released", label=gettext_lazy("Released as genuine")),
     ]
-
-    def get_filename(self) -> str:
-        return f"spam-turned-away-{timezone.localdate():%Y-%m-%d}"
 
     def get_base_queryset(self) -> QuerySet:
         return RejectedSubmission.objects.order_by("-day", "form", "reason")

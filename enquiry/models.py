@@ -881,6 +881,44 @@ class ErasureRecord(models.Model):
         return f"{self.at:%Y-%m-%d} {self.references}"
 
 
+class SubjectAccessRecord(models.Model):
+    """That someone ran a subject access export: who, when, how it was delivered and what it
+    covered (the references and counts it found). No personal data: never the address asked
+    about; `person_key`, a keyed hash of it (HMAC with the site's secret), tells two requests
+    for the same person apart, and is blanked when that person's data is erased. Deleted
+    SUBJECT_ACCESS_RECORD_RETENTION_MONTHS after the export (`apply_retention`)."""
+
+    class DeliveredAs(models.TextChoices):
+        SCREEN = "screen", _("Shown on screen")
+        JSON = "json", _("JSON download")
+        CSV = "csv", _("CSV download")
+
+    at = models.DateTimeField(_("exported at"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField(_("by"), max_length=150)
+    delivered_as = models.CharField(_("delivered as"), max_length=10, choices=DeliveredAs.choices)
+    references = models.TextField(_("references found"), blank=True)
+    # [[record type, count], ...] in the export's order.
+    counts = models.JSONField(_("records found"), default=list, blank=True)
+    person_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("subject access record")
+        verbose_name_plural = _("subject access records")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.get_delivered_as_display()}"
+
+    @property
+    def covered(self) -> str:
+        """What the export held ("enquiry: 2, event booking: 1"), or that it held nothing."""
+        found = [f"{record_type}: {count}" for record_type, count in self.counts if count]
+        return ", ".join(found) or gettext("Nothing held")
+
+
 class EnquiryPage(RoutablePageMixin, HubPageMixin, Page):
     """The hub's one enquiry form. Editors write the words around it; the form itself is code."""
 

@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -163,6 +164,29 @@ def test_export_lists_the_campaigns_with_total_spend(people, campaigns, client):
     assert rows["Hub winter radio"]["Channel"] == "Audio: radio and podcasts"
     assert Decimal(rows["Hub winter radio"]["Total spend (£)"]) == Decimal("1500.50")
     assert rows["Derby bus sides"]["Owner"] == "Derby City Council"
+
+
+FORMULA = '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_a_campaign_name_a_spreadsheet_would_run_exports_as_inert_text(export, people, client):
+    """A name is typed by a comms officer: a spreadsheet must show it, never run it."""
+    CampaignFactory(name=FORMULA, code="hostile", source="facebook")
+    client.force_login(people["hub_comms"])
+    response = client.get(index_url(export=export))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if export == "csv":
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        cells = [rows[0]["Name"]]
+    else:
+        sheet = load_workbook(io.BytesIO(body)).active
+        header, *rows = sheet.iter_rows()
+        name = [cell.value for cell in header].index("Name")
+        cells = [rows[0][name].value]
+        assert all(cell.data_type != "f" for row in rows for cell in row)
+    assert cells == ["'" + FORMULA]
 
 
 # --- Creating and editing with spend entries ------------------------------------------------

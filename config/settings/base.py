@@ -249,6 +249,9 @@ ENQUIRY_RETENTION_MONTHS = 24
 KEEP_IN_TOUCH_MONTHS = 24
 # Sent outgoing messages (which hold email addresses) are deleted after this many days.
 OUTBOX_RETENTION_DAYS = 30
+# The log of subject access exports (who ran one, when, what it found: no personal data) is
+# kept this many months, to show requests were answered.
+SUBJECT_ACCESS_RECORD_RETENTION_MONTHS = 24
 
 # Attribution privacy, decided by the hub's data protection officer:
 # "session" (default): without analytics consent, a visit's campaign touches live only for that
