@@ -314,17 +314,16 @@ def add_costs(row: dict[str, Any]) -> dict[str, Any]:
     the spend is counted in the row) and the `campaign_enquiries` and `campaign_applications`
     that spend brought.
 
-    Costs exist only where money was spent: without spend every money figure is blank ("No
-    spend", never £0.00), and a cost over nothing is blank too ("Brought no enquiries").
+    Costs exist only where money was spent: without spend the money figures are blank (the
+    spend says "No spend", never £0.00, and what it cost or brought is not applicable), and a
+    cost over nothing is blank too ("Brought no enquiries").
     """
     spend = row.get("spend")
-    if spend is None:
+    if spend is None or not spend:
         for key in COST_KEYS:
             row[key] = None
-        return row
-    if not spend:
-        for key in COST_KEYS:
-            leave_blank(row, key, gettext("No spend"))
+        if spend is not None:
+            leave_blank(row, "spend", gettext("No spend"))
         return row
     row["cost_per_enquiry"] = cost_per(spend, row["campaign_enquiries"])
     row["cost_per_application"] = cost_per(spend, row["campaign_applications"])

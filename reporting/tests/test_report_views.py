@@ -619,12 +619,12 @@ def test_the_table_shows_its_key_columns_and_says_where_the_rest_are(lead):
 
 
 def test_rows_without_spend_show_no_money_on_screen(lead):
-    """By channel: nobody spent on Direct (enquiry 4). Its spend and costs say "No spend";
-    nowhere does the table show £0.00."""
+    """By channel: nobody spent on Direct (enquiry 4). Its spend says "No spend" and its costs
+    are not applicable; nowhere does the table show £0.00."""
     page = soup(lead.get(url("regional-and-local"), {**RANGE, "by": "channel"}))
     table = table_of(page)
     direct = next(row for row in table["body"] if row[0] == "Direct")
-    assert direct[-3:] == ["No spend", "No spend", "No spend"]
+    assert direct[-4:] == [NA, "No spend", NA, NA]
     assert "£0.00" not in text(page.find("table", class_="report-table"))
     rows = read_csv(
         lead.get(url("regional-and-local"), {**RANGE, "by": "channel", "export": "csv"})
@@ -677,3 +677,25 @@ def test_the_funnel_chart_is_a_sensible_height(lead):
     assert len(table_of(page)["body"]) >= 20
     svg = page.find("svg", attrs={"role": "img"})
     assert int(svg["height"]) <= 700
+    # The chart adds up the months, so its figures are shown beside it as a table of their own.
+    figures = page.find("details", class_="report-chart__figures")
+    assert text(figures.summary) == "The chart’s figures"
+    groups = [text(row.th) for row in figures.find("tbody").find_all("tr")]
+    assert len(groups) == 6 and groups[-1] == "Other channels"
+
+
+def test_a_bar_chart_of_many_rows_draws_the_largest_and_says_so(lead, data):
+    """Fourteen campaigns with enquiries (and "No campaign"): the chart draws the twelve with
+    the most enquiries, about a screen's height; the table has every row."""
+    for number in range(1, 13):
+        campaign = CampaignFactory(name=f"Campaign {number}", code=f"campaign-{number}")
+        for _ in range(number):
+            AttributedEnquiryFactory(created_at=at(2026, 2, 1, 12), campaign=campaign)
+    page = soup(lead.get(url("campaigns"), RANGE))
+    assert len(table_of(page)["body"]) == 15
+    figure = page.find("figure", class_="report-chart")
+    assert text(figure.figcaption) == (
+        "Enquiries and applications by campaign (the 12 largest of 15 rows; the table has them all)"
+    )
+    labels = {text(node) for node in figure.svg.find_all("text")}
+    assert "Campaign 12" in labels and "Campaign 1" not in labels
