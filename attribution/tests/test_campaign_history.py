@@ -9,6 +9,9 @@ page is switched off: campaigns are not in the reference index, so it only ever 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 from wagtail.log_actions import log
@@ -68,8 +71,18 @@ def campaign_entries(client) -> list[str]:
     return sorted(entry["name"] for entry in site_history(client) if entry["type"] == "Campaign")
 
 
+def exported_campaign_entries(client) -> list[str]:
+    response = client.get(reverse("wagtailadmin_reports:site_history"), {"export": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return sorted(
+        row["Name"] for row in csv.DictReader(io.StringIO(text)) if row["Type"] == "Campaign"
+    )
+
+
 def test_site_history_shows_council_comms_only_their_councils_campaigns(campaigns, client_as):
     assert campaign_entries(client_as("derby_comms")) == ["Derby bus sides"]
+    assert exported_campaign_entries(client_as("derby_comms")) == ["Derby bus sides"]
     every = sorted(campaign.name for campaign in campaigns.values())
     assert campaign_entries(client_as("hub_comms")) == every
     assert campaign_entries(client_as("marketing")) == every  # they read every campaign
