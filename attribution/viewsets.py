@@ -27,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.exports import SafeSpreadsheetExportMixin
 from councils.models import Council
 
 from . import views
@@ -113,7 +114,24 @@ class CampaignRowRuleMixin:
         return get_object_or_404(visible_campaigns(self.request.user), pk=pk)
 
 
-class CampaignIndexView(ModelViewSet.index_view_class):
+class CampaignIndexView(SafeSpreadsheetExportMixin, ModelViewSet.index_view_class):
+    """The campaigns list, and its CSV/XLSX export: a comms officer types a campaign's name and
+    notes, so every cell is neutralised (`core.exports`) before a spreadsheet opens it."""
+
+    export_columns = [
+        ("name", _("Name"), lambda campaign: campaign.name),
+        ("code", _("Campaign code"), lambda campaign: campaign.code),
+        ("owner_label", _("Owner"), lambda campaign: campaign.owner_label),
+        ("channel", _("Channel"), lambda campaign: campaign.get_channel_display()),
+        ("source", _("Source"), lambda campaign: campaign.source),
+        ("medium", _("Medium"), lambda campaign: campaign.medium),
+        ("start_date", _("Starts"), lambda campaign: campaign.start_date),
+        ("end_date", _("Ends"), lambda campaign: campaign.end_date),
+        ("short_code", _("Short link code"), lambda campaign: campaign.short_code),
+        ("spend_total", _("Total spend (£)"), lambda campaign: campaign.spend_total),
+    ]
+    export_filename_stem = "campaigns"
+
     def get_base_queryset(self) -> QuerySet:
         return (
             visible_campaigns(self.request.user)
@@ -164,9 +182,15 @@ class CampaignHistoryView(CampaignRowRuleMixin, ModelViewSet.history_view_class)
 class CampaignInspectView(CampaignRowRuleMixin, ModelViewSet.inspect_view_class):
     template_name = "attribution/campaign_inspect.html"
 
+    def get_council_display_value(self) -> str:
+        """The owner as the listing names it: a regional campaign has no council, so the
+        field alone would read "None"."""
+        return self.object.owner_label
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["links"] = views.campaign_links(self.object)
+        context["site_address"] = views.site_address()
         context["svg_download"] = reverse("campaigns:qr", args=[self.object.pk, "svg"])
         context["png_download"] = reverse("campaigns:qr", args=[self.object.pk, "png"])
         context["link_builder"] = f"{reverse('campaigns:link_builder')}?campaign={self.object.pk}"
@@ -202,31 +226,7 @@ class CampaignViewSet(ModelViewSet):
         Column("end_date", label=_("Ends"), sort_key="end_date"),
         Column("spend_total", label=_("Total spend"), accessor=spend_display),
     ]
-    list_export = [
-        "name",
-        "code",
-        "owner_label",
-        "get_channel_display",
-        "source",
-        "medium",
-        "start_date",
-        "end_date",
-        "short_code",
-        "spend_total",
-    ]
-    export_headings = {
-        "name": _("Name"),
-        "code": _("Campaign code"),
-        "owner_label": _("Owner"),
-        "get_channel_display": _("Channel"),
-        "source": _("Source"),
-        "medium": _("Medium"),
-        "start_date": _("Starts"),
-        "end_date": _("Ends"),
-        "short_code": _("Short link code"),
-        "spend_total": _("Total spend (£)"),
-    }
-    export_filename = "campaigns"
+    # The export's columns are the index view's (CampaignIndexView.export_columns).
     inspect_view_fields = [
         "name",
         "code",

@@ -19,6 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -157,9 +158,12 @@ class AttendanceColumn(Column):
 
     def get_cell_context_data(self, instance: Registration, parent_context) -> dict:
         context = super().get_cell_context_data(instance, parent_context)
+        confirmed = instance.status == Registration.Status.CONFIRMED
+        started = has_started(instance.event)
         context.update(
             value=attended_label(instance),
-            can_change=self.can_change and instance.status == Registration.Status.CONFIRMED,
+            can_change=self.can_change and confirmed and started,
+            not_yet=self.can_change and confirmed and not started,
             action_url=reverse("event_bookings:attendance", args=[instance.pk]),
             next_url=self.next_url,
             name=name_label(instance),
@@ -214,9 +218,17 @@ class RegistrationIndexView(RegistrationExportMixin, generic.IndexView):
         return []
 
 
+def has_started(event: EventPage) -> bool:
+    """Whether the event has begun: before then nobody can have come or stayed away."""
+    return event.starts_at <= timezone.now()
+
+
 @require_POST
 def attendance_view(request, pk: int) -> HttpResponseRedirect:
-    """Record whether someone came (yes, no, not recorded); logged in the audit log."""
+    """Record whether someone came (yes, no, not recorded); logged in the audit log.
+
+    "Came" and "did not come" only from the event's start (a click on the wrong row the week
+    before would otherwise count as a no-show); "not recorded" undoes a mark at any time."""
     if not request.user.has_perm(VIEW_REGISTRATIONS) or not request.user.has_perm(
         CHANGE_REGISTRATIONS
     ):
@@ -227,6 +239,13 @@ def attendance_view(request, pk: int) -> HttpResponseRedirect:
         registration.status != Registration.Status.CONFIRMED and choice != "unknown"
     ):
         messages.error(request, _("Attendance can only be recorded for a confirmed booking."))
+    elif choice != "unknown" and not has_started(registration.event):
+        starts = timezone.localtime(registration.event.starts_at)
+        messages.error(
+            request,
+            _("Attendance can be recorded from the start of the event (%(starts)s), not before.")
+            % {"starts": date_format(starts, "j F Y, H:i")},
+        )
     else:
         registration.attended = ATTENDED_CHOICES[choice]
         registration.save(update_fields=["attended"])
@@ -283,7 +302,9 @@ class EventNumbersView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         with_names = set(visible_registrations(user).values_list("event_id", flat=True).distinct())
-        rows = list(event_numbers(events_with_numbers(user)))
+        # Published events only, upcoming and past (a past event's attendance is the point):
+        # a draft, such as a copy in a series not yet checked, is not an event anyone can book.
+        rows = list(event_numbers(events_with_numbers(user).live()))
         for event in rows:
             event.starts_local = timezone.localtime(event.starts_at)
             event.bookings_url = index_url(event=event.pk) if event.pk in with_names else ""

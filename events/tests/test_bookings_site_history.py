@@ -10,9 +10,12 @@ none. Superusers, whom the README sends here to check two-factor resets, see all
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Registration
 from events.tests.factories import EventPageFactory
@@ -36,13 +39,19 @@ def book(event, first_name: str) -> Registration:
     )
 
 
+def under_way(title: str, council):
+    """An event that began an hour ago: attendance is recorded from its start."""
+    starts = timezone.now() - datetime.timedelta(hours=1)
+    return EventPageFactory(
+        title=title, hosts=[council], starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
+    )
+
+
 @pytest.fixture
 def bookings(councils):
     return {
-        "derby": book(EventPageFactory(title="Derby evening", hosts=[councils["derby"]]), "Dora"),
-        "nottingham": book(
-            EventPageFactory(title="Nottingham morning", hosts=[councils["nottingham"]]), "Nell"
-        ),
+        "derby": book(under_way("Derby evening", councils["derby"]), "Dora"),
+        "nottingham": book(under_way("Nottingham morning", councils["nottingham"]), "Nell"),
     }
 
 
@@ -55,6 +64,8 @@ def marked(people, bookings, client_as):
             reverse("event_bookings:attendance", args=[booking.pk]), {"attended": "yes"}
         )
         assert response.status_code == 302
+        booking.refresh_from_db()
+        assert booking.attended is True
     return bookings
 
 

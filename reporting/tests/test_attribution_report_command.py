@@ -303,3 +303,19 @@ def test_bad_arguments_are_refused_with_a_clear_message(db, arguments, message):
     with pytest.raises(CommandError) as error:
         run(*arguments)
     assert message in str(error.value)
+
+
+def test_csv_shows_a_campaign_name_a_spreadsheet_would_run_as_text(councils):
+    """The CSV is mailed to the board and opened in a spreadsheet; the JSON keeps the name."""
+    name = '=HYPERLINK("http://x")'
+    campaign = CampaignFactory(name=name, code="hostile", start_date=date(2025, 6, 1))
+    AttributedEnquiryFactory(created_at=at(2026, 2, 1), campaign=campaign, channel="paid-social")
+
+    rows = list(csv.reader(io.StringIO(run(*PERIOD, "--by", "campaign", "--format", "csv"))))
+    assert "'" + name in [row[0] for row in rows]
+    assert name not in [row[0] for row in rows]
+    labels = [
+        row["group"]
+        for row in json.loads(run(*PERIOD, "--by", "campaign", "--format", "json"))["rows"]
+    ]
+    assert name in labels

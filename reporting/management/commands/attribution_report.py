@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from attribution.classification import Channel
+from core.exports import neutralise_formula
+from core.formatting import NUMERIC_KINDS
 from core.replica import reports_database
 from reporting.reports.base import (
     NOT_SURE_YET,
@@ -128,13 +130,21 @@ def cell(value: Any, kind: str) -> Any:
     return value if isinstance(value, int | float) else str(value)
 
 
+def csv_cell(value: Any, kind: str) -> Any:
+    """A cell of the CSV: figures as `cell` writes them, text a spreadsheet would run as a
+    formula (a campaign's name) made inert (`core.exports`), nothing as an empty cell."""
+    value = cell(value, kind)
+    if value is None:
+        return ""
+    return value if kind in NUMERIC_KINDS else neutralise_formula(value)
+
+
 def write_csv(table: Table, stream: Any) -> None:
     """A heading row of column labels, the rows, then the totals row."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([column.label for column in table.columns])
     for row in [*table.rows, *([table.totals] if table.totals else [])]:
-        values = [cell(row.get(column.key), column.kind) for column in table.columns]
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([csv_cell(row.get(column.key), column.kind) for column in table.columns])
 
 
 def to_json(table: Table, filters: ReportFilters, by: str) -> str:
