@@ -1,7 +1,9 @@
-"""The second-factor pages in the admin, the superusers' reset action, its history entry."""
+"""The second-factor pages in the admin, the superusers' reset action, its history entry; and
+Wagtail's page move confirmation asking the page permissions its move does."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -48,3 +50,12 @@ def second_factor_log_actions(actions):
         _("Reset two-factor authentication"),
         _("Two-factor authentication reset"),
     )
+
+
+@hooks.register("before_move_page")
+def only_who_may_move_it_sees_the_move(request, page, destination):
+    """Wagtail's "Move this page?" confirmation checks nothing on a GET (its move checks on the
+    POST), so anyone in the admin could read any page's title, a draft's included, and where it
+    sits. Ask what the move itself asks."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

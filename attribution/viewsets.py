@@ -1,8 +1,10 @@
 """The campaign admin: list, filters, create and edit with spend entries, inspect with links and
-QR codes, export, and the link builder.
+QR codes, history, export, and the link builder.
 
 Every view takes its rows from `attribution.access.visible_campaigns` (the row-level rule): a
-council's comms officers get a 404 for any campaign that is not their own council's.
+council's comms officers get a 404 for any campaign that is not their own council's. Wagtail's
+usage view is switched off: campaigns are not in the reference index, so it could only ever
+say "not used".
 """
 
 from __future__ import annotations
@@ -173,6 +175,10 @@ class CampaignDeleteView(CampaignRowRuleMixin, ModelViewSet.delete_view_class):
         return super().form_valid(form)
 
 
+class CampaignHistoryView(CampaignRowRuleMixin, ModelViewSet.history_view_class):
+    """Who changed the campaign and when (Wagtail's history), for people who may see it."""
+
+
 class CampaignInspectView(CampaignRowRuleMixin, ModelViewSet.inspect_view_class):
     template_name = "attribution/campaign_inspect.html"
 
@@ -208,6 +214,7 @@ class CampaignViewSet(ModelViewSet):
     edit_view_class = CampaignEditView
     delete_view_class = CampaignDeleteView
     inspect_view_class = CampaignInspectView
+    history_view_class = CampaignHistoryView
     filterset_class = CampaignFilterSet
     search_fields = ["name", "code", "short_code"]
     list_display = [
@@ -235,6 +242,9 @@ class CampaignViewSet(ModelViewSet):
         "notes",
     ]
 
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(usage_url_name=None, **kwargs)
+
     def get_edit_handler(self):
         return ObjectList(Campaign.panels, base_form_class=CampaignForm).bind_to_model(Campaign)
 
@@ -246,7 +256,7 @@ class CampaignViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return [
-            *super().get_urlpatterns(),
+            *(pattern for pattern in super().get_urlpatterns() if pattern.name != "usage"),
             path("qr/<int:pk>/<str:kind>/", views.campaign_qr, name="qr"),
             path("link-builder/", views.LinkBuilderView.as_view(), name="link_builder"),
             path("link-builder/qr/<str:kind>/", views.link_builder_qr, name="link_builder_qr"),

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from attribution.models import CHANNEL_CHOICES
+from core.admin_links import inspect_url_finder
 
 from .admin_forms import EnquiryDetailsEditForm, HearAboutOptionForm, StaffEnquiryForm
 from .admin_views import (
@@ -184,6 +185,11 @@ class HeldSubmissionViewSet(ModelViewSet):
             usage_url_name=None,
             **kwargs,
         )
+
+    @property
+    def url_finder_class(self):
+        """Links to a held post go to its page: there is no edit view."""
+        return inspect_url_finder(self)
 
     def get_permissions_to_register(self):
         """Offer view, change (release) and delete in the group editor: nobody adds one."""

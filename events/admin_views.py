@@ -34,7 +34,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.admin_links import ViewURLFinder
 from core.localization import locale_code
 
 from .exports import RegistrationExportMixin, attended_label
@@ -57,6 +59,37 @@ def index_url(**params) -> str:
 
     url = reverse("event_bookings:index")
     return f"{url}?{urlencode(params)}" if params else url
+
+
+# --- Who may do what with one booking -------------------------------------------------------------
+
+
+class RegistrationPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, plus the row rule for any one booking: what Wagtail's own views ask
+    about a booking (the site history, editing sessions, admin links) gets the same answer as
+    the bookings list."""
+
+    def user_has_permission_for_instance(self, user, action: str, instance) -> bool:
+        return (
+            self.user_has_permission(user, action)
+            and visible_registrations(user).filter(pk=instance.pk).exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        if not self.user_has_any_permission(user, actions):
+            return Registration.objects.none()
+        return visible_registrations(user)
+
+
+POLICY = RegistrationPermissionPolicy(Registration)
+
+
+class RegistrationURLFinder(ViewURLFinder):
+    """A booking's admin link (the site history's, for one): the bookings list of its event,
+    for people who may see the booking. Bookings have no edit or inspect view to link to."""
+
+    def construct_edit_url(self, instance: Registration) -> str:
+        return index_url(event=instance.event_id)
 
 
 # --- The bookings list -----------------------------------------------------------------------------
@@ -314,12 +347,17 @@ class RepeatEventForm(forms.Form):
 
 
 def can_repeat(event: EventPage, user) -> bool:
-    """Whoever may add an event beside this one and see this one may repeat it: the English
-    original only (a series made from a translation would have no original to book)."""
+    """Whoever may edit this event and add one beside it may repeat it, as Wagtail's own copy
+    asks: the copies carry everything the event has, its online joining details included. The
+    English original only (a series made from a translation would have no original to book)."""
     if locale_code(event.locale_id) != settings.LANGUAGE_CODE:
         return False
     parent = event.get_parent()
-    return parent is not None and parent.permissions_for_user(user).can_add_subpage()
+    return (
+        parent is not None
+        and event.permissions_for_user(user).can_edit()
+        and parent.permissions_for_user(user).can_add_subpage()
+    )
 
 
 class RepeatEventView(WagtailAdminTemplateMixin, FormView):

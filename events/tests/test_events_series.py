@@ -187,11 +187,13 @@ def test_the_form_refuses_more_than_24(march_event, make_user, client):
 
 
 @pytest.mark.django_db
-def test_council_comms_officers_may_repeat_and_own_the_drafts(
+def test_council_comms_officers_may_repeat_their_own_event_and_own_the_drafts(
     march_event, councils, make_user, client
 ):
     sync_roles()  # gives council comms "add" under the events index, which exists now
     user = make_user("derby-comms", comms_group(councils["derby"]))
+    march_event.owner = user  # they drafted it, so they may edit it
+    march_event.save(update_fields=["owner"])
     client.force_login(user)
     response = client.post(
         reverse("event_repeat", args=[march_event.pk]), {"rule": "weekly", "count": "1"}
@@ -209,6 +211,35 @@ def test_people_who_cannot_add_events_cannot_repeat_them(march_event, people, cl
     assert_refused(client.get(url))
     assert_refused(client.post(url, {"rule": "weekly", "count": "1"}))
     assert EventPage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_repeat_is_refused_for_an_event_the_person_cannot_edit(councils, make_user, client):
+    """Nottingham's comms team drafted an online event: Derby's comms officers, who may add
+    events beside it, may not edit it, so they may not copy it (joining details and all)."""
+    sync_roles()
+    nottingham = make_user("nottingham-comms", comms_group(councils["nottingham"]))
+    event = EventPageFactory(
+        title="Nottingham online Q&A",
+        hosts=[councils["nottingham"]],
+        format="online",
+        venue_name="",
+        venue_address="",
+        venue_postcode="",
+        joining_details="https://meet.example.org/nottingham-room",
+        owner=nottingham,
+        live=False,
+    )
+    sync_roles()  # the events index exists now: council comms may add events under it
+    derby = make_user("derby-comms", comms_group(councils["derby"]))
+    assert event.get_parent().permissions_for_user(derby).can_add_subpage()
+    client.force_login(derby)
+    url = reverse("event_repeat", args=[event.pk])
+    explorer = client.get(reverse("wagtailadmin_explore", args=[event.get_parent().pk]))
+    assert explorer.status_code == 200 and url not in explorer.content.decode()
+    assert_refused(client.get(url))
+    assert_refused(client.post(url, {"rule": "weekly", "count": "2"}))
+    assert EventPage.objects.filter(alias_of__isnull=True).count() == 1
 
 
 # --- Telling the copies apart in the admin ---------------------------------------------------------
