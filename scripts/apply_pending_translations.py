@@ -33,6 +33,9 @@ def main() -> int:
             words = entry[code]
             if found.msgid_plural:
                 forms = words if isinstance(words, list) else [words]
+                # Polish has 4 forms (1; 2-4; 5+; fractions, which read like 2-4).
+                if code == "pl" and len(forms) == 3:
+                    forms = [*forms, forms[1]]
                 found.msgstr_plural = dict(enumerate(forms))
             else:
                 found.msgstr = words if isinstance(words, str) else words[0]
