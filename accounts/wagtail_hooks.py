@@ -1,8 +1,10 @@
-"""The second-factor pages in the admin, the superusers' reset action, its history entry, and
-the second factor for pages and documents only signed-in people may see (accounts.restrictions)."""
+"""The second-factor pages in the admin, the superusers' reset action, its history entry;
+Wagtail's page move confirmation asking the page permissions its move does; and the second
+factor for pages and documents only signed-in people may see (accounts.restrictions)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -65,3 +67,12 @@ def signed_in_documents_need_the_second_factor(document, request):
     if request.user.is_authenticated:
         return restrictions.refusal(request, document.collection.get_view_restrictions())
     return None
+
+
+@hooks.register("before_move_page")
+def only_who_may_move_it_sees_the_move(request, page, destination):
+    """Wagtail's "Move this page?" confirmation checks nothing on a GET (its move checks on the
+    POST), so anyone in the admin could read any page's title, a draft's included, and where it
+    sits. Ask what the move itself asks."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

@@ -10,6 +10,7 @@ own answer to "How did you hear about us?" is kept as they gave it, never overwr
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -31,6 +32,8 @@ ATTRIBUTION_FIELDS = (
     "first_campaign",
 )
 STAFF_PICKED_RULE = "staff_picked"
+# A hub enquiry officer corrected the channel or campaign afterwards: reclassifying leaves it.
+STAFF_CORRECTED_RULE = "staff_corrected"
 
 
 def deciding_touch(first: Mapping | None, last: Mapping | None) -> Touch:
@@ -69,6 +72,16 @@ def match_campaign(code: str) -> Campaign | None:
     return Campaign.objects.select_related("council").filter(code__iexact=code).first()
 
 
+def campaign_owner(campaign: Campaign | None) -> dict[str, Any]:
+    """The owner fields a campaign gives an enquiry: "regional" for a hub campaign, "local"
+    with its council for a council's, nothing without a campaign."""
+    if campaign is None:
+        return {"owner": "", "owner_council": None}
+    if campaign.council_id is None:
+        return {"owner": "regional", "owner_council": None}
+    return {"owner": "local", "owner_council": campaign.council}
+
+
 def attribution_fields(
     first: Mapping | None,
     last: Mapping | None,
@@ -77,13 +90,15 @@ def attribution_fields(
     staff_channel: str = "",
     staff_campaign: Campaign | None = None,
     context: Context | None = None,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The Enquiry field values for these touches (or for a staff-entered enquiry)."""
+    """The Enquiry field values for these touches (or for a staff-entered enquiry, whose one
+    touch is the contact staff took, dated `at`: now unless they say when it came in)."""
     if entered_by_staff:
         staff_touch = Touch.for_staff(
             channel=staff_channel, campaign=staff_campaign.code if staff_campaign else ""
         )
-        first = last = to_dict(staff_touch, timezone.now())
+        first = last = to_dict(staff_touch, at or timezone.now())
     context = context or classification_context()
     result = classify_touches(first, last, context)
     first_result = first_touch_channel(first, last, context)
@@ -98,8 +113,7 @@ def attribution_fields(
         "first_touch": dict(first or {}),
         "last_touch": dict(last or {}),
         "campaign": campaign,
-        "owner": ("regional" if campaign.council_id is None else "local") if campaign else "",
-        "owner_council": campaign.council if campaign else None,
+        **campaign_owner(campaign),
         "channel": result.channel.value,
         "channel_rule": result.rule,
         "ruleset_version": result.ruleset_version or RULESET_VERSION,

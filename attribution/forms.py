@@ -9,14 +9,16 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page
 
+from core.admin_forms import OriginalChoicesMixin
 from councils.models import Council
 
 from .access import VIEW_ALL_CAMPAIGNS, comms_councils
 from .models import TAG_VALUE, Campaign
 
 
-class CampaignForm(WagtailAdminModelForm):
-    """The campaign form, with the owner limited to what the person may manage.
+class CampaignForm(OriginalChoicesMixin, WagtailAdminModelForm):
+    """The campaign form, with the owner limited to what the person may manage and the
+    audience focus offering each type of fostering once (its English original).
 
     A council's comms officers (who cannot see every campaign) must pick one of their own
     councils: they cannot create a regional campaign or one for another council.

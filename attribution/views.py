@@ -23,6 +23,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Site
 
+from core.addresses import is_public_https_url
+
 from .access import has_campaign_role, visible_campaigns
 from .forms import LinkBuilderForm
 from .models import Campaign
@@ -50,6 +52,14 @@ def site_root_url() -> str:
     """The public site's root URL (the default site's), without a trailing slash."""
     site = Site.objects.filter(is_default_site=True).first()
     return site.root_url.rstrip("/") if site else ""
+
+
+def site_address() -> dict[str, object]:
+    """The address links and QR codes are built on, and whether it is a public https one: the
+    campaign and QR screens warn while it is not (a laptop's, a server's internal name), since
+    a printed code cannot be corrected later."""
+    url = site_root_url()
+    return {"url": url, "public": is_public_https_url(url)}
 
 
 def absolute(path: str) -> str:
@@ -175,6 +185,7 @@ class LinkBuilderView(WagtailAdminTemplateMixin, TemplateView):
         campaigns = visible_campaigns(self.request.user)
         form = LinkBuilderForm(self.request.GET or None, campaigns=campaigns)
         context["form"] = form
+        context["site_address"] = site_address()
         if form.is_bound and form.is_valid():
             campaign = form.cleaned_data["campaign"]
             url = tagged_url(

@@ -1,8 +1,10 @@
 """The campaign admin: list, filters, create and edit with spend entries, inspect with links and
-QR codes, export, and the link builder.
+QR codes, history, export, and the link builder.
 
 Every view takes its rows from `attribution.access.visible_campaigns` (the row-level rule): a
-council's comms officers get a 404 for any campaign that is not their own council's.
+council's comms officers get a 404 for any campaign that is not their own council's. Wagtail's
+usage view is switched off: campaigns are not in the reference index, so it could only ever
+say "not used".
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.exports import SafeSpreadsheetExportMixin
 from councils.models import Council
 
 from . import views
@@ -111,7 +114,24 @@ class CampaignRowRuleMixin:
         return get_object_or_404(visible_campaigns(self.request.user), pk=pk)
 
 
-class CampaignIndexView(ModelViewSet.index_view_class):
+class CampaignIndexView(SafeSpreadsheetExportMixin, ModelViewSet.index_view_class):
+    """The campaigns list, and its CSV/XLSX export: a comms officer types a campaign's name and
+    notes, so every cell is neutralised (`core.exports`) before a spreadsheet opens it."""
+
+    export_columns = [
+        ("name", _("Name"), lambda campaign: campaign.name),
+        ("code", _("Campaign code"), lambda campaign: campaign.code),
+        ("owner_label", _("Owner"), lambda campaign: campaign.owner_label),
+        ("channel", _("Channel"), lambda campaign: campaign.get_channel_display()),
+        ("source", _("Source"), lambda campaign: campaign.source),
+        ("medium", _("Medium"), lambda campaign: campaign.medium),
+        ("start_date", _("Starts"), lambda campaign: campaign.start_date),
+        ("end_date", _("Ends"), lambda campaign: campaign.end_date),
+        ("short_code", _("Short link code"), lambda campaign: campaign.short_code),
+        ("spend_total", _("Total spend (£)"), lambda campaign: campaign.spend_total),
+    ]
+    export_filename_stem = "campaigns"
+
     def get_base_queryset(self) -> QuerySet:
         return (
             visible_campaigns(self.request.user)
@@ -155,12 +175,22 @@ class CampaignDeleteView(CampaignRowRuleMixin, ModelViewSet.delete_view_class):
         return super().form_valid(form)
 
 
+class CampaignHistoryView(CampaignRowRuleMixin, ModelViewSet.history_view_class):
+    """Who changed the campaign and when (Wagtail's history), for people who may see it."""
+
+
 class CampaignInspectView(CampaignRowRuleMixin, ModelViewSet.inspect_view_class):
     template_name = "attribution/campaign_inspect.html"
+
+    def get_council_display_value(self) -> str:
+        """The owner as the listing names it: a regional campaign has no council, so the
+        field alone would read "None"."""
+        return self.object.owner_label
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["links"] = views.campaign_links(self.object)
+        context["site_address"] = views.site_address()
         context["svg_download"] = reverse("campaigns:qr", args=[self.object.pk, "svg"])
         context["png_download"] = reverse("campaigns:qr", args=[self.object.pk, "png"])
         context["link_builder"] = f"{reverse('campaigns:link_builder')}?campaign={self.object.pk}"
@@ -184,6 +214,7 @@ class CampaignViewSet(ModelViewSet):
     edit_view_class = CampaignEditView
     delete_view_class = CampaignDeleteView
     inspect_view_class = CampaignInspectView
+    history_view_class = CampaignHistoryView
     filterset_class = CampaignFilterSet
     search_fields = ["name", "code", "short_code"]
     list_display = [
@@ -195,31 +226,7 @@ class CampaignViewSet(ModelViewSet):
         Column("end_date", label=_("Ends"), sort_key="end_date"),
         Column("spend_total", label=_("Total spend"), accessor=spend_display),
     ]
-    list_export = [
-        "name",
-        "code",
-        "owner_label",
-        "get_channel_display",
-        "source",
-        "medium",
-        "start_date",
-        "end_date",
-        "short_code",
-        "spend_total",
-    ]
-    export_headings = {
-        "name": _("Name"),
-        "code": _("Campaign code"),
-        "owner_label": _("Owner"),
-        "get_channel_display": _("Channel"),
-        "source": _("Source"),
-        "medium": _("Medium"),
-        "start_date": _("Starts"),
-        "end_date": _("Ends"),
-        "short_code": _("Short link code"),
-        "spend_total": _("Total spend (£)"),
-    }
-    export_filename = "campaigns"
+    # The export's columns are the index view's (CampaignIndexView.export_columns).
     inspect_view_fields = [
         "name",
         "code",
@@ -235,6 +242,9 @@ class CampaignViewSet(ModelViewSet):
         "notes",
     ]
 
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(usage_url_name=None, **kwargs)
+
     def get_edit_handler(self):
         return ObjectList(Campaign.panels, base_form_class=CampaignForm).bind_to_model(Campaign)
 
@@ -246,7 +256,7 @@ class CampaignViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return [
-            *super().get_urlpatterns(),
+            *(pattern for pattern in super().get_urlpatterns() if pattern.name != "usage"),
             path("qr/<int:pk>/<str:kind>/", views.campaign_qr, name="qr"),
             path("link-builder/", views.LinkBuilderView.as_view(), name="link_builder"),
             path("link-builder/qr/<str:kind>/", views.link_builder_qr, name="link_builder_qr"),

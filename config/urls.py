@@ -15,6 +15,8 @@ from home.sitemaps import HubSitemap
 
 urlpatterns = [
     path("cookie-choices/", consent_views.cookie_choices, name="cookie_choices"),
+    # Site history with the row rules (accounts/site_history.py), in place of Wagtail's own.
+    path("admin/reports/site-history/", include("accounts.site_history")),
     path("admin/", include(wagtailadmin_urls)),
     # Admin accounts (issue 7): documents are served with a CSP sandbox (accounts/documents.py).
     path(

@@ -7,9 +7,10 @@ only the standard library, Django and `core.formatting`, never an app of this pr
 
 Charts are inline SVG: no JavaScript and no external library, so they work under the admin's
 content security policy (no style attributes, only SVG presentation attributes) and print as
-they look. Each series has a colour with at least 3:1 contrast against the white chart
-background AND its own fill pattern (bars) or dash and marker shape (lines), and every bar
-carries its value as a label, so nothing depends on telling colours apart. Each drawing has a
+they look. A chart draws at most six series (`MAX_SERIES`; callers group the rest as "Other"),
+each with its own colour of at least 3:1 contrast against the white chart background AND its
+own fill pattern (bars) or dash and marker shape (lines), so no two series look alike even in
+greyscale; every bar carries its value as a label, so nothing depends on telling colours apart. Each drawing has a
 title and a written summary for screen readers; the figures themselves belong in a table beside.
 """
 
@@ -30,6 +31,7 @@ from .formatting import Kind, format_value
 
 __all__ = [
     "COLOURS",
+    "MAX_SERIES",
     "PATTERNS",
     "Chart",
     "ChartKind",
@@ -49,10 +51,11 @@ Figure = int | float | Decimal
 # #00703c 6.0:1, #4c2c92 10.6:1, #505a5f 6.9:1, #912b88 7.5:1.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#505a5f", "#912b88"]
 PATTERNS = ["solid", "stripes", "dots", "crosshatch", "horizontal", "vertical"]
-# Dashes and marker shapes cycle at other lengths than the colours, so that even a chart with a
-# dozen channels gives every line its own combination of colour, dash and marker.
-DASHES = ["", "8 4", "2 4", "10 4 2 4", "4 4", "14 4 2 4 2 4", "6 2"]
-MARKERS = ["circle", "square", "triangle", "diamond", "triangle-down"]
+# A line's dash, and its marker shape, are its own among six, so lines differ without colour.
+DASHES = ["", "8 4", "2 4", "10 4 2 4", "4 4", "14 4 2 4 2 4"]
+MARKERS = ["circle", "square", "triangle", "diamond", "triangle-down", "cross"]
+# More series than this would repeat a colour and a pattern: a reader could not tell them apart.
+MAX_SERIES = len(COLOURS)
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
 # Font sizes (SVG user units = CSS px at full size) and the average glyph width as a share of
@@ -102,6 +105,11 @@ class Chart:
             raise ValueError(f'A chart is "bar" or "line", not {self.kind!r}.')
         object.__setattr__(self, "categories", tuple(self.categories))
         object.__setattr__(self, "series", tuple(self.series))
+        if len(self.series) > MAX_SERIES:
+            raise ValueError(
+                f"A chart draws at most {MAX_SERIES} series, not {len(self.series)}: group the "
+                'rest as "Other".'
+            )
         for series in self.series:
             if len(series.values) != len(self.categories):
                 raise ValueError(
@@ -361,6 +369,13 @@ def _marker(index: int, x: float, y: float) -> SafeString:
         return format_html('<path d="M{},{} l5,9 h-10 z" fill="{}"/>', x, y - 5, colour)
     if shape == "triangle-down":
         return format_html('<path d="M{},{} l5,-9 h-10 z" fill="{}"/>', x, y + 5, colour)
+    if shape == "cross":
+        return format_html(
+            '<path d="M{},{} l8,8 m0,-8 l-8,8" stroke="{}" stroke-width="2.5" fill="none"/>',
+            x - 4,
+            y - 4,
+            colour,
+        )
     return format_html('<path d="M{},{} l5,5 l-5,5 l-5,-5 z" fill="{}"/>', x, y - 5, colour)
 
 

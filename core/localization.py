@@ -15,6 +15,7 @@ replaces its alias. This module answers what the templates and forms need to kno
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.dispatch import Signal
 from django.urls import reverse, translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, TranslatableMixin
 
 # Sent after `migrate` has made a locale for a newly configured language.
 locales_added = Signal()
@@ -67,6 +68,27 @@ def canonical(instance: Model) -> Model:
     if original is None:
         return instance
     return original.specific if isinstance(original, Page) else original
+
+
+def is_translatable(model: type[Model]) -> bool:
+    """Whether items of this model have a version per language (pages, translated snippets)."""
+    return issubclass(model, TranslatableMixin)
+
+
+def originals(queryset: QuerySet, *, keep: Iterable[Any] = ()) -> QuerySet:
+    """The default-language originals among a translatable model's items (no translation, no
+    copy of the English in another tree, no alias): each item once, as enquiries, bookings,
+    campaigns and tags store it. What choice fields offer editors; pages in the editors'
+    order. `keep` (primary keys) stays in whatever its language: the choices already made,
+    so saving a form for another reason never drops one."""
+    wanted = Q(locale__language_code=settings.LANGUAGE_CODE)
+    if issubclass(queryset.model, Page):
+        wanted &= Q(alias_of__isnull=True)
+        queryset = queryset.order_by("path")
+    keep = [pk for pk in keep if pk is not None]
+    if keep:
+        wanted |= Q(pk__in=keep)
+    return queryset.filter(wanted)
 
 
 def version_in(page: Page, language_code: str) -> Page:

@@ -14,6 +14,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from . import fragments
+from .admin_forms import HubPageForm
 
 # The renditions a card's (or the featured story's) listing image is shown in: the same specs as
 # the {% picture %} tags in includes/card.html, events/includes/event_card.html and the home
@@ -243,6 +244,8 @@ class BasePage(HubPageMixin, Page):
 
     objects = HubPageManager()
     route_select_related = ("listing_image", "social_image")
+    # Choice fields offer the English originals, once each (core.admin_forms).
+    base_form_class = HubPageForm
 
     class Meta:
         abstract = True

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -25,13 +25,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from core.addresses import address_of, is_allowed_address, networks, resolve
+from core.admin_forms import HubPageForm
 from core.blocks import RICH_TEXT_FEATURES, BodyBlock, SocialLinkBlock
 from core.colours import validate_readable_on_white, validate_readable_under_black
 from core.localization import below, html_lang, in_language, other_languages, versions_for
@@ -44,8 +46,41 @@ SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def validate_https(value: str) -> None:
-    if value and not value.startswith("https://"):
+    """https only (WEBHOOK_HTTPS_ONLY: production and tests; a laptop may turn it off for a
+    local receiver)."""
+    if value and settings.WEBHOOK_HTTPS_ONLY and not value.startswith("https://"):
         raise ValidationError(_("Use an https:// address, so enquiries travel encrypted."))
+
+
+def validate_public_host(url: str) -> None:
+    """Refuse a webhook address whose host cannot be found, or resolves to any address that is
+    not on the public internet (private, loopback, link-local...; unless the network is in
+    WEBHOOK_ALLOWED_PRIVATE_NETWORKS): the outbox would refuse to send to it, and nobody would
+    know for two days of retries. The outbox checks again before each connection."""
+    host = urlsplit(url).hostname
+    if not host:
+        return  # not a URL at all: the URL field says so
+    try:
+        found = resolve(host, 443)
+    except (OSError, UnicodeError):
+        raise ValidationError(
+            _("%(host)s could not be found. Check the address with the council's IT team."),
+            params={"host": host},
+            code="unknown_host",
+        ) from None
+    allowed = networks(settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS)
+    for _family, sockaddr in found:
+        address = address_of(sockaddr)
+        if not is_allowed_address(address, allowed):
+            raise ValidationError(
+                _(
+                    "%(host)s is on a private or local network (%(address)s), which the hub "
+                    "never sends enquiries to. Give the address of the council's system on the "
+                    "internet."
+                ),
+                params={"host": host, "address": str(address)},
+                code="private_host",
+            )
 
 
 def split_tokens(text: str) -> list[str]:
@@ -84,7 +119,8 @@ def normalise_domains(text: str) -> str:
 
 
 class CouncilForm(WagtailAdminModelForm):
-    """The council form: the webhook secret can be replaced but never read back."""
+    """The council form: the webhook address is checked when it is typed, and the secret can be
+    replaced but never read back."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +133,15 @@ class CouncilForm(WagtailAdminModelForm):
                 secret.help_text = _(
                     "A secret is set. Leave this empty to keep it, or type a new one to replace it."
                 )
+
+    def clean_webhook_url(self) -> str:
+        """A new address is checked now, while the person typing it is here: https, and a
+        host on the public internet (resolved). An unchanged one is not looked up again."""
+        url = self.cleaned_data.get("webhook_url") or ""
+        if url and "webhook_url" in self.changed_data:
+            validate_https(url)
+            validate_public_host(url)
+        return url
 
     def clean_webhook_secret(self) -> str:
         return self.cleaned_data.get("webhook_secret") or (
@@ -286,7 +331,7 @@ class CouncilPagePermissionTester(PagePermissionTester):
         return self._manages_partnership() and super().can_set_view_restrictions()
 
 
-class CouncilPageForm(WagtailAdminPageForm):
+class CouncilPageForm(HubPageForm):
     def clean_expire_at(self):
         expire_at = self.cleaned_data.get("expire_at")
         user = self.for_user

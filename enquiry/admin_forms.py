@@ -7,6 +7,7 @@ however it arrives.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from attribution.classification import CHANNEL_LABELS, Channel
 from attribution.models import CHANNEL_CHOICES, Campaign
@@ -98,6 +99,16 @@ class StaffEnquiryForm(EnquiryDetailsForm):
         },
         widget=forms.RadioSelect,
     )
+    received_at = forms.DateTimeField(
+        label=_("When did the enquiry come in?"),
+        help_text=_(
+            "The date and time, for example 2026-11-20 16:40. Change it for an enquiry taken "
+            "earlier, such as a call on Friday typed in on Monday. Left empty, it is now."
+        ),
+        required=False,
+        widget=AdminDateTimeInput,
+        error_messages={"invalid": _("Enter the date and time it came in, like 2026-11-20 16:40")},
+    )
     keep_in_touch = forms.MultipleChoiceField(
         label=_("Keep-in-touch permissions (optional)"),
         help_text=_(
@@ -134,13 +145,14 @@ class StaffEnquiryForm(EnquiryDetailsForm):
     # click, a resubmitted page) finds the enquiry the first post recorded.
     submission_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    field_order = ["received_via"]
+    field_order = ["received_via", "received_at"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if not self.is_bound:
             self.initial["submission_token"] = str(uuid.uuid4())
+            self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         # Only website enquiries get an acknowledgement email.
         self.fields["email"].help_text = ""
         if not hub_sees_all(user):
@@ -183,6 +195,37 @@ class StaffEnquiryForm(EnquiryDetailsForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("submission_token")] = str(uuid.uuid4())
             return None
+
+    def clean_received_at(self) -> datetime.datetime | None:
+        """When it came in (None: now), never later than now."""
+        received_at = self.cleaned_data.get("received_at")
+        if received_at is not None and received_at > timezone.now():
+            raise ValidationError(
+                _("The time the enquiry came in must be now or in the past"), code="future"
+            )
+        return received_at
+
+    def clean(self):
+        data = super().clean()
+        campaign = data.get("campaign")
+        if campaign is not None and "received_at" in data:
+            received = timezone.localdate(data["received_at"] or timezone.now())
+            if received < campaign.start_date:
+                self.add_error(
+                    "received_at",
+                    ValidationError(
+                        _(
+                            "The enquiry cannot have come in before the campaign “%(campaign)s” "
+                            "started on %(date)s. Check the date, or choose another campaign"
+                        ),
+                        params={
+                            "campaign": campaign.name,
+                            "date": date_format(campaign.start_date, "j F Y"),
+                        },
+                        code="before_campaign",
+                    ),
+                )
+        return data
 
     def clean_council(self) -> Council | None:
         council = super().clean_council()
@@ -457,6 +500,80 @@ class HandoverForm(forms.Form):
 
     def clean_note(self) -> str:
         return clean_text(self.cleaned_data["note"])
+
+
+class SourceCorrectionForm(forms.Form):
+    """A hub enquiry officer corrects where an enquiry came from (its channel and campaign),
+    saying why; the correction is dated in the enquiry's history (`Enquiry.correct_source`)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=CHANNEL_CHOICES,
+        error_messages={
+            "required": _("Select a channel"),
+            "invalid_choice": _("Select a channel from the list"),
+        },
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        help_text=_("The hub’s campaigns and every council’s."),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("No campaign"),
+        error_messages={"invalid_choice": _("Select a campaign from the list")},
+    )
+    reason = forms.CharField(
+        label=_("Why are you correcting it?"),
+        help_text=_("For example: she told us on the phone that she saw the advert on the bus."),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Enter why you are correcting the channel or campaign"),
+            "max_length": _("The reason must be 2000 characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        self.enquiry = enquiry
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("channel", enquiry.channel)
+        initial.setdefault("campaign", enquiry.campaign_id)
+        super().__init__(*args, **kwargs)
+        campaign = self.fields["campaign"]
+        campaign.queryset = Campaign.objects.select_related("council").order_by("name")
+        campaign.label_from_instance = lambda c: f"{c.name} ({c.owner_label})"
+
+    def clean_reason(self) -> str:
+        reason = clean_text(self.cleaned_data["reason"])
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "channel" in data
+            and "campaign" in data
+            and data["channel"] == self.enquiry.channel
+            and data["campaign"] == self.enquiry.campaign
+        ):
+            raise ValidationError(
+                _("Change the channel or the campaign, or cancel"), code="unchanged"
+            )
+        return data
+
+    @transaction.atomic
+    def save(self, by=None) -> list[EnquiryHistory]:
+        """Correct the enquiry as it is now, locked (a stage change made meanwhile stays)."""
+        enquiry = Enquiry.objects.select_for_update().get(pk=self.enquiry.pk)
+        entries = enquiry.correct_source(
+            channel=self.cleaned_data["channel"],
+            campaign=self.cleaned_data["campaign"],
+            by=by,
+            reason=self.cleaned_data["reason"],
+        )
+        self.enquiry = enquiry
+        return entries
 
 
 class OutcomeImportForm(forms.Form):

@@ -15,7 +15,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -38,6 +38,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.exports import SafeSpreadsheetExportMixin
 from outbox.models import OutboxMessage
 from outbox.queue import queue_webhook
 
@@ -48,9 +49,11 @@ from .admin_forms import (
     HandoverForm,
     KeepInTouchForm,
     OutcomeImportForm,
+    SourceCorrectionForm,
     StaffEnquiryForm,
     StageChangeForm,
 )
+from .detail_sections import sections_for
 from .exports import EnquiryExportMixin
 from .filters import EnquiryFilterSet
 from .models import (
@@ -62,7 +65,9 @@ from .models import (
     RejectedSubmission,
     Stage,
 )
+from .search import search_condition
 from .services import queue_handover_notification, record_enquiry, webhook_payload
+from .source import source_rows
 
 HANDLING_ACTIONS = ["add", "change", "view"]
 
@@ -109,6 +114,12 @@ def can_hand_over(user) -> bool:
     return user.has_perm("enquiry.view_all_enquiries") and user.has_perm("enquiry.change_enquiry")
 
 
+def can_correct_source(user) -> bool:
+    """Correcting an enquiry's channel or campaign is the hub's, like handover: the reports
+    every council is compared in read them."""
+    return can_hand_over(user)
+
+
 def can_import_outcomes(user) -> bool:
     return user.has_perm("enquiry.import_outcomes")
 
@@ -148,6 +159,10 @@ def handover_url(enquiry: Enquiry) -> str:
     return reverse("enquiries:handover", args=[quote(enquiry.pk)])
 
 
+def source_url(enquiry: Enquiry) -> str:
+    return reverse("enquiries:source", args=[quote(enquiry.pk)])
+
+
 def enquiry_breadcrumbs(base: list[dict], *items: dict) -> list[dict]:
     """Home > Enquiries > ... for every enquiry view."""
     return [
@@ -173,7 +188,7 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
 
     filterset_class = EnquiryFilterSet
     default_ordering = "-created_at"
-    search_fields = ["reference", "first_name", "last_name", "email"]
+    search_fields = ["reference", "first_name", "last_name", "email", "phone", "postcode"]
     search_backend_name = None
     page_title = gettext_lazy("Enquiries")
 
@@ -181,17 +196,11 @@ class EnquiryIndexView(EnquiryRowRuleMixin, EnquiryExportMixin, generic.IndexVie
         return self.visible_enquiries().select_related("council")
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Every word must match the reference, a name or the email address."""
+        """The reference, a name, the email address, the phone number or the postcode, however
+        the number or postcode is written (`enquiry.search`), among the rows already visible."""
         if not self.is_searching:
             return queryset
-        for term in self.search_query.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-                | Q(email__icontains=term)
-            )
-        return queryset
+        return queryset.filter(search_condition(self.search_query))
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -280,7 +289,7 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
         return self.get_enquiry(
             self.pk,
             self.visible_enquiries()
-            .select_related("council", "entered_by")
+            .select_related("council", "entered_by", "campaign", "first_campaign", "owner_council")
             .prefetch_related("fostering_types"),
         )
 
@@ -321,6 +330,15 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
                     priority=20,
                 )
             )
+        if can_correct_source(self.request.user):
+            buttons.append(
+                Button(
+                    _("Correct the channel or campaign"),
+                    url=source_url(self.object),
+                    icon_name="tag",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_breadcrumbs_items(self) -> list[dict]:
@@ -352,6 +370,10 @@ class EnquiryInspectView(EnquiryRowRuleMixin, generic.InspectView):
             answers=self.answer_rows(enquiry),
             arrival=self.arrival_rows(enquiry),
             milestones=self.milestone_rows(enquiry),
+            source=source_rows(enquiry),
+            # What the apps above this one add (the events app: the person's bookings).
+            sections=sections_for(self.request, enquiry),
+            source_url=source_url(enquiry) if can_correct_source(self.request.user) else "",
             consents=consents,
             history=list(enquiry.history.select_related("by")),
             outgoing=outgoing,
@@ -426,13 +448,27 @@ class EnquiryEditView(EnquiryRowRuleMixin, generic.EditView):
 
     form_class = EnquiryDetailsEditForm
     panel = None
+    template_name = "enquiry/admin/edit.html"
     page_title = gettext_lazy("Edit details")
     success_message = gettext_lazy("Details of enquiry %(object)s saved.")
     error_message = gettext_lazy("The details could not be saved because of errors.")
     enquiry_actions = ["change"]
 
     def get_queryset(self) -> QuerySet:
-        return self.visible_enquiries().prefetch_related("fostering_types")
+        return (
+            self.visible_enquiries()
+            .select_related("campaign", "owner_council")
+            .prefetch_related("fostering_types")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        """Where the enquiry came from, above the details: corrected on its own page, by the
+        hub (`SourceCorrectionView`), so that it can be corrected after anonymisation too."""
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        if can_correct_source(self.request.user):
+            context["source_url"] = source_url(self.object)
+        return context
 
     def get_object(self, queryset=None) -> Enquiry:
         return self.get_enquiry(self.object_pk, self.get_queryset())
@@ -541,6 +577,7 @@ class EnquiryCreateView(generic.CreateView):
             entered_by=self.request.user,
             staff_campaign=form.cleaned_data.get("campaign"),
             staff_channel=form.cleaned_data.get("channel") or "",
+            received_at=form.cleaned_data.get("received_at"),
         )
         self.object = enquiry
         if created:
@@ -696,6 +733,35 @@ class KeepInTouchView(EnquiryActionView):
         return redirect(inspect_url(self.object))
 
 
+class SourceCorrectionView(EnquiryActionView):
+    """A hub enquiry officer corrects the channel and campaign, with the reason. Also for an
+    anonymised enquiry: its attribution is kept for the reports."""
+
+    form_class = SourceCorrectionForm
+    action_label = gettext_lazy("Correct the channel or campaign")
+    submit_button_label = gettext_lazy("Save the correction")
+    error_message = gettext_lazy("The correction could not be saved because of errors.")
+
+    def refuse(self) -> HttpResponseRedirect | None:
+        if not can_correct_source(self.request.user):
+            raise PermissionDenied
+        return None
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["current_source"] = source_rows(self.object)[:3]
+        return context
+
+    def form_valid(self, form: SourceCorrectionForm):
+        form.save(by=self.request.user)
+        messages.success(
+            self.request,
+            _("The channel and campaign of enquiry %(reference)s were corrected.")
+            % {"reference": self.object.reference},
+        )
+        return redirect(self.get_success_url())
+
+
 class HandoverView(EnquiryActionView):
     """The hub hands an enquiry to a council (and, if it has one, to the council's system)."""
 
@@ -837,9 +903,10 @@ class RejectedSubmissionFilterSet(WagtailFilterSet):
         fields = ["day", "reason"]
 
 
-class RejectedSubmissionReportView(ReportView):
+class RejectedSubmissionReportView(SafeSpreadsheetExportMixin, ReportView):
     """How many form posts the spam checks doubted, per day and reason, what happened to them,
-    and how many of the held ones staff released as genuine (no personal data)."""
+    and how many of the held ones staff released as genuine (no personal data). Its CSV/XLSX
+    goes through `core.exports` like every export of ours."""
 
     model = RejectedSubmission
     page_title = gettext_lazy("Spam turned away")
@@ -848,15 +915,15 @@ class RejectedSubmissionReportView(ReportView):
     index_url_name = "enquiry_spam_report"
     index_results_url_name = "enquiry_spam_report_results"
     filterset_class = RejectedSubmissionFilterSet
-    list_export = ["day", "form", "reason", "count", "outcome", "released"]
-    export_headings = {
-        "day": gettext_lazy("Day"),
-        "form": gettext_lazy("Form"),
-        "reason": gettext_lazy("Reason"),
-        "count": gettext_lazy("Posts"),
-        "outcome": gettext_lazy("What happened"),
-        "released": gettext_lazy("Released as genuine"),
-    }
+    export_columns = [
+        ("day", gettext_lazy("Day"), lambda row: row.day),
+        ("form", gettext_lazy("Form"), lambda row: row.form),
+        ("reason", gettext_lazy("Reason"), lambda row: row.get_reason_display()),
+        ("count", gettext_lazy("Posts"), lambda row: row.count),
+        ("outcome", gettext_lazy("What happened"), lambda row: row.outcome),
+        ("released", gettext_lazy("Released as genuine"), lambda row: row.released),
+    ]
+    export_filename_stem = "spam-turned-away"
     # Too-fast and rate-limited posts are held for review (Reports → Suspected spam), and the
     # ones staff release are counted: how often the checks doubted a real person.
     columns = [
@@ -867,9 +934,6 @@ class RejectedSubmissionReportView(ReportView):
         Column("outcome", label=gettext_lazy("What happened")),
         Column("released", label=gettext_lazy("Released as genuine")),
     ]
-
-    def get_filename(self) -> str:
-        return f"spam-turned-away-{timezone.localdate():%Y-%m-%d}"
 
     def get_base_queryset(self) -> QuerySet:
         return RejectedSubmission.objects.order_by("-day", "form", "reason")

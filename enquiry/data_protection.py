@@ -1,14 +1,16 @@
 """Data protection in code: retention, subject access and erasure (UK GDPR).
 
 - `apply_retention()` runs daily (`manage.py apply_retention`): closed enquiries lose their
-  personal data ENQUIRY_RETENTION_MONTHS after closing, keep-in-touch permission lapses
-  KEEP_IN_TOUCH_MONTHS after it was given or last renewed, and outgoing messages and task rows
-  are deleted OUTBOX_RETENTION_DAYS after they were finished with.
+  personal data ENQUIRY_RETENTION_MONTHS after closing, keep-in-touch permission (an enquiry's
+  or a booking's) lapses KEEP_IN_TOUCH_MONTHS after it was given or last renewed, outgoing
+  messages and task rows are deleted OUTBOX_RETENTION_DAYS after they were finished with, and
+  the subject access log SUBJECT_ACCESS_RECORD_RETENTION_MONTHS after each export.
 - Posts held as suspected spam (`HeldSubmission`) that nobody released are deleted
   HELD_SUBMISSION_RETENTION_DAYS after they came in; subject access exports them and erasure
   deletes them.
 - `subject_access_export(email)` gathers everything held about an email address, section by
-  section.
+  section, attribution in words (`attribution.describe`); `record_subject_access` logs that it
+  was run (who, when, what it found: references and counts, never the address).
 - `erase_person(email, by, reason)` removes one person's data on request and records that it
   happened, without recording who the person was.
 
@@ -21,9 +23,10 @@ Other apps hold personal data too, and plug their rows in here rather than this 
 importing them (an app above this one registers from its `ready()`; event bookings:
 `events.data_protection`):
 
-- `register_section(name, record_type, collect, position=)`: a section of the subject access
-  export, placed by its position among this app's (enquiries 10, keep-in-touch permissions 20,
-  enquiry history 30, outgoing messages 50, held as suspected spam 60);
+- `register_section(name, record_type, collect, position=, columns=, not_exported=)`: a
+  section of the subject access export, placed by its position among this app's (enquiries 10,
+  keep-in-touch permissions 20, enquiry history 30, outgoing messages 50, held as suspected
+  spam 60), with which of its tables' columns it exports and why it leaves the others out;
 - `register_messages_about(name, about)`: the outgoing messages about the person's rows, for
   the export's outgoing messages section;
 - `register_erasure(name, heading=, preview=, erase=)`: what erasing an address changes in the
@@ -32,7 +35,7 @@ importing them (an app above this one registers from its `ready()`; event bookin
 - `register_retention(name, position=, ...)`: a retention rule, counted or applied by each run
   and reported by its name and position among this app's (closed enquiries 10,
   keep-in-touch permissions 30, messages deleted 40, messages blanked 50, task results 60,
-  held posts 70).
+  held posts 70, subject access records 80).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ import calendar
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -53,6 +56,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from attribution.describe import (
+    ATTRIBUTION_COLUMNS,
+    ATTRIBUTION_RELATED,
+    describe_attribution,
+    describe_touch,
+)
+from core import duplicates
+from core.exports import neutralise_formula
 from outbox.models import OutboxMessage
 
 from .models import (
@@ -67,6 +78,7 @@ from .models import (
     ReceivedVia,
     SpareBedroom,
     Stage,
+    SubjectAccessRecord,
     history_author,
 )
 
@@ -133,19 +145,31 @@ def _person_label(user) -> str:
 # --- What other apps register --------------------------------------------------------------------
 
 
+# For each table a section reads ("app_label.Model"): its columns and what says so.
+Columns = Mapping[str, Mapping[str, str]]
+
+
 @dataclass(frozen=True)
 class Section:
     """One kind of record held about a person, for the subject access export.
 
     `collect(email)` returns the records (plain JSON-ready dicts) for that address, matched
     case-insensitively; `record_type` labels them in the CSV; `position` places the section in
-    the export (lowest first).
+    the export (lowest first). `columns` says, for each table the section reads, which key of
+    its records shows each column; `not_exported` names the columns it leaves out, each with
+    why (not about the person, or derived from what is exported): every column of every table
+    holding a person's rows is in one or the other (enquiry/tests/test_subject_access_coverage.py),
+    so a new column cannot be forgotten. With `lists_references`, the references of its records
+    go into the subject access log (the person's own rows: enquiries, bookings).
     """
 
     name: str
     record_type: str
     collect: Callable[[str], list[Record]]
     position: int
+    columns: Columns = field(default_factory=dict)
+    not_exported: Columns = field(default_factory=dict)
+    lists_references: bool = False
 
 
 SECTIONS: list[Section] = []
@@ -154,12 +178,29 @@ MESSAGES_ABOUT: dict[str, Callable[[str], Q]] = {}
 
 
 def register_section(
-    name: str, record_type: str, collect: Callable[[str], list[Record]], *, position: int
+    name: str,
+    record_type: str,
+    collect: Callable[[str], list[Record]],
+    *,
+    position: int,
+    columns: Columns | None = None,
+    not_exported: Columns | None = None,
+    lists_references: bool = False,
 ) -> None:
     """Add a kind of record (e.g. event bookings) to every subject access export, at its
     position (registering a name again replaces it)."""
     SECTIONS[:] = [section for section in SECTIONS if section.name != name]
-    SECTIONS.append(Section(name, record_type, collect, position))
+    SECTIONS.append(
+        Section(
+            name,
+            record_type,
+            collect,
+            position,
+            columns or {},
+            not_exported or {},
+            lists_references,
+        )
+    )
     SECTIONS.sort(key=lambda section: section.position)
 
 
@@ -343,6 +384,12 @@ OWN_COUNTS = (
         "Posts held as suspected spam deleted",
         "Posts held as suspected spam to delete",
     ),
+    (
+        80,
+        "subject_access_records_deleted",
+        "Subject access records deleted",
+        "Subject access records to delete",
+    ),
 )
 
 
@@ -361,6 +408,7 @@ class RetentionReport:
     messages_blanked: int = 0
     task_results_deleted: int = 0
     held_deleted: int = 0
+    subject_access_records_deleted: int = 0
     cutoffs: dict[str, datetime | date] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -398,6 +446,7 @@ class RetentionPlan:
     confirmed_before: datetime
     finished_before: datetime
     held_before: datetime
+    exported_before: datetime
 
     @classmethod
     def at(cls, now: datetime | None = None) -> RetentionPlan:
@@ -408,6 +457,7 @@ class RetentionPlan:
             confirmed_before=months_before(now, settings.KEEP_IN_TOUCH_MONTHS),
             finished_before=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS),
             held_before=now - timedelta(days=settings.HELD_SUBMISSION_RETENTION_DAYS),
+            exported_before=months_before(now, settings.SUBJECT_ACCESS_RECORD_RETENTION_MONTHS),
         )
 
     def held(self) -> QuerySet:
@@ -435,14 +485,19 @@ class RetentionPlan:
         )
 
     def consents(self) -> QuerySet:
-        """Enquiries' current permissions not given or renewed since the cut-off, and those of
-        enquiries about to be anonymised (there is nobody left to keep in touch with). Other
-        holders' permissions follow their own rules (a booking's go with its details)."""
+        """Current permissions not given or renewed since the cut-off, whoever holds them (an
+        enquiry, or an event booking through `events.BookingConsent`), and those of enquiries
+        about to be anonymised (there is nobody left to keep in touch with). A booking's are
+        deleted with its details besides."""
         return (
-            KeepInTouchConsent.objects.filter(enquiry__isnull=False, ended_at__isnull=True)
+            KeepInTouchConsent.objects.filter(ended_at__isnull=True)
             .annotate(confirmed_at=Coalesce("renewed_at", "given_at"))
             .filter(Q(confirmed_at__lt=self.confirmed_before) | Q(enquiry__in=self.enquiries()))
         )
+
+    def subject_access_records(self) -> QuerySet:
+        """The log of subject access exports made before its retention period."""
+        return SubjectAccessRecord.objects.filter(at__lt=self.exported_before)
 
     def _anonymous_references(self) -> Q:
         """Messages about enquiries, and other apps' rows, that are, or are about to be,
@@ -484,6 +539,7 @@ class RetentionPlan:
             (30, "keep-in-touch permission given or renewed before", self.confirmed_before),
             (40, "messages and task results finished before", self.finished_before),
             (70, "suspected spam held before", self.held_before),
+            (80, "subject access exports made before", self.exported_before),
         ]
         cutoffs += [
             (rule.position, rule.cutoff_label, rule.cutoff(self)) for rule in _retention_rules()
@@ -515,6 +571,7 @@ def apply_retention(
         report.messages_blanked = plan.messages_to_blank().count()
         report.task_results_deleted = plan.task_results().count()
         report.held_deleted = plan.held().count()
+        report.subject_access_records_deleted = plan.subject_access_records().count()
         return report
 
     for batch in _in_batches(plan.consents(), batch_size):
@@ -551,22 +608,77 @@ def apply_retention(
         with transaction.atomic():
             # Re-checked in the DELETE itself; one released meanwhile is gone already.
             report.held_deleted += plan.held().filter(pk__in=batch).delete()[0]
+    for batch in _in_batches(plan.subject_access_records(), batch_size):
+        with transaction.atomic():
+            report.subject_access_records_deleted += (
+                plan.subject_access_records().filter(pk__in=batch).delete()[0]
+            )
     return report
 
 
 # --- subject access ------------------------------------------------------------------------------
 
+ENQUIRY_COLUMNS: Columns = {
+    "enquiry.Enquiry": {
+        "reference": "reference",
+        "created_at": "received_at",
+        "received_via": "received_via",
+        "entered_by": "recorded_by",
+        "language": "language",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "email": "email",
+        "phone": "phone",
+        "postcode": "postcode",
+        "question": "question",
+        "postcode_district": "postcode_district",
+        "council": "council",
+        "fostering_types": "fostering_types",
+        "spare_bedroom": "spare_bedroom",
+        "contact_method": "contact_method",
+        "contact_time": "contact_time",
+        "heard_about": "heard_about",
+        "heard_about_label": "heard_about",
+        **ATTRIBUTION_COLUMNS,
+        "stage": "stage",
+        "closed_reason": "closed_reason",
+        "contacted_on": "contacted_on",
+        "visit_booked_on": "visit_booked_on",
+        "visit_done_on": "visit_done_on",
+        "application_on": "application_on",
+        "approved_on": "approved_on",
+        "closed_on": "closed_on",
+        "handed_over_on": "handed_over_on",
+        "anonymised_at": "anonymised_at",
+    }
+}
+ENQUIRY_NOT_EXPORTED: Columns = {
+    "enquiry.Enquiry": {
+        "id": "not personal: the row's number in the database (the reference stands for it)",
+        "submission_token": "not personal: a random number the form was shown with, so that "
+        "the same form sent twice finds the first enquiry",
+        "fingerprint": "derived: a keyed hash of the answers exported here, so that the same "
+        "answers sent twice find the first enquiry",
+        "received_on": "derived: the UK date of received_at",
+        "search_phone": "derived: the phone number as the admin search compares it",
+        "search_postcode": "derived: the postcode as the admin search compares it",
+    }
+}
+
 
 def collect_enquiries(email: str) -> list[Record]:
     records = []
     for enquiry in (
-        enquiries_of(email).select_related("council").prefetch_related("fostering_types")
+        enquiries_of(email)
+        .select_related("council", "entered_by", *ATTRIBUTION_RELATED)
+        .prefetch_related("fostering_types")
     ):
         records.append(
             {
                 "reference": enquiry.reference,
                 "received_at": iso(enquiry.created_at),
                 "received_via": choice_label(ReceivedVia, enquiry.received_via),
+                "recorded_by": history_author(enquiry.entered_by) if enquiry.entered_by else "",
                 "language": enquiry.language,
                 "first_name": enquiry.first_name,
                 "last_name": enquiry.last_name,
@@ -581,6 +693,7 @@ def collect_enquiries(email: str) -> list[Record]:
                 "contact_time": choice_label(ContactTime, enquiry.contact_time),
                 "question": enquiry.question,
                 "heard_about": enquiry.heard_about_label,
+                **describe_attribution(enquiry),
                 "stage": choice_label(Stage, enquiry.stage),
                 "closed_reason": choice_label(ClosedReason, enquiry.closed_reason),
                 "contacted_on": iso(enquiry.contacted_on),
@@ -590,9 +703,27 @@ def collect_enquiries(email: str) -> list[Record]:
                 "approved_on": iso(enquiry.approved_on),
                 "closed_on": iso(enquiry.closed_on),
                 "handed_over_on": iso(enquiry.handed_over_on),
+                "anonymised_at": iso(enquiry.anonymised_at),
             }
         )
     return records
+
+
+CONSENT_COLUMNS: Columns = {
+    "enquiry.KeepInTouchConsent": {
+        "enquiry": "reference",
+        "channel": "channel",
+        "wording": "wording",
+        "language": "language",
+        "given_at": "given_at",
+        "renewed_at": "renewed_at",
+        "ended_at": "ended_at",
+        "end_reason": "end_reason",
+    }
+}
+CONSENT_NOT_EXPORTED: Columns = {
+    "enquiry.KeepInTouchConsent": {"id": "not personal: the row's number in the database"}
+}
 
 
 def collect_consents(email: str) -> list[Record]:
@@ -612,6 +743,24 @@ def collect_consents(email: str) -> list[Record]:
         }
         for consent in consents.order_by("enquiry__created_at", "channel")
     ]
+
+
+HISTORY_COLUMNS: Columns = {
+    "enquiry.EnquiryHistory": {
+        "enquiry": "reference",
+        "at": "at",
+        "action": "action",
+        "from_value": "from",
+        "to_value": "to",
+        "effective_on": "date",
+        "by": "by",
+        "by_name": "by",
+        "note": "note",
+    }
+}
+HISTORY_NOT_EXPORTED: Columns = {
+    "enquiry.EnquiryHistory": {"id": "not personal: the row's number in the database"}
+}
 
 
 def collect_history(email: str) -> list[Record]:
@@ -637,6 +786,33 @@ RECIPIENT_DESCRIPTIONS = {
     "enquiry.hub_notification": "The hub's enquiry team (a notice without your details)",
     "enquiry.council_notification": "The council's fostering team (a notice without your details)",
     "enquiry.handover": "The council's fostering team (a notice without your details)",
+}
+MESSAGE_COLUMNS: Columns = {
+    "outbox.OutboxMessage": {
+        "reference": "reference",
+        "kind": "kind",
+        "topic": "topic",
+        # The person's own address, or who else was told (never a member of staff's address).
+        "recipient": "sent_to",
+        "signing_council": "sent_to",
+        "subject": "subject",
+        "status": "status",
+        "created_at": "created_at",
+        "sent_at": "sent_at",
+    }
+}
+MESSAGE_NOT_EXPORTED: Columns = {
+    "outbox.OutboxMessage": {
+        "id": "not personal: the row's number in the database",
+        "body": "derived: the words of the email, made from the enquiry or booking exported "
+        "in full above (staff notices hold only its reference and an admin link)",
+        "payload": "derived: what a council's system was sent, the enquiry's own fields",
+        "attachments": "derived: a booking's calendar file, made from its event",
+        "attempts": "not personal: how often sending was tried",
+        "next_attempt_at": "not personal: when sending is tried next",
+        "last_attempt_at": "not personal: when sending was last tried",
+        "last_error": "not personal: the mail server's answer to a failed try",
+    }
 }
 
 
@@ -673,6 +849,28 @@ def collect_messages(email: str) -> list[Record]:
     return records
 
 
+HELD_COLUMNS: Columns = {
+    "enquiry.HeldSubmission": {
+        "kind": "kind",
+        "received_at": "received_at",
+        "reason": "why_it_was_held",
+        "event": "event",
+        "language": "language",
+        "email": "email",
+        "name": "name",
+        "answers": "answers",
+        "touches": "first_touch",
+    }
+}
+HELD_NOT_EXPORTED: Columns = {
+    "enquiry.HeldSubmission": {
+        "id": "not personal: the row's number in the database",
+        "submission_token": "not personal: a random number the form was shown with",
+        "fingerprint": "derived: a keyed hash of the answers exported here",
+    }
+}
+
+
 def collect_held(email: str) -> list[Record]:
     """Posts held as suspected spam under the address, with everything they hold."""
     return [
@@ -682,8 +880,11 @@ def collect_held(email: str) -> list[Record]:
             "why_it_was_held": held.get_reason_display(),
             "event": held.event.title if held.event_id else "",
             "language": held.language,
+            "email": held.email,
+            "name": held.name,
             "answers": held.answers,
-            "attribution": held.touches,
+            "first_touch": describe_touch(held.touches.get("first")),
+            "last_touch": describe_touch(held.touches.get("last")),
         }
         for held in HeldSubmission.objects.matching_email(email)
         .select_related("event")
@@ -691,17 +892,53 @@ def collect_held(email: str) -> list[Record]:
     ]
 
 
-register_section("enquiries", "enquiry", collect_enquiries, position=10)
 register_section(
-    "keep_in_touch_consents", "keep-in-touch permission", collect_consents, position=20
+    "enquiries",
+    "enquiry",
+    collect_enquiries,
+    position=10,
+    columns=ENQUIRY_COLUMNS,
+    not_exported=ENQUIRY_NOT_EXPORTED,
+    lists_references=True,
 )
-register_section("enquiry_history", "enquiry history", collect_history, position=30)
-register_section("outgoing_messages", "outgoing message", collect_messages, position=50)
-register_section("held_as_suspected_spam", "held as suspected spam", collect_held, position=60)
+register_section(
+    "keep_in_touch_consents",
+    "keep-in-touch permission",
+    collect_consents,
+    position=20,
+    columns=CONSENT_COLUMNS,
+    not_exported=CONSENT_NOT_EXPORTED,
+)
+register_section(
+    "enquiry_history",
+    "enquiry history",
+    collect_history,
+    position=30,
+    columns=HISTORY_COLUMNS,
+    not_exported=HISTORY_NOT_EXPORTED,
+)
+register_section(
+    "outgoing_messages",
+    "outgoing message",
+    collect_messages,
+    position=50,
+    columns=MESSAGE_COLUMNS,
+    not_exported=MESSAGE_NOT_EXPORTED,
+)
+register_section(
+    "held_as_suspected_spam",
+    "held as suspected spam",
+    collect_held,
+    position=60,
+    columns=HELD_COLUMNS,
+    not_exported=HELD_NOT_EXPORTED,
+)
 
 
 def subject_access_export(email: str) -> dict[str, Any]:
-    """Everything held about an email address (matched case-insensitively), by section."""
+    """Everything held about an email address (matched case-insensitively), by section.
+
+    Whoever runs one for a person records it (`record_subject_access`)."""
     email = normalise_email(email)
     export: dict[str, Any] = {
         "email": email,
@@ -711,17 +948,13 @@ def subject_access_export(email: str) -> dict[str, Any]:
     return export
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         value = "; ".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return neutralise_formula(str(value))
 
 
 def subject_access_csv(export: dict[str, Any]) -> str:
@@ -745,6 +978,48 @@ def summary(export: dict[str, Any]) -> list[tuple[str, int]]:
     """How many records of each kind an export holds (for the admin page)."""
     types = {section.name: section.record_type for section in SECTIONS}
     return [(types.get(name, name), len(records)) for name, records in export["sections"].items()]
+
+
+def _own_records(export: dict[str, Any]) -> Iterable[Record]:
+    """The records of the person's own rows (enquiries, bookings), in the export's order."""
+    for section in SECTIONS:
+        if section.lists_references:
+            yield from export["sections"].get(section.name, [])
+
+
+def origins(export: dict[str, Any]) -> list[tuple[str, str]]:
+    """(reference, where it came from in words) of each of the person's enquiries and bookings,
+    for the admin page."""
+    return [
+        (record["reference"], record["came_from"])
+        for record in _own_records(export)
+        if record.get("came_from")
+    ]
+
+
+def person_key(email: str) -> str:
+    """A keyed hash of an address (HMAC with the site's secret): the same person's requests
+    share it, and nobody without the secret can check a guessed address against it."""
+    return duplicates.keyed("subject-access", {"email": duplicates.normalised_text(email)})
+
+
+def record_subject_access(export: dict[str, Any], *, by, delivered_as: str) -> SubjectAccessRecord:
+    """Log that an export was run: who, when, how it was delivered, the references of the
+    person's enquiries and bookings it found and how many records of each kind. Never the
+    address: its keyed hash (`person_key`) only."""
+    references = list(
+        dict.fromkeys(
+            record["reference"] for record in _own_records(export) if record.get("reference")
+        )
+    )
+    return SubjectAccessRecord.objects.create(
+        by=by,
+        by_name=history_author(by),
+        delivered_as=SubjectAccessRecord.DeliveredAs(delivered_as),
+        references=", ".join(references),
+        counts=[[record_type, count] for record_type, count in summary(export)],
+        person_key=person_key(export["email"]),
+    )
 
 
 # --- erasure -------------------------------------------------------------------------------------
@@ -810,7 +1085,8 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
     """Erase one person's data on request, in one transaction, and record that it happened.
 
     Every enquiry under the address is anonymised as retention would, posts held as suspected
-    spam under it are deleted, their keep-in-touch permissions end ("erased"), the registered
+    spam under it are deleted, their keep-in-touch permissions end ("erased"), their subject
+    access requests in the log are no longer tied to them (the key is blanked), the registered
     parts erase theirs (event bookings are anonymised; reports still count them), messages not
     yet sent (a booking's reminder too) are cancelled and blanked, and sent ones deleted. The
     ErasureRecord keeps the references, who did it, when and why: never the address or the
@@ -842,6 +1118,9 @@ def erase_person(email: str, by, reason: str) -> ErasureRecord:
         messages.filter(BLANKABLE).update(**BLANKED)
         messages.filter(status=OutboxMessage.Status.SENT).delete()
         held = HeldSubmission.objects.matching_email(email).delete()[0]
+        # The log of their subject access requests stays (it shows they were answered), no
+        # longer tied to the person.
+        SubjectAccessRecord.objects.filter(person_key=person_key(email)).update(person_key="")
         if held:
             references.append(f"{held} held as suspected spam")
         return ErasureRecord.objects.create(

@@ -1,9 +1,11 @@
-"""Admin pages for data protection requests: subject access, erasure, and the erasure log.
+"""Admin pages for data protection requests: subject access, erasure, and their logs.
 
 Only people with `enquiry.manage_personal_data` may use them; anyone else gets 403. The email
 address a request is about is always sent in a POST body, never in a URL (URLs end up in
 browser history, proxy logs and Referer headers), and every response is marked no-store so no
-cache keeps a copy of someone's data.
+cache keeps a copy of someone's data. Every subject access export, shown on screen or
+downloaded, leaves a record in the subject access log (who, when, what it found; never the
+address).
 
 The lead registers these from enquiry/wagtail_hooks.py:
 
@@ -38,12 +40,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .data_protection import (
     erase_person,
+    origins,
     preview_erasure,
+    record_subject_access,
     subject_access_csv,
     subject_access_export,
     summary,
 )
-from .models import ErasureRecord
+from .models import ErasureRecord, SubjectAccessRecord
 
 app_name = "personal_data"
 PERMISSION = "enquiry.manage_personal_data"
@@ -120,6 +124,7 @@ class PersonalDataViewMixin(WagtailAdminTemplateMixin):
         context = super().get_context_data(**kwargs)
         context["sections"] = [
             ("personal_data:subject_access", _("Subject access")),
+            ("personal_data:subject_access_records", _("Subject access log")),
             ("personal_data:erase", _("Erase a person’s data")),
             ("personal_data:erasure_records", _("Erasure log")),
         ]
@@ -136,6 +141,11 @@ class SubjectAccessView(PersonalDataViewMixin, FormView):
     def form_valid(self, form: SubjectAccessForm) -> HttpResponse:
         export = subject_access_export(form.cleaned_data["email"])
         file_format = form.cleaned_data.get("format")
+        record_subject_access(
+            export,
+            by=self.request.user,
+            delivered_as=file_format or SubjectAccessRecord.DeliveredAs.SCREEN,
+        )
         if not file_format:
             return self.render_to_response(
                 self.get_context_data(
@@ -144,6 +154,7 @@ class SubjectAccessView(PersonalDataViewMixin, FormView):
                     summary=summary(export),
                     total=sum(len(records) for records in export["sections"].values()),
                     references=[r["reference"] for r in export["sections"]["enquiries"]],
+                    origins=origins(export),
                 )
             )
         stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M%S")
@@ -192,6 +203,16 @@ class EraseView(PersonalDataViewMixin, FormView):
         return redirect("personal_data:erasure_records")
 
 
+class SubjectAccessRecordListView(PersonalDataViewMixin, ListView):
+    """Each subject access export: who ran it, when, how it went out and what it found."""
+
+    page_title = _("Subject access log")
+    model = SubjectAccessRecord
+    paginate_by = 50
+    template_name = TEMPLATES + "subject_access_records.html"
+    context_object_name = "records"
+
+
 class ErasureRecordListView(PersonalDataViewMixin, ListView):
     page_title = _("Erasure log")
     model = ErasureRecord
@@ -202,6 +223,11 @@ class ErasureRecordListView(PersonalDataViewMixin, ListView):
 
 urlpatterns = [
     path("", require_admin_access(SubjectAccessView.as_view()), name="subject_access"),
+    path(
+        "subject-access-log/",
+        require_admin_access(SubjectAccessRecordListView.as_view()),
+        name="subject_access_records",
+    ),
     path("erase/", require_admin_access(EraseView.as_view()), name="erase"),
     path(
         "erasures/",
@@ -228,6 +254,13 @@ def menu_item() -> MenuItem:
                     name="personal-data-subject-access",
                     icon_name="download",
                     order=100,
+                ),
+                PersonalDataMenuItem(
+                    _("Subject access log"),
+                    reverse_lazy("personal_data:subject_access_records"),
+                    name="personal-data-subject-access-log",
+                    icon_name="list-ul",
+                    order=150,
                 ),
                 PersonalDataMenuItem(
                     _("Erase a person’s data"),

@@ -18,6 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from core.exports import SafeSpreadsheetExportMixin
 
 from .models import Enquiry
+from .source import (
+    campaign_label,
+    channel_label,
+    first_touch_words,
+    last_touch_words,
+    owner_label,
+)
 
 
 def _council(enquiry: Enquiry) -> str:
@@ -52,6 +59,11 @@ EXPORT_COLUMNS: list[tuple[str, Any, Callable[[Enquiry], Any]]] = [
     ("contact_time", _("Best time to contact"), lambda e: e.get_contact_time_display()),
     ("question", _("Question"), lambda e: e.question),
     ("heard_about", _("How they heard about us"), lambda e: e.heard_about_label),
+    ("channel", _("Channel"), lambda e: channel_label(e.channel)),
+    ("campaign", _("Campaign"), lambda e: campaign_label(e.campaign)),
+    ("owner", _("Campaign owner"), owner_label),
+    ("first_touch", _("First touch"), first_touch_words),
+    ("last_touch", _("Last touch"), last_touch_words),
     ("stage", _("Stage"), lambda e: e.get_stage_display()),
     ("closed_reason", _("Closed because"), lambda e: e.get_closed_reason_display()),
     ("contacted_on", _("First contacted"), lambda e: e.contacted_on),
@@ -71,8 +83,11 @@ EXPORT_HEADINGS = {key: heading for key, heading, _value in EXPORT_COLUMNS}
 
 
 def export_queryset(queryset: QuerySet) -> QuerySet:
-    """The queries the export needs: the council joined, the types of fostering prefetched."""
-    return queryset.select_related("council").prefetch_related("fostering_types")
+    """The queries the export needs: the council and the campaigns joined, the types of
+    fostering prefetched."""
+    return queryset.select_related(
+        "council", "campaign", "first_campaign", "owner_council"
+    ).prefetch_related("fostering_types")
 
 
 class EnquiryExportMixin(SafeSpreadsheetExportMixin):

@@ -25,9 +25,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 
+from attribution.attribute import STAFF_CORRECTED_RULE, campaign_owner
+from attribution.classification import CHANNEL_LABELS, Channel
+from attribution.touches import from_dict
 from core import spam
 from core.pages import HubPageMixin
 from councils.models import Council, councils_of
+
+from .search import phone_key, postcode_key
 
 logger = logging.getLogger("core.spam")
 
@@ -192,6 +197,14 @@ class ReferenceCounter(models.Model):
         return f"{settings.ENQUIRY_REFERENCE_PREFIX}-{year}-{number:06d}"
 
 
+# Columns save() derives from another: saving the one (update_fields) saves the other too.
+KEPT_ON_SAVE = {
+    "created_at": "received_on",
+    "phone": "search_phone",
+    "postcode": "search_postcode",
+}
+
+
 class Enquiry(models.Model):
     reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
     submission_token = models.UUIDField(
@@ -230,6 +243,10 @@ class Enquiry(models.Model):
     phone = models.CharField(_("phone number"), max_length=30)
     postcode = models.CharField(_("postcode"), max_length=10)
     question = models.TextField(_("question"), max_length=2000, blank=True)
+    # The phone number and postcode as the admin search compares them (`enquiry.search`), kept
+    # by save() and so blanked with them.
+    search_phone = models.CharField(max_length=31, blank=True, editable=False)
+    search_postcode = models.CharField(max_length=10, blank=True, editable=False)
 
     # What they told us (kept after anonymisation, for the reports).
     postcode_district = models.CharField(_("postcode district"), max_length=4, blank=True)
@@ -350,9 +367,13 @@ class Enquiry(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The UK date, whatever time zone the admin user who saves it has chosen.
         self.received_on = timezone.localdate(self.created_at, timezone.get_default_timezone())
+        self.search_phone = phone_key(self.phone)
+        self.search_postcode = postcode_key(self.postcode)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "created_at" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "received_on"}
+        if update_fields is not None:
+            kept = {column for field, column in KEPT_ON_SAVE.items() if field in update_fields}
+            if kept:
+                kwargs["update_fields"] = {*update_fields, *kept}
         super().save(*args, **kwargs)
 
     @property
@@ -494,6 +515,64 @@ class Enquiry(models.Model):
             note=" ".join(part for part in parts if part).strip(),
         )
 
+    def correct_source(
+        self, *, channel: str, campaign, by=None, reason: str = ""
+    ) -> list[EnquiryHistory]:
+        """Correct the channel and campaign (a hub enquiry officer's decision, with the reason),
+        and with the campaign its owner; returns the history rows, one per change.
+
+        The reports read these fields, so they count the enquiry under the correction at once;
+        the rule becomes "staff_corrected", which `reclassify_enquiries` leaves alone. The touches
+        stay as they were recorded. A contact staff took (by phone, email, in person) is its own
+        first touch, so its first-touch channel and campaign are corrected with it; a website
+        visit's first touch keeps its own. Call inside a transaction on a locked row.
+        """
+        first = from_dict(self.first_touch)
+        staff_first = first.entered_by_staff if first else self.received_via != ReceivedVia.WEBSITE
+        changes = []
+        if channel != self.channel:
+            changes.append(
+                (
+                    EnquiryHistory.Action.CHANNEL,
+                    _channel_words(self.channel),
+                    _channel_words(channel),
+                )
+            )
+        if campaign != self.campaign:
+            changes.append(
+                (
+                    EnquiryHistory.Action.CAMPAIGN,
+                    _campaign_words(self.campaign),
+                    _campaign_words(campaign),
+                )
+            )
+        if not changes:
+            return []
+        self.channel = channel
+        self.channel_rule = STAFF_CORRECTED_RULE
+        self.campaign = campaign
+        for name, value in campaign_owner(campaign).items():
+            setattr(self, name, value)
+        fields = ["channel", "channel_rule", "campaign", "owner", "owner_council"]
+        if staff_first:
+            self.first_channel, self.first_campaign = channel, campaign
+            fields += ["first_channel", "first_campaign"]
+        self.save(update_fields=fields)
+        today = timezone.localdate()
+        return [
+            EnquiryHistory.objects.create(
+                enquiry=self,
+                by=by,
+                by_name=history_author(by),
+                action=action,
+                from_value=before[:100],
+                to_value=after[:100],
+                effective_on=today,
+                note=reason,
+            )
+            for action, before, after in changes
+        ]
+
     def hand_over(
         self, council: Council, *, by=None, on: date | None = None, note: str = ""
     ) -> EnquiryHistory:
@@ -519,6 +598,18 @@ class Enquiry(models.Model):
         )
 
 
+def _channel_words(value: str) -> str:
+    """A channel as the history records it: its name in the reports (English, like them)."""
+    try:
+        return CHANNEL_LABELS[Channel(value)]
+    except ValueError:
+        return "Not classified"
+
+
+def _campaign_words(campaign) -> str:
+    return campaign.name if campaign is not None else "No campaign"
+
+
 def history_author(user, source: str = "") -> str:
     """How an enquiry's history names who made a change: the member of staff, or what did it
     ("Website form", "Outcome import", …) when nobody signed in did."""
@@ -535,6 +626,8 @@ class EnquiryHistory(models.Model):
         STAGE = "stage", _("Stage changed")
         HANDOVER = "handover", _("Handed over to council")
         COUNCIL = "council", _("Council changed")
+        CHANNEL = "channel", _("Channel corrected")
+        CAMPAIGN = "campaign", _("Campaign corrected")
         NOTE = "note", _("Note")
         ANONYMISED = "anonymised", _("Personal data removed")
 
@@ -786,6 +879,44 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.references}"
+
+
+class SubjectAccessRecord(models.Model):
+    """That someone ran a subject access export: who, when, how it was delivered and what it
+    covered (the references and counts it found). No personal data: never the address asked
+    about; `person_key`, a keyed hash of it (HMAC with the site's secret), tells two requests
+    for the same person apart, and is blanked when that person's data is erased. Deleted
+    SUBJECT_ACCESS_RECORD_RETENTION_MONTHS after the export (`apply_retention`)."""
+
+    class DeliveredAs(models.TextChoices):
+        SCREEN = "screen", _("Shown on screen")
+        JSON = "json", _("JSON download")
+        CSV = "csv", _("CSV download")
+
+    at = models.DateTimeField(_("exported at"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField(_("by"), max_length=150)
+    delivered_as = models.CharField(_("delivered as"), max_length=10, choices=DeliveredAs.choices)
+    references = models.TextField(_("references found"), blank=True)
+    # [[record type, count], ...] in the export's order.
+    counts = models.JSONField(_("records found"), default=list, blank=True)
+    person_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("subject access record")
+        verbose_name_plural = _("subject access records")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.get_delivered_as_display()}"
+
+    @property
+    def covered(self) -> str:
+        """What the export held ("enquiry: 2, event booking: 1"), or that it held nothing."""
+        found = [f"{record_type}: {count}" for record_type, count in self.counts if count]
+        return ", ".join(found) or gettext("Nothing held")
 
 
 class EnquiryPage(RoutablePageMixin, HubPageMixin, Page):

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from wagtail.models import Site
 
 from attribution.attribute import attribution_fields
@@ -139,6 +141,9 @@ def record_enquiry(
     A post held as suspected spam and released by staff (`enquiry.quarantine.release`) is saved
     with the time it came in (`received_at`): its reference, its history and its consents are
     dated then, and a note in the history says who released it (`released_by`, `release_note`).
+    An enquiry staff took earlier (`received_at` with `entered_by`: a call on Friday typed in on
+    Monday) is Friday's, in its reference, consents, touch and the reports; its history row is
+    written now, by them, dated Friday, with a note saying both days when they differ.
 
     Attribution (see attribution.attribute): `touches` is the (first, last non-direct) pair a
     website visit left; enquiries staff enter are "staff-entered" unless they picked a channel
@@ -146,7 +151,8 @@ def record_enquiry(
     """
     token = submission_token or uuid.uuid4()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    now = received_at or timezone.now()
+    recorded_at = timezone.now()
+    now = received_at or recorded_at
     first, last = touches or (None, None)
     fingerprint = enquiry_fingerprint(details)
     try:
@@ -163,6 +169,7 @@ def record_enquiry(
                 entered_by_staff=received_via != ReceivedVia.WEBSITE or entered_by is not None,
                 staff_channel=staff_channel,
                 staff_campaign=staff_campaign,
+                at=now,
             )
             enquiry = Enquiry.objects.create(
                 reference=ReferenceCounter.next_reference(timezone.localdate(now).year),
@@ -193,12 +200,14 @@ def record_enquiry(
             )
             EnquiryHistory.objects.create(
                 enquiry=enquiry,
-                at=now,
+                # Staff entering an earlier enquiry write this row now; anything else, then.
+                at=recorded_at if entered_by is not None else now,
                 by=entered_by,
                 by_name=history_author(entered_by, "Website form"),
                 action=EnquiryHistory.Action.CREATED,
                 to_value=ReceivedVia(received_via).label,
                 effective_on=timezone.localdate(now),
+                note=entered_later_note(now, recorded_at) if entered_by is not None else "",
             )
             if released_by is not None or release_note:
                 EnquiryHistory.objects.create(
@@ -218,6 +227,17 @@ def record_enquiry(
             raise
         return existing, False
     return enquiry, True
+
+
+def entered_later_note(received_at: datetime, recorded_at: datetime) -> str:
+    """The history's words for an enquiry staff typed in on a later day than it came in."""
+    received, recorded = timezone.localtime(received_at), timezone.localtime(recorded_at)
+    if received.date() == recorded.date():
+        return ""
+    return gettext("Came in on %(received)s; entered on %(recorded)s.") % {
+        "received": date_format(received, "l j F Y, H:i"),
+        "recorded": date_format(recorded, "l j F Y, H:i"),
+    }
 
 
 def admin_url(enquiry: Enquiry) -> str:

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from attribution.models import CHANNEL_CHOICES
+from core.admin_links import inspect_url_finder
 
 from .admin_forms import EnquiryDetailsEditForm, HearAboutOptionForm, StaffEnquiryForm
 from .admin_views import (
@@ -25,6 +26,7 @@ from .admin_views import (
     HandoverView,
     KeepInTouchView,
     OutcomeImportView,
+    SourceCorrectionView,
     StageChangeView,
 )
 from .held_views import (
@@ -37,7 +39,8 @@ from .models import Enquiry, HearAboutOption, HeldSubmission
 
 
 class EnquiryViewSet(ModelViewSet):
-    """Enquiries: list, record, inspect, edit details, change stage, hand over, import.
+    """Enquiries: list, record, inspect, edit details, change stage, hand over, correct the
+    channel or campaign, import.
 
     There is no delete, copy, usage or Wagtail history view: nobody deletes an enquiry in the
     admin, and the enquiry's own dated history is on its inspect page.
@@ -60,6 +63,7 @@ class EnquiryViewSet(ModelViewSet):
     inspect_view_class = EnquiryInspectView
     stage_view_class = StageChangeView
     handover_view_class = HandoverView
+    source_view_class = SourceCorrectionView
     keep_in_touch_view_class = KeepInTouchView
     import_view_class = OutcomeImportView
 
@@ -91,6 +95,10 @@ class EnquiryViewSet(ModelViewSet):
         return self.construct_view(self.handover_view_class)
 
     @property
+    def source_view(self):
+        return self.construct_view(self.source_view_class)
+
+    @property
     def keep_in_touch_view(self):
         return self.construct_view(self.keep_in_touch_view_class)
 
@@ -108,6 +116,7 @@ class EnquiryViewSet(ModelViewSet):
             path("edit/<int:pk>/", self.edit_view, name="edit"),
             path("stage/<int:pk>/", self.stage_view, name="stage"),
             path("handover/<int:pk>/", self.handover_view, name="handover"),
+            path("source/<int:pk>/", self.source_view, name="source"),
             path("keep-in-touch/<int:pk>/", self.keep_in_touch_view, name="keep_in_touch"),
         ]
 
@@ -176,6 +185,11 @@ class HeldSubmissionViewSet(ModelViewSet):
             usage_url_name=None,
             **kwargs,
         )
+
+    @property
+    def url_finder_class(self):
+        """Links to a held post go to its page: there is no edit view."""
+        return inspect_url_finder(self)
 
     def get_permissions_to_register(self):
         """Offer view, change (release) and delete in the group editor: nobody adds one."""

@@ -19,6 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -33,7 +34,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.admin_links import ViewURLFinder
 from core.localization import locale_code
 
 from .exports import RegistrationExportMixin, attended_label
@@ -56,6 +59,37 @@ def index_url(**params) -> str:
 
     url = reverse("event_bookings:index")
     return f"{url}?{urlencode(params)}" if params else url
+
+
+# --- Who may do what with one booking -------------------------------------------------------------
+
+
+class RegistrationPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, plus the row rule for any one booking: what Wagtail's own views ask
+    about a booking (the site history, editing sessions, admin links) gets the same answer as
+    the bookings list."""
+
+    def user_has_permission_for_instance(self, user, action: str, instance) -> bool:
+        return (
+            self.user_has_permission(user, action)
+            and visible_registrations(user).filter(pk=instance.pk).exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        if not self.user_has_any_permission(user, actions):
+            return Registration.objects.none()
+        return visible_registrations(user)
+
+
+POLICY = RegistrationPermissionPolicy(Registration)
+
+
+class RegistrationURLFinder(ViewURLFinder):
+    """A booking's admin link (the site history's, for one): the bookings list of its event,
+    for people who may see the booking. Bookings have no edit or inspect view to link to."""
+
+    def construct_edit_url(self, instance: Registration) -> str:
+        return index_url(event=instance.event_id)
 
 
 # --- The bookings list -----------------------------------------------------------------------------
@@ -124,9 +158,12 @@ class AttendanceColumn(Column):
 
     def get_cell_context_data(self, instance: Registration, parent_context) -> dict:
         context = super().get_cell_context_data(instance, parent_context)
+        confirmed = instance.status == Registration.Status.CONFIRMED
+        started = has_started(instance.event)
         context.update(
             value=attended_label(instance),
-            can_change=self.can_change and instance.status == Registration.Status.CONFIRMED,
+            can_change=self.can_change and confirmed and started,
+            not_yet=self.can_change and confirmed and not started,
             action_url=reverse("event_bookings:attendance", args=[instance.pk]),
             next_url=self.next_url,
             name=name_label(instance),
@@ -181,9 +218,17 @@ class RegistrationIndexView(RegistrationExportMixin, generic.IndexView):
         return []
 
 
+def has_started(event: EventPage) -> bool:
+    """Whether the event has begun: before then nobody can have come or stayed away."""
+    return event.starts_at <= timezone.now()
+
+
 @require_POST
 def attendance_view(request, pk: int) -> HttpResponseRedirect:
-    """Record whether someone came (yes, no, not recorded); logged in the audit log."""
+    """Record whether someone came (yes, no, not recorded); logged in the audit log.
+
+    "Came" and "did not come" only from the event's start (a click on the wrong row the week
+    before would otherwise count as a no-show); "not recorded" undoes a mark at any time."""
     if not request.user.has_perm(VIEW_REGISTRATIONS) or not request.user.has_perm(
         CHANGE_REGISTRATIONS
     ):
@@ -194,6 +239,13 @@ def attendance_view(request, pk: int) -> HttpResponseRedirect:
         registration.status != Registration.Status.CONFIRMED and choice != "unknown"
     ):
         messages.error(request, _("Attendance can only be recorded for a confirmed booking."))
+    elif choice != "unknown" and not has_started(registration.event):
+        starts = timezone.localtime(registration.event.starts_at)
+        messages.error(
+            request,
+            _("Attendance can be recorded from the start of the event (%(starts)s), not before.")
+            % {"starts": date_format(starts, "j F Y, H:i")},
+        )
     else:
         registration.attended = ATTENDED_CHOICES[choice]
         registration.save(update_fields=["attended"])
@@ -250,7 +302,9 @@ class EventNumbersView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         with_names = set(visible_registrations(user).values_list("event_id", flat=True).distinct())
-        rows = list(event_numbers(events_with_numbers(user)))
+        # Published events only, upcoming and past (a past event's attendance is the point):
+        # a draft, such as a copy in a series not yet checked, is not an event anyone can book.
+        rows = list(event_numbers(events_with_numbers(user).live()))
         for event in rows:
             event.starts_local = timezone.localtime(event.starts_at)
             event.bookings_url = index_url(event=event.pk) if event.pk in with_names else ""
@@ -293,12 +347,17 @@ class RepeatEventForm(forms.Form):
 
 
 def can_repeat(event: EventPage, user) -> bool:
-    """Whoever may add an event beside this one and see this one may repeat it: the English
-    original only (a series made from a translation would have no original to book)."""
+    """Whoever may edit this event and add one beside it may repeat it, as Wagtail's own copy
+    asks: the copies carry everything the event has, its online joining details included. The
+    English original only (a series made from a translation would have no original to book)."""
     if locale_code(event.locale_id) != settings.LANGUAGE_CODE:
         return False
     parent = event.get_parent()
-    return parent is not None and parent.permissions_for_user(user).can_add_subpage()
+    return (
+        parent is not None
+        and event.permissions_for_user(user).can_edit()
+        and parent.permissions_for_user(user).can_add_subpage()
+    )
 
 
 class RepeatEventView(WagtailAdminTemplateMixin, FormView):

@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
 
         from enquiry.signals import enquiry_recorded
 
-        from . import data_protection, quarantine
+        from . import data_protection, enquiry_section, quarantine
         from .linking import link_on_record
         from .models import EventPage
         from .reminders import event_published, event_unpublished
@@ -29,3 +29,5 @@ class EventsConfig(AppConfig):
         quarantine.register()
         # Bookings under the data protection rules: subject access, erasure and retention.
         data_protection.register()
+        # The person's bookings on their enquiry's page in the admin.
+        enquiry_section.register()

@@ -5,8 +5,9 @@ at an event still to come first), and retention anonymises it once its event end
 ENQUIRY_RETENTION_MONTHS ago, or, when linked to a later enquiry, together with that enquiry.
 An anonymised booking keeps the event, places, status, attendance and attribution, so the
 events reports still count it; its keep-in-touch permissions (rows of the one consent model,
-`enquiry.KeepInTouchConsent`, tied to it by `BookingConsent`) are deleted with its details, as
-the list they replaced was emptied. Messages about a booking (its reference, EVT-000123) go
+`enquiry.KeepInTouchConsent`, tied to it by `BookingConsent`) lapse KEEP_IN_TOUCH_MONTHS after
+they were given, as an enquiry's do (`RetentionPlan.consents`), and are deleted with its
+details, as the list they replaced was emptied. Messages about a booking (its reference, EVT-000123) go
 with it.
 
 `register()` (called from `EventsConfig.ready`) plugs all of this into the enquiry app's data
@@ -23,7 +24,9 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attribution.describe import ATTRIBUTION_COLUMNS, ATTRIBUTION_RELATED, describe_attribution
 from enquiry.data_protection import (
+    Columns,
     Record,
     RetentionPlan,
     choice_label,
@@ -108,15 +111,71 @@ def _utc(moment: datetime) -> str:
 
 
 def _consent_text(consent: KeepInTouchConsent) -> str:
-    text = f"{consent.channel}: {consent.wording} (given {_utc(consent.given_at)}"
-    return text + (f", ended {_utc(consent.ended_at)})" if consent.ended_at else ")")
+    """One permission in words, with everything its row holds."""
+    times = [f"given {_utc(consent.given_at)}"]
+    if consent.renewed_at:
+        times.append(f"renewed {_utc(consent.renewed_at)}")
+    if consent.ended_at:
+        reason = consent.get_end_reason_display() if consent.end_reason else ""
+        times.append(f"ended {_utc(consent.ended_at)}" + (f": {reason}" if reason else ""))
+    times.append(f"language {consent.language}")
+    return f"{consent.get_channel_display()}: {consent.wording} ({', '.join(times)})"
+
+
+BOOKING_COLUMNS: Columns = {
+    "events.Registration": {
+        "event": "event",
+        "status": "status",
+        "places": "places",
+        "created_at": "booked_at",
+        "confirmed_at": "confirmed_at",
+        "cancelled_at": "cancelled_at",
+        "language": "language",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "email": "email",
+        "phone": "phone",
+        "postcode": "postcode",
+        "access_needs": "access_needs",
+        "postcode_district": "postcode_district",
+        "heard_about": "heard_about",
+        "heard_about_label": "heard_about",
+        "consents": "consents",
+        **ATTRIBUTION_COLUMNS,
+        "attended": "attended",
+        "enquiry": "later_enquiry",
+        "reminder_sent": "reminder_sent",
+        "anonymised_at": "anonymised_at",
+    },
+    # A booking's permissions, in words, on the booking's record.
+    "enquiry.KeepInTouchConsent": dict.fromkeys(
+        ("channel", "wording", "language", "given_at", "renewed_at", "ended_at", "end_reason"),
+        "consents",
+    ),
+}
+BOOKING_NOT_EXPORTED: Columns = {
+    "events.Registration": {
+        "id": "not personal: the row's number in the database (the reference stands for it)",
+        "submission_token": "not personal: a random number the form was shown with, so that "
+        "the same form sent twice finds the first booking",
+        "cancel_token": "not personal: the random number behind the emailed cancellation link "
+        "(handing it out would let anyone holding the export cancel the booking)",
+        "received_on": "derived: the UK date of booked_at",
+    },
+    "events.BookingConsent": {
+        "id": "not personal: the row's number in the database",
+        "registration": "derived: which booking a permission was given with (the booking's "
+        "record lists its permissions)",
+        "consent": "derived: as registration",
+    },
+}
 
 
 def collect(email: str) -> list[Record]:
     records = []
     for registration in (
         registrations_of(email)
-        .select_related("event", "enquiry")
+        .select_related("event", "enquiry", *ATTRIBUTION_RELATED)
         .prefetch_related(Prefetch("consents", KeepInTouchConsent.objects.order_by("pk")))
         .order_by("created_at", "pk")
     ):
@@ -142,8 +201,10 @@ def collect(email: str) -> list[Record]:
                 "access_needs": registration.access_needs,
                 "heard_about": registration.heard_about_label,
                 "consents": [_consent_text(consent) for consent in registration.consents.all()],
+                **describe_attribution(registration),
                 "attended": ATTENDED.get(registration.attended, "Not recorded"),
                 "later_enquiry": registration.enquiry.reference if registration.enquiry else "",
+                "reminder_sent": "Yes" if registration.reminder_sent else "No",
                 "anonymised_at": iso(registration.anonymised_at),
             }
         )
@@ -209,7 +270,15 @@ def messages_about_anonymous(plan: RetentionPlan) -> Q:
 
 
 def register() -> None:
-    register_section("event_bookings", "event booking", collect, position=40)
+    register_section(
+        "event_bookings",
+        "event booking",
+        collect,
+        position=40,
+        columns=BOOKING_COLUMNS,
+        not_exported=BOOKING_NOT_EXPORTED,
+        lists_references=True,
+    )
     register_messages_about("event_bookings", messages_about)
     register_erasure(
         "registrations",

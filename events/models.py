@@ -15,7 +15,10 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -29,6 +32,7 @@ from wagtail_localize.fields import SynchronizedField
 from core.blocks import BodyBlock
 from core.pages import BasePage, HubPageQuerySet
 from councils.models import Council
+from enquiry.models import KeepInTouchConsent
 
 from .links import TOKEN_PARAMETER as CANCEL_TOKEN_PARAMETER
 from .querysets import RegistrationQuerySet
@@ -276,6 +280,15 @@ class EventPage(RoutablePageMixin, BasePage):
                 }
             )
 
+    def get_admin_display_title(self) -> str:
+        """The title with the day, wherever the admin names the event (explorer, choosers,
+        breadcrumbs, history): the copies in a series share a title, so only the date tells
+        them apart. Visitors see the title alone, next to the date the page already shows."""
+        title = super().get_admin_display_title()
+        if self.starts_at is None:  # a new event, not given a date yet
+            return title
+        return f"{title} – {date_format(timezone.localtime(self.starts_at), 'D j M Y')}"
+
     @property
     def is_online(self) -> bool:
         return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
@@ -486,7 +499,7 @@ class BookingConsent(models.Model):
         Registration, on_delete=models.CASCADE, related_name="consent_links"
     )
     consent = models.OneToOneField(
-        "enquiry.KeepInTouchConsent", on_delete=models.CASCADE, related_name="booking"
+        KeepInTouchConsent, on_delete=models.CASCADE, related_name="booking"
     )
 
     class Meta:
@@ -497,3 +510,10 @@ class BookingConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.consent}"
+
+
+@receiver(post_delete, sender=BookingConsent, dispatch_uid="events.consent_goes_with_booking")
+def consent_goes_with_its_booking(sender, instance: BookingConsent, **kwargs) -> None:
+    """A booking deleted (its event deleted, say) takes its keep-in-touch permissions with it:
+    they were given with that booking and have no other holder (the holder rule above)."""
+    KeepInTouchConsent.objects.filter(pk=instance.consent_id, enquiry__isnull=True).delete()

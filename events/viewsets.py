@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .admin_views import RegistrationIndexView, attendance_view
+from .admin_views import RegistrationIndexView, RegistrationURLFinder, attendance_view
 from .models import Registration
 
 
@@ -43,6 +43,12 @@ class RegistrationViewSet(ModelViewSet):
             usage_url_name=None,
             **kwargs,
         )
+
+    @property
+    def url_finder_class(self):
+        """Links to a booking (the site history's) go to its event's bookings: there is no
+        edit view for Wagtail's default link, `event_bookings:edit`, to reach."""
+        return RegistrationURLFinder
 
     def get_permissions_to_register(self):
         """Offer view and change (attendance) in the group editor: nobody adds or deletes."""

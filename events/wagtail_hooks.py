@@ -6,18 +6,22 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.permissions import register_permission_policy
 
 from core.localization import canonical, locale_code
 
 from .admin_views import (
     ATTENDANCE_ACTION,
+    POLICY,
     EventNumbersView,
     RepeatEventView,
     numbers_menu_item,
     repeat_button,
 )
-from .models import EventPage
+from .models import EventPage, Registration
 from .viewsets import registration_viewset
+
+register_permission_policy(Registration, POLICY)
 
 
 @hooks.register("register_admin_viewset")

@@ -2,12 +2,17 @@
 
 Each report page (and a campaign's drill-down) must pass axe-core's WCAG 2.2 A/AA rules, and
 the page itself must never scroll sideways: the filter fields wrap, and the wide tables and
-charts scroll inside their own focusable, named regions (WCAG 1.4.10 reflow).
+charts scroll inside their own focusable, named regions (WCAG 1.4.10 reflow). On a laptop's
+1280 px screen each report's table fits as it opens, its key columns (spend and costs where
+there is money) in view; a screenshot of each is saved in test-results/.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from reporting.views import REPORTS
 from testkit.browser import axe_violations, describe
@@ -16,6 +21,28 @@ from testkit.browser import axe_violations, describe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SLUGS = [report.slug for report in REPORTS]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
+
+# The columns each report must show at 1280 px without any scrolling: what a board reads it for.
+KEY_COLUMNS = {
+    "regional-and-local": ["Enquiries", "Spend", "Cost per enquiry", "Cost per application"],
+    "campaigns": ["Enquiries", "Spend", "Cost per enquiry", "Cost per application"],
+    "channels-over-time": ["Other channels", "All channels"],
+    "funnel-by-source": ["Enquiries", "Applications", "Approvals", "Maturity"],
+    "first-and-last-touch": [
+        "Enquiries by first touch",
+        "Enquiries by last (deciding) touch",
+        "Enquiry to application, by first touch",
+    ],
+    "tracked-and-self-reported": ["Enquiries", "Agreement"],
+    "timeliness": [
+        "Contacted",
+        "Median days to first contact",
+        "Of those contacted: within 2 days",
+    ],
+    "events": ["Bookings", "Attendance rate", "Booking to enquiry"],
+    "event-bookings-by-source": ["Bookings", "Attendance rate", "Booking to enquiry"],
+}
 
 # Anything of the report's (outside a scrolling region) that reaches past the right edge of the
 # viewport. The admin's <main> hides its overflow, so a too-wide form would be cut off rather
@@ -55,15 +82,92 @@ def assert_wide_content_scrolls_in_named_regions(page) -> int:
     return len(regions)
 
 
+def assert_key_columns_in_view(page, names: list[str]) -> None:
+    """The table needs no scrolling of its own, and each named column heading lies wholly
+    inside it and inside the window."""
+    region = page.locator(".report-table__scroll").first
+    assert region.evaluate("element => element.scrollWidth <= element.clientWidth + 1")
+    box = region.bounding_box()
+    right = min(box["x"] + box["width"], page.viewport_size["width"])
+    headings = page.locator(".report-table thead th")
+    for name in names:
+        heading = headings.filter(has_text=name).first
+        assert heading.count() == 1, name
+        place = heading.bounding_box()
+        assert box["x"] <= place["x"] and place["x"] + place["width"] <= right + 1, name
+
+
+def save_screenshot(page, name: str) -> Path:
+    """The whole report at the window's width: the admin scrolls its main area, not the
+    document, so the window is made as tall as the report first."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    bottom = page.evaluate(
+        "Math.ceil(document.querySelector('.attribution-report').getBoundingClientRect().bottom)"
+    )
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": max(bottom + 40, 900)})
+    path = SCREENSHOTS / name
+    page.screenshot(path=path)
+    return path
+
+
 @pytest.mark.parametrize("slug", SLUGS)
-def test_report_page_has_no_axe_violations(page, demo_server, slug, sign_in_as):
+def test_each_report_fits_a_laptop_screen_and_has_no_axe_violations(
+    page, demo_server, slug, sign_in_as
+):
     sign_in_as(page, "marketing.lead")
+    assert page.viewport_size["width"] == 1280
     page.goto(report_url(demo_server, slug))
     assert page.locator(".report-results").count() == 1
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     assert_no_sideways_scroll(page)
     assert_wide_content_scrolls_in_named_regions(page)
+    assert_key_columns_in_view(page, KEY_COLUMNS[slug])
+    # The other columns are a choice or a spreadsheet away, and the page says so.
+    if page.locator(".report-columns-hint").count():
+        assert page.get_by_role("link", name="CSV spreadsheet").count() == 1
+    assert save_screenshot(page, f"report-{slug}-1280.png").stat().st_size > 0
+
+
+def test_choosing_columns_needs_no_script(chromium, demo_server, sign_in_as):
+    """The chooser is part of the filter form: tick a column, show the report, and it is
+    there, with JavaScript off; the open chooser passes axe too."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        sign_in_as(page, "marketing.lead")
+        page.goto(report_url(demo_server, "regional-and-local"))
+        headings = page.locator(".report-table thead th")
+        assert "Enquiry to initial visit" not in headings.all_inner_texts()
+        page.locator(".report-columns summary").click()
+        page.get_by_label("Enquiry to initial visit").check()
+        page.get_by_role("button", name="Show report").click()
+        page.wait_for_load_state()
+        assert "Enquiry to initial visit" in headings.all_inner_texts()
+        # More columns may need the table's own scrolling, never the page's; scrolled to its
+        # end, each row still starts with what it is.
+        assert_no_sideways_scroll(page)
+        region = page.locator(".report-table__scroll").first
+        region.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        first = page.locator(".report-table tbody th").first.bounding_box()
+        assert abs(first["x"] - region.bounding_box()["x"]) <= 1
+        save_screenshot(page, "report-regional-and-local-more-columns-1280.png")
+    finally:
+        context.close()
+    # axe needs a script of its own: the same page, chooser open, with JavaScript.
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in_as(page, "marketing.lead")
+        page.goto(report_url(demo_server, "regional-and-local") + "?columns=visit_rate")
+        assert page.locator(".report-columns[open]").count() == 1
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+    finally:
+        context.close()
 
 
 def test_campaign_drill_down_has_no_axe_violations(page, demo_server, sign_in_as):

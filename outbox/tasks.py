@@ -92,7 +92,7 @@ def _send(message: OutboxMessage) -> None:
         CouncilSystemClient(
             message.recipient.strip(),
             council.webhook_secret,
-            allow_private_addresses=settings.OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+            allowed_networks=tuple(settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS),
         ).send(message.topic, message.payload, delivery=str(message.pk))
 
 

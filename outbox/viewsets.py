@@ -33,6 +33,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.admin_links import inspect_url_finder
+
 from .models import OutboxMessage
 from .tasks import retry
 
@@ -229,6 +231,11 @@ class OutboxMessageViewSet(ModelViewSet):
         "sent_at",
         "last_error",
     ]
+
+    @property
+    def url_finder_class(self):
+        """Links to a message go to its page: there is no edit view."""
+        return inspect_url_finder(self)
 
     def get_permissions_to_register(self):
         """Only "view" means anything for messages (see OutboxPermissionPolicy)."""

@@ -21,9 +21,11 @@ Only a 2xx answer counts as received. Redirects are never followed (a 3xx is a r
 followed redirect turns the POST into a GET without the body), and the call as a whole has a
 deadline, because a socket timeout bounds each read only and a server sending a byte at a time
 could otherwise hold the worker, and the message's row lock, for ever. Before connecting the host
-is resolved and, unless private addresses are allowed, refused if any address it resolves to is
-not a public internet address; the connection then goes to the checked address itself, so a
-second DNS answer cannot point it elsewhere.
+is resolved and refused if any address it resolves to is not a public internet address (nor in
+a network the WEBHOOK_ALLOWED_PRIVATE_NETWORKS setting allows: loopback in dev and tests, none in
+production); the connection then goes to the checked address itself, so a second DNS answer
+cannot point it elsewhere. The council form made the same check when the address was saved
+(`core.addresses`); this one is what stops DNS rebinding.
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ import hashlib
 import hmac
 import http.client
 import io
-import ipaddress
 import json
 import socket
 import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from core.addresses import IPNetwork, address_of, is_allowed_address, networks, resolve
 
 
 class CouncilSystemError(Exception):
@@ -84,40 +87,24 @@ def verify(
     return hmac.compare_digest(sign(secret, sent_at, body), signature)
 
 
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether a webhook may go to this address: not loopback, private, link-local, multicast,
-    reserved, unspecified or otherwise not globally routable (such as 100.64.0.0/10)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
-
-
-def _resolve(host: str, port: int, allow_private: bool) -> list[tuple]:
-    """The (family, socket address) pairs to try, every one of them checked."""
+def _resolve(host: str, port: int, allowed: tuple[IPNetwork, ...] | None) -> list[tuple]:
+    """The (family, socket address) pairs to try, every one of them checked: public, or in
+    `allowed` (None: anything, for a test client)."""
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = resolve(host, port)
     except (OSError, UnicodeError) as error:
         raise CouncilSystemError(f"The webhook host could not be resolved: {error}") from error
-    addresses = []
-    for family, _type, _proto, _name, sockaddr in found:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
-        if not allow_private and not is_public_address(address):
+    for _family, sockaddr in found:
+        address = address_of(sockaddr)
+        if allowed is not None and not is_allowed_address(address, allowed):
             raise CouncilSystemError(
                 f"The webhook host resolves to {address}, which is not a public internet "
                 "address (loopback, private, link-local, multicast, reserved or unspecified); "
                 "nothing was sent."
             )
-        addresses.append((family, sockaddr))
-    if not addresses:
+    if not found:
         raise CouncilSystemError("The webhook host has no address.")
-    return addresses
+    return found
 
 
 class _DeadlineSocket:
@@ -214,7 +201,8 @@ class CouncilSystemClient:
     secret: str
     timeout: float = 10.0  # for connecting and for each read or send
     deadline: float = 30.0  # for the whole call, however the server trickles its answer
-    allow_private_addresses: bool = False
+    allow_private_addresses: bool = False  # any address at all (tests' own clients)
+    allowed_networks: tuple[str, ...] = ()  # non-public networks allowed (a setting's list)
 
     def send(self, event: str, payload: dict, delivery: str | None = None) -> int:
         """POST one signed event; return the 2xx status, or raise CouncilSystemError.
@@ -247,7 +235,8 @@ class CouncilSystemClient:
         if delivery is not None:
             headers["X-Hub-Delivery"] = delivery
 
-        addresses = _resolve(parts.hostname, port, self.allow_private_addresses)
+        allowed = None if self.allow_private_addresses else networks(self.allowed_networks)
+        addresses = _resolve(parts.hostname, port, allowed)
         connection = _PinnedConnection(
             parts.hostname,
             port,

@@ -5,6 +5,10 @@ Table` (see reporting.reports). The function is named by a dotted path and impor
 page is asked for, so a report whose module is missing shows a message instead of breaking the
 admin. The screen (chart and table), the CSV and the XLSX all come from the same `Table` rows,
 totals last. Reports hold aggregates only, never personal data.
+
+The screen shows the table's key columns so that it fits a laptop without scrolling sideways
+(a `columns` choice in the filter form, which works without JavaScript, shows others); the
+spreadsheets always have every column.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from core.formatting import is_numeric
 from core.replica import reports_database
 
 from .forms import ReportFilterForm, with_defaults
-from .reports.base import Kind, Table
-from .templatetags.report_charts import report_cell
+from .reports.base import WHY_BLANK, Column, Kind, Table
+from .templatetags.report_charts import report_cell, share_base
 
 PERMISSION = "attribution.view_attribution_reports"
 
@@ -238,13 +242,25 @@ class AttributionReportView(ReportView):
 
     @property
     def list_export(self) -> list[str]:
-        return [column.key for column in self.table.columns] if self.table else []
+        """Every column but the screen's own summaries, whichever the screen shows."""
+        return [column.key for column in self.table.exported_columns] if self.table else []
 
     @property
     def export_headings(self) -> dict[str, str]:
         return (
-            {column.key: str(column.label) for column in self.table.columns} if self.table else {}
+            {column.key: str(column.label) for column in self.table.exported_columns}
+            if self.table
+            else {}
         )
+
+    @cached_property
+    def chosen_columns(self) -> list[str]:
+        """The columns the person chose to see (none chosen: the table's key columns)."""
+        return self.request.GET.getlist("columns")
+
+    @cached_property
+    def screen_columns(self) -> list[Column]:
+        return self.table.screen_columns(self.chosen_columns) if self.table else []
 
     @cached_property
     def show_export_buttons(self) -> bool:
@@ -298,7 +314,8 @@ class AttributionReportView(ReportView):
         if self.report.slug != "campaigns" or self.is_breakdown or not row.get("campaign_id"):
             return ""
         params = self.request.GET.copy()
-        for name in ("export", "p", "breakdown", "campaign"):
+        # The drill-down has columns of its own: it starts from its key ones.
+        for name in ("export", "p", "breakdown", "campaign", "columns"):
             params.pop(name, None)
         params["campaign"] = str(row["campaign_id"])
         params["breakdown"] = "1"
@@ -306,21 +323,30 @@ class AttributionReportView(ReportView):
 
     def back_link(self) -> str:
         params = self.request.GET.copy()
-        for name in ("export", "breakdown", "campaign"):
+        for name in ("export", "breakdown", "campaign", "columns"):
             params.pop(name, None)
         query = params.urlencode()
         return reverse(self.report.url_name) + (f"?{query}" if query else "")
 
-    def rendered_rows(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        columns = self.table.columns
+    def rendered_rows(
+        self, rows: Iterable[dict[str, Any]], columns: list[Column] | None = None
+    ) -> list[dict[str, Any]]:
+        """The rows' cells as the screen shows them (the screen's columns unless told)."""
+        columns = self.screen_columns if columns is None else columns
         rendered = []
         for row in rows:
             link = self.link_for(row)
+            why_blank = row.get(WHY_BLANK, {})
             cells = []
             for index, column in enumerate(columns):
                 cells.append(
                     {
-                        "content": report_cell(row.get(column.key), column.kind),
+                        "content": report_cell(
+                            row.get(column.key),
+                            column.kind,
+                            why_blank.get(column.key, ""),
+                            share_base(column, row),
+                        ),
                         "numeric": is_numeric(column.kind),
                         "nowrap": column.kind in (Kind.DATE, Kind.MONTH),
                         "header": index == 0,
@@ -346,7 +372,16 @@ class AttributionReportView(ReportView):
     def get_context_data(self, *args, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(*args, **kwargs)
         table = self.table
+        shown = self.screen_columns
         context.update(
+            column_choices=[
+                {"key": column.key, "label": column.label, "checked": column in shown}
+                for column in (table.columns[1:] if table else [])
+            ],
+            columns_shown=len(shown),
+            columns_total=len(table.columns) if table else 0,
+            columns_chosen=bool(self.chosen_columns),
+            chart_figures=self.chart_figures(),
             report=table,
             definition=self.report,
             form=self.form,
@@ -355,14 +390,28 @@ class AttributionReportView(ReportView):
             is_breakdown=self.is_breakdown,
             back_link=self.back_link() if self.is_breakdown else "",
             columns=[
-                {"label": column.label, "numeric": is_numeric(column.kind)}
-                for column in (table.columns if table else [])
+                {"label": column.label, "numeric": is_numeric(column.kind)} for column in shown
             ],
             body_rows=self.rendered_rows(table.rows) if table else [],
             total_row=(self.rendered_rows([table.totals])[0] if table and table.totals else None),
             period=self.period_text(),
         )
         return context
+
+    def chart_figures(self) -> dict[str, Any] | None:
+        """The figures of a chart drawn from rows of its own (not the table's), as a table."""
+        table = self.table
+        if table is None or table.chart is None or not table.chart.rows:
+            return None
+        keys = [table.chart.label_key, *table.chart.series]
+        columns = [column for key in keys for column in table.columns if column.key == key]
+        return {
+            "caption": table.chart.title,
+            "columns": [
+                {"label": column.label, "numeric": is_numeric(column.kind)} for column in columns
+            ],
+            "rows": self.rendered_rows(table.chart.rows, columns),
+        }
 
     def period_text(self) -> str:
         if not self.form.is_valid():

@@ -1,5 +1,5 @@
 """The admin as the tests of several apps drive it: the council teams' groups, permissions, the
-enquiry list and its export, the staff's enquiry form, and a refused page. (Their fixtures,
+enquiry list and its export, the staff's enquiry form, a refused page and the site history. (Their fixtures,
 `councils`, `people` and `enquiries`, are in testkit/fixtures.py.)"""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from councils.models import CouncilTeam
-from testkit.html import parse
+from testkit.html import clean, parse, soup
 
 REFERENCE_RE = re.compile(r"HUB-\d{4}-\d{6}")
 WEBHOOK_SECRET = "s" * 40
@@ -89,3 +89,24 @@ def staff_enquiry(**changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def site_history(client, **params) -> list[dict[str, str]]:
+    """Reports → Site history as the client's person reads it: each entry's name, its link
+    (empty when there is none), type, action and who."""
+    response = client.get(reverse("wagtailadmin_reports:site_history"), params)
+    assert response.status_code == 200
+    entries = []
+    for row in soup(response).select("table.listing tbody tr"):
+        name, kind, action, user, _when = row.find_all("td")
+        link = name.find("a")
+        entries.append(
+            {
+                "name": clean(name.get_text()),
+                "link": link["href"] if link else "",
+                "type": clean(kind.get_text()),
+                "action": clean(action.get_text()),
+                "user": clean(user.get_text()),
+            }
+        )
+    return entries

@@ -17,15 +17,20 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.roles import MARKETING_LEADS, sync_roles
 from attribution.models import Campaign
 from attribution.tests.factories import CampaignFactory, SpendEntryFactory
+from core.localization import synchronise_trees
+from fostering_types.models import FosteringTypePage
+from fostering_types.tests.factories import FosteringTypePageFactory
 from home.tests.factories import StandardPageFactory
 from testkit.admin import assert_refused
-from testkit.html import parse
+from testkit.html import clean, parse, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +164,29 @@ def test_export_lists_the_campaigns_with_total_spend(people, campaigns, client):
     assert rows["Hub winter radio"]["Channel"] == "Audio: radio and podcasts"
     assert Decimal(rows["Hub winter radio"]["Total spend (£)"]) == Decimal("1500.50")
     assert rows["Derby bus sides"]["Owner"] == "Derby City Council"
+
+
+FORMULA = '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_a_campaign_name_a_spreadsheet_would_run_exports_as_inert_text(export, people, client):
+    """A name is typed by a comms officer: a spreadsheet must show it, never run it."""
+    CampaignFactory(name=FORMULA, code="hostile", source="facebook")
+    client.force_login(people["hub_comms"])
+    response = client.get(index_url(export=export))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if export == "csv":
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        cells = [rows[0]["Name"]]
+    else:
+        sheet = load_workbook(io.BytesIO(body)).active
+        header, *rows = sheet.iter_rows()
+        name = [cell.value for cell in header].index("Name")
+        cells = [rows[0][name].value]
+        assert all(cell.data_type != "f" for row in rows for cell in row)
+    assert cells == ["'" + FORMULA]
 
 
 # --- Creating and editing with spend entries ------------------------------------------------
@@ -438,3 +466,141 @@ def test_a_campaign_that_brought_enquiries_cannot_be_deleted(people, campaigns, 
 def test_spend_entries_keep_their_dates(campaigns):
     SpendEntryFactory(campaign=campaigns["derby"], spent_on=date(2026, 3, 1), amount=Decimal(5))
     assert campaigns["derby"].spend.filter(spent_on=date(2026, 3, 1)).count() == 1
+
+
+# --- Audience focus: each type of fostering once ------------------------------------------------
+
+
+def choice_labels(response, name: str) -> dict[str, str]:
+    """{value: label} of a form's choices for `name` (a select's options or its checkboxes)."""
+    document = soup(response)
+    options = document.select(f'select[name="{name}"] option')
+    if options:
+        return {o["value"]: clean(o.get_text()) for o in options if o["value"]}
+    boxes = document.select(f'input[name="{name}"]')
+    return {box["value"]: clean(box.find_parent("label").get_text()) for box in boxes}
+
+
+@pytest.fixture
+def fostering_types(home):
+    """Three types of fostering, each with its Polish and Urdu copy (as on the demo site)."""
+    made = [
+        FosteringTypePageFactory(title=title)
+        for title in ("Teenagers", "Parent and child", "Short breaks")
+    ]
+    synchronise_trees()
+    assert FosteringTypePage.objects.count() == 9  # the English, the Polish and the Urdu pages
+    return made
+
+
+def test_audience_focus_lists_each_type_of_fostering_once(people, fostering_types, client):
+    client.force_login(people["hub_comms"])
+    choices = choice_labels(client.get(reverse("campaigns:add")), "audience_focus")
+    # The English originals (what reports and every language's pages point at), in the
+    # editors' order.
+    assert list(choices.values()) == ["Teenagers", "Parent and child", "Short breaks"]
+    assert set(choices) == {str(page.pk) for page in fostering_types}
+
+    data = campaign_form()
+    data["audience_focus"] = [str(fostering_types[0].pk)]
+    response = client.post(reverse("campaigns:add"), data)
+    assert response.status_code == 302
+    chosen = Campaign.objects.get(code="libraries-posters").audience_focus.get()
+    assert chosen == fostering_types[0]
+
+
+def test_a_copy_chosen_before_stays_chosen_when_the_campaign_is_saved(
+    people, campaigns, fostering_types, client
+):
+    """Before the list showed originals only, someone may have ticked a Polish copy: saving the
+    campaign for another reason must not silently drop it."""
+    polish = FosteringTypePage.objects.get(
+        translation_key=fostering_types[1].translation_key, locale__language_code="pl"
+    )
+    campaign = campaigns["nottingham"]
+    campaign.audience_focus.set([polish])
+    campaign.save()
+    client.force_login(people["hub_comms"])
+    choices = choice_labels(
+        client.get(reverse("campaigns:edit", args=[campaign.pk])), "audience_focus"
+    )
+    assert list(choices.values()).count("Parent and child") == 2  # the original and the copy
+    assert len(choices) == 4
+    data = campaign_form(
+        name=campaign.name,
+        code=campaign.code,
+        council=str(campaign.council_id),
+        short_code="",
+        start_date=campaign.start_date.isoformat(),
+        end_date=campaign.end_date.isoformat(),
+    )
+    data["audience_focus"] = [str(polish.pk)]
+    assert client.post(reverse("campaigns:edit", args=[campaign.pk]), data).status_code == 302
+    assert list(Campaign.objects.get(pk=campaign.pk).audience_focus.all()) == [polish]
+
+
+# --- Who owns a campaign -----------------------------------------------------------------------
+
+
+def inspected(response) -> dict[str, str]:
+    """{label: value} of an inspect page's fields."""
+    document = soup(response)
+    return {
+        clean(dt.get_text()): clean(dt.find_next_sibling("dd").get_text())
+        for dt in document.select("dl dt")
+    }
+
+
+def test_a_regional_campaign_is_owned_by_the_hub(people, campaigns, client):
+    client.force_login(people["hub_comms"])
+    regional = inspected(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert regional["Owner"] == "The hub (regional)"
+    local = inspected(client.get(reverse("campaigns:inspect", args=[campaigns["derby"].pk])))
+    assert local["Owner"] == "Derby City Council"
+    assert parse(client.get(index_url(owner="regional"))).has_text("The hub (regional)")
+
+
+# --- Links and QR codes only for the public address -------------------------------------------
+
+WARNING = "which is not the site's public https address"
+
+
+def use_site_address(hostname: str, port: int) -> None:
+    """Set the default site's address, which every link and QR code is built on."""
+    Site.objects.filter(is_default_site=True).update(hostname=hostname, port=port)
+
+
+@pytest.mark.parametrize(
+    ("hostname", "port", "address"),
+    [
+        ("localhost", 80, "http://localhost"),  # the tests' own default site
+        ("localhost", 8000, "http://localhost:8000"),
+        ("127.0.0.1", 443, "https://127.0.0.1"),
+        ("192.168.1.20", 443, "https://192.168.1.20"),
+        ("fosterhub.local", 443, "https://fosterhub.local"),
+        ("fosterhub.example.org", 80, "http://fosterhub.example.org"),
+    ],
+)
+def test_the_campaign_and_qr_screens_warn_while_the_site_address_is_not_public(
+    people, campaigns, client, hostname, port, address
+):
+    use_site_address(hostname, port)
+    client.force_login(people["hub_comms"])
+    inspect = parse(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert inspect.has_text(f"QR code that opens {address}/go/radio26/")
+    assert inspect.has_text(f"open {address}, {WARNING}")
+    builder = reverse("campaigns:link_builder")
+    built = parse(client.get(f"{builder}?campaign={campaigns['regional'].pk}"))
+    assert built.has_text(f"open {address}, {WARNING}")
+
+
+def test_no_warning_once_the_site_has_its_public_https_address(people, campaigns, client):
+    use_site_address("fosterhub.example.org", 443)
+    client.force_login(people["hub_comms"])
+    inspect = parse(client.get(reverse("campaigns:inspect", args=[campaigns["regional"].pk])))
+    assert inspect.has_text("QR code that opens https://fosterhub.example.org/go/radio26/")
+    assert not inspect.has_text(WARNING)
+    builder = reverse("campaigns:link_builder")
+    built = parse(client.get(f"{builder}?campaign={campaigns['regional'].pk}"))
+    assert built.has_text("https://fosterhub.example.org/?utm_source=heart-radio")
+    assert not built.has_text(WARNING)

@@ -213,9 +213,14 @@ OUTBOX_FIRST_RETRY_SECONDS = 60
 OUTBOX_MAX_BACKOFF_SECONDS = 60 * 60
 OUTBOX_MAX_ATTEMPTS = 55
 EMAIL_TIMEOUT = 15
-# Webhooks go only to public internet addresses (never loopback, private or link-local ones),
-# so a mistyped or malicious council address cannot reach internal services.
-OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+# Webhooks go only to https addresses on the public internet (never loopback, private or
+# link-local ones), so a mistyped or malicious council address cannot reach internal services:
+# checked when the address is saved (the council form resolves the host) and again by the
+# outbox before each connection (DNS may answer differently by then). Non-public networks a
+# webhook may still go to: none here and in production; dev and test name loopback, for local
+# receivers.
+WEBHOOK_HTTPS_ONLY = True
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS: list[str] = []
 
 # Enquiries.
 ENQUIRY_REFERENCE_PREFIX = "HUB"
@@ -244,6 +249,9 @@ ENQUIRY_RETENTION_MONTHS = 24
 KEEP_IN_TOUCH_MONTHS = 24
 # Sent outgoing messages (which hold email addresses) are deleted after this many days.
 OUTBOX_RETENTION_DAYS = 30
+# The log of subject access exports (who ran one, when, what it found: no personal data) is
+# kept this many months, to show requests were answered.
+SUBJECT_ACCESS_RECORD_RETENTION_MONTHS = 24
 
 # Attribution privacy, decided by the hub's data protection officer:
 # "session" (default): without analytics consent, a visit's campaign touches live only for that

@@ -14,6 +14,9 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SERVE_MEDIA = True
 DEMO_CONTENT_ALLOWED = True
 WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+# A council webhook may go to a receiver on this laptop, over plain http.
+WEBHOOK_HTTPS_ONLY = False
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128"]
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60)}

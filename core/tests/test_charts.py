@@ -15,7 +15,18 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from core.charts import Chart, Series, chart_figure, chart_svg, nice_max, tick_label, wrap_label
+from core.charts import (
+    COLOURS,
+    MAX_SERIES,
+    Chart,
+    Series,
+    chart_figure,
+    chart_svg,
+    nice_max,
+    tick_label,
+    wrap_label,
+)
+from core.colours import contrast_ratio
 from core.formatting import Kind, format_value, is_numeric
 
 COUNCILS = ["Derby City Council", "Nottingham City Council", "Leicester City Council"]
@@ -138,6 +149,58 @@ def test_charts_use_no_style_attributes_and_escape_their_text():
         assert "<script>" not in markup and "<b>" not in markup
         assert "&lt;script&gt;" in markup
         assert BeautifulSoup(markup, "html.parser").select("[style]") == []
+
+
+# --- A handful of series, each told apart without its colour (issue 17) --------------------
+
+
+def six_series() -> list[Series]:
+    names = ["Paid social", "Offline", "Audio", "Organic search", "Direct", "Other channels"]
+    return [Series(name, [index + 1, index + 2, index + 3]) for index, name in enumerate(names)]
+
+
+def test_a_chart_draws_at_most_six_series_and_refuses_more():
+    """Past six, the palette and the patterns would repeat: the caller groups the rest as
+    "Other" (the reports do) rather than drawing two series alike."""
+    assert MAX_SERIES == 6
+    seven = [*six_series(), Series("Referral", [1, 1, 1])]
+    with pytest.raises(ValueError, match="at most 6 series"):
+        line_chart(*seven)
+    with pytest.raises(ValueError, match="at most 6 series"):
+        bar_chart(*seven)
+
+
+def test_the_palette_is_readable_on_white_and_has_a_colour_per_series():
+    assert len(set(COLOURS)) == MAX_SERIES
+    assert all(contrast_ratio(colour, "#ffffff") >= 3 for colour in COLOURS)
+
+
+def test_six_lines_differ_in_colour_and_again_in_dash_and_marker_without_it():
+    """In greyscale only the dash and the marker shape are left: each line's pair is its own."""
+    svg = draw(line_chart(*six_series())).svg
+    lines = svg.find_all("polyline")
+    assert len(lines) == 6
+    assert len({line["stroke"] for line in lines}) == 6
+    swatches = [line for line in svg.find_all("line") if line.get("stroke-width") == "2.5"]
+    assert len(swatches) == 6
+    marks = set()
+    for swatch in swatches:
+        marker = swatch.find_next_sibling()
+        shape = (marker.name, marker.get("d", "").partition(" ")[2])  # the shape, not its place
+        marks.add((swatch["stroke-dasharray"], shape))
+    assert len(marks) == 6
+
+
+def test_six_bar_series_differ_in_colour_and_again_in_pattern_without_it():
+    svg = draw(bar_chart(*six_series())).svg
+    patterns = {pattern["id"]: pattern for pattern in svg.find_all("pattern")}
+    swatches = [rect for rect in svg.find_all("rect") if rect.get("width") == "16"]
+    assert len({swatch["stroke"] for swatch in swatches}) == 6
+    fills = set()
+    for swatch in swatches:
+        pattern = patterns[swatch["fill"].removeprefix("url(#").removesuffix(")")]
+        fills.add("".join(str(child) for child in pattern.children).replace(swatch["stroke"], ""))
+    assert len(fills) == 6
 
 
 # --- Figures as they read --------------------------------------------------------------------

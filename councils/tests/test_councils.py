@@ -3,8 +3,13 @@ an enquirer's postcode finds their council when (and only when) that is unambigu
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from councils.models import Council, CouncilPage
 from councils.tests.factories import CouncilFactory, CouncilPageFactory
@@ -199,3 +204,34 @@ def test_local_offer_lists_only_sections_with_content():
         "Fees and allowances",
         "Mockingbird",
     ]
+
+
+# --- The list's export ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_export_of_partner_councils_shows_a_formula_as_text(export, people, client):
+    """Whatever a hub comms officer typed, a spreadsheet opening the export never runs it."""
+    Council.objects.filter(short_name="derby").update(name='=HYPERLINK("http://x")')
+    client.force_login(people["hub_comms"])
+    response = client.get(reverse("wagtailsnippets_councils_council:list"), {"export": export})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if export == "csv":
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        names = [row["Name"] for row in rows]
+        assert list(rows[0]) == [
+            "Name",
+            "Short name",
+            "Official code",
+            "Postcode districts",
+            "Handover email address",
+            "Active partner",
+        ]
+    else:
+        sheet = load_workbook(io.BytesIO(body)).active
+        header, *rows = sheet.iter_rows(values_only=True)
+        names = [row[header.index("Name")] for row in rows]
+    assert '\'=HYPERLINK("http://x")' in names
+    assert "Nottingham City Council" in names

@@ -31,7 +31,7 @@ from events.quarantine import hold_booking
 from events.services import BookingDetails, book
 from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
-from testkit.admin import assert_refused
+from testkit.admin import assert_refused, read_csv
 from testkit.clients import StaffClient
 from testkit.html import parse, soup
 
@@ -372,6 +372,12 @@ def test_the_spam_report_counts_held_and_released_posts(people, held_enquiry):
     page = parse(officer_client(people).get(reverse("enquiry_spam_report")))
     assert page.has_text("Sent too quickly after the form was shown 1 Held for review 1")
     assert page.has_text("Filled the hidden field 1 Discarded 0")
+    # The spreadsheet says the same, in the same words (through core.exports, like every export).
+    rows = read_csv(officer_client(people).get(reverse("enquiry_spam_report"), {"export": "csv"}))
+    assert {(row["Reason"], row["Posts"], row["What happened"]) for row in rows} == {
+        ("Sent too quickly after the form was shown", "1", "Held for review"),
+        ("Filled the hidden field", "1", "Discarded"),
+    }
 
 
 # --- Data protection -----------------------------------------------------------------------------

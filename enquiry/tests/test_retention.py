@@ -219,6 +219,7 @@ def test_the_command_prints_what_it_did_and_the_dry_run_changes_nothing(home):
         "Waiting messages of anonymised enquiries to cancel and blank: 2",
         "Finished task results to delete: 0",
         "Posts held as suspected spam to delete: 0",
+        "Subject access records to delete: 0",
     ]
 
     real = StringIO()
@@ -231,6 +232,7 @@ def test_the_command_prints_what_it_did_and_the_dry_run_changes_nothing(home):
         "Waiting messages of anonymised enquiries cancelled and blanked: 2",
         "Finished task results deleted: 0",
         "Posts held as suspected spam deleted: 0",
+        "Subject access records deleted: 0",
     ]
 
     again = StringIO()

@@ -8,15 +8,25 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
 from accounts.roles import MARKETING_LEADS, sync_roles
+from attribution.tests.factories import CampaignFactory
 from councils.models import CouncilTeam
 from councils.tests.factories import CouncilFactory
-from enquiry.data_protection import subject_access_csv, subject_access_export
-from enquiry.models import ClosedReason, Enquiry, Stage
+from enquiry.data_protection import (
+    apply_retention,
+    erase_person,
+    months_before,
+    subject_access_csv,
+    subject_access_export,
+)
+from enquiry.models import ClosedReason, Enquiry, Stage, SubjectAccessRecord
+from enquiry.services import EnquiryDetails, record_enquiry
 from enquiry.tests.factories import EnquiryFactory
 from outbox.models import OutboxMessage
 from testkit.admin import grant
@@ -228,7 +238,7 @@ def test_only_people_who_manage_personal_data_may_use_the_pages(people, make_use
     address = "jo.bloggs@example.org"
 
     for client in (council_staff, marketing):
-        for url in (URL, URL + "erase/", URL + "erasures/"):
+        for url in (URL, URL + "subject-access-log/", URL + "erase/", URL + "erasures/"):
             response = client.get(url)
             assert response.status_code == 403, url
             assert "no-store" in response["Cache-Control"]
@@ -243,6 +253,7 @@ def test_only_people_who_manage_personal_data_may_use_the_pages(people, make_use
             == 403
         )
     assert not Enquiry.objects.filter(anonymised_at__isnull=False).exists()
+    assert not SubjectAccessRecord.objects.exists()
 
     anonymous = StaffClient()
     response = anonymous.post(URL, {"email": address, "format": "json"})
@@ -259,3 +270,142 @@ def test_the_menu_shows_personal_data_only_to_those_allowed(officer, make_user, 
     assert not item.is_shown(request)
     request.user = grant(make_user("another"), "enquiry.manage_personal_data")
     assert item.is_shown(request)
+
+
+# --- Attribution: where the person came from, in words -----------------------------------------
+
+FIRST_TOUCH = {
+    "referrer_domain": "www.google.co.uk",
+    "landing_path": "/fostering/teenagers/",
+    "at": "2026-02-01T09:00:00+00:00",
+}
+LAST_TOUCH = {
+    "utm_source": "facebook",
+    "utm_medium": "paid-social",
+    "utm_campaign": "spring-2026",
+    "landing_path": "/fostering/",
+    "had_ad_click_id": True,
+    "ad_click_platform": "meta",
+    "at": "2026-03-02T18:30:00+00:00",
+}
+CAME_FROM = (
+    "Came from: facebook (paid social), campaign 'Spring 2026', landing page /fostering/, "
+    "tags utm_source=facebook, utm_medium=paid-social, utm_campaign=spring-2026"
+)
+
+
+@pytest.fixture
+def attributed(home):
+    """Priya found us through a search, then came back from a paid Facebook advert."""
+    set_hub_inbox()
+    CampaignFactory(name="Spring 2026", code="spring-2026", source="facebook")
+    details = EnquiryDetails(
+        first_name="Priya",
+        last_name="Shah",
+        email="priya.shah@example.org",
+        phone="07700 900222",
+        postcode="NG1 1AA",
+        spare_bedroom="yes",
+        contact_method="phone",
+        contact_time="any",
+    )
+    enquiry, _created = record_enquiry(details, touches=(FIRST_TOUCH, LAST_TOUCH))
+    return enquiry
+
+
+def test_the_export_says_where_the_person_came_from_in_plain_words(attributed, officer):
+    export = subject_access_export("priya.shah@example.org")
+
+    (record,) = export["sections"]["enquiries"]
+    assert record["came_from"] == CAME_FROM
+    assert record["marketing_channel"] == "Paid social"
+    assert record["campaign"] == "Spring 2026"
+    assert record["campaign_owner"] == "The hub (regional)"
+    assert record["first_touch_channel"] == "Organic search"
+    assert record["first_touch_campaign"] == ""
+    assert record["first_touch"] == (
+        "Landing page /fostering/teenagers/; referred by www.google.co.uk; "
+        "1 February 2026 at 09:00 (UK time)"
+    )
+    last = record["last_touch"]
+    for words in (
+        "Landing page /fostering/;",
+        "tags utm_source=facebook, utm_medium=paid-social, utm_campaign=spring-2026",
+        "clicked an advert (meta; its click id was not kept)",
+        "2 March 2026 at 18:30 (UK time)",
+    ):
+        assert words in last, words
+    assert record["channel_decided_by"].startswith("Classification rule ")
+
+    rows = list(csv.DictReader(io.StringIO(subject_access_csv(export))))
+    (row,) = [row for row in rows if row["record type"] == "enquiry"]
+    assert row["came_from"] == CAME_FROM
+    assert row["first_touch"] == record["first_touch"] and row["last_touch"] == last
+    assert row["marketing_channel"] == "Paid social" and row["campaign"] == "Spring 2026"
+
+    # The admin page shows it before anything is downloaded.
+    found = officer.post(URL, {"email": "priya.shah@example.org"})
+    assert CAME_FROM in found.content.decode().replace("&#x27;", "'")
+
+
+# --- The subject access log --------------------------------------------------------------------
+
+
+def _record_text(record: SubjectAccessRecord) -> str:
+    values = SubjectAccessRecord.objects.filter(pk=record.pk).values().get()
+    return json.dumps(values, default=str).lower()
+
+
+def test_every_export_is_recorded_with_no_personal_data_in_the_record(people, officer):
+    first, second = people["jo"]
+    address = "Jo.Bloggs@example.org"
+
+    officer.post(URL, {"email": address})
+    officer.post(URL, {"email": address, "format": "json"})
+    officer.post(URL, {"email": address, "format": "csv"})
+    officer.post(URL, {"email": "nobody@example.org"})
+    officer.post(URL, {"email": "not an address"})  # refused: nothing was exported
+
+    records = list(SubjectAccessRecord.objects.order_by("pk"))
+    assert [record.delivered_as for record in records] == ["screen", "json", "csv", "screen"]
+    for record in records[:3]:
+        assert record.by_name == "dp.lead"
+        assert record.references == f"{first.reference}, {second.reference}"
+        assert ["enquiry", 2] in record.counts and ["keep-in-touch permission", 1] in record.counts
+        assert "enquiry: 2" in record.covered
+    # The same person's requests can be told apart from another's, without the address.
+    assert records[0].person_key == records[1].person_key == records[2].person_key
+    assert records[3].person_key != records[0].person_key
+    assert records[3].references == "" and records[3].covered == "Nothing held"
+    for record in records:
+        text = _record_text(record)
+        for detail in ("jo.bloggs", "example.org", "bloggs", "nobody", "07700 900111", "de1 2ab"):
+            assert detail not in text, detail
+
+    log = officer.get(URL + "subject-access-log/")
+    assert log.status_code == 200 and "no-store" in log["Cache-Control"]
+    html = log.content.decode()
+    assert first.reference in html and "JSON download" in html and "CSV download" in html
+    assert "Nothing held" in html
+    assert "bloggs" not in html.lower() and "nobody" not in html
+
+
+def test_the_log_is_kept_for_its_period_and_no_longer_tied_to_a_person_once_erased(people, officer):
+    officer.post(URL, {"email": "jo.bloggs@example.org"})
+    officer.post(URL, {"email": "alex.other@example.org"})
+    jo, alex = SubjectAccessRecord.objects.order_by("pk")
+
+    erase_person("JO.BLOGGS@example.org", by=None, reason="Email of 3 March")
+    jo.refresh_from_db()
+    alex.refresh_from_db()
+    assert jo.person_key == "" and jo.references  # the request stays answered on record
+    assert alex.person_key != ""
+
+    with override_settings(SUBJECT_ACCESS_RECORD_RETENTION_MONTHS=6):
+        SubjectAccessRecord.objects.filter(pk=jo.pk).update(
+            at=months_before(timezone.localtime(), 6) - timedelta(days=1)
+        )
+        assert apply_retention(dry_run=True).subject_access_records_deleted == 1
+        report = apply_retention()
+    assert report.subject_access_records_deleted == 1
+    assert list(SubjectAccessRecord.objects.all()) == [alex]

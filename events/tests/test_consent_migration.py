@@ -238,3 +238,22 @@ def test_a_permission_must_belong_to_one_enquiry_or_one_booking(home):
     ):
         with pytest.raises(IntegrityError, match="must belong to one enquiry or one booking"):
             check(nobody_or_both)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deleted_booking_takes_its_permissions_with_it(home):
+    """Deleting an event (or a booking) commits: its bookings' permissions have no other
+    holder, so they go with them, and an enquiry's permissions stay."""
+    enquiry = EnquiryFactory(consents={"email": "Email me"})
+    event = EventPageFactory()
+    registration = Registration.objects.create(
+        event=event, first_name="Sam", last_name="Lee", email="sam@example.org", postcode="DE1"
+    )
+    with transaction.atomic():  # a permission is written with its holder, as book() does
+        given = KeepInTouchConsent.objects.create(channel="text", wording="Text me")
+        BookingConsent.objects.create(registration=registration, consent=given)
+
+    registration.delete()
+
+    assert not KeepInTouchConsent.objects.filter(pk=given.pk).exists()
+    assert list(enquiry.consents.values_list("channel", flat=True)) == ["email"]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
@@ -90,6 +92,14 @@ def refs(rows) -> set[str]:
     return {row[0] for row in rows[1:]}
 
 
+def started(event, *, minutes_ago: int = 30) -> None:
+    """Move the event so that it began a little while ago (attendance is marked from then)."""
+    length = event.ends_at - event.starts_at
+    event.starts_at = timezone.now() - timedelta(minutes=minutes_ago)
+    event.ends_at = event.starts_at + length
+    event.save()
+
+
 def attendance(client, registration, value: str, **extra):
     return client.post(
         reverse("event_bookings:attendance", args=[registration.pk]),
@@ -111,6 +121,7 @@ def test_hub_enquiry_officers_see_every_booking(people, bookings, client):
 def test_the_list_shows_name_places_status_booked_access_needs_and_attendance(
     people, bookings, client
 ):
+    started(bookings["derby"].event)  # on the day
     client.force_login(people["hub"])
     text = client.get(index(event=bookings["derby"].event_id)).content.decode()
     for expected in (
@@ -156,6 +167,8 @@ def test_an_event_hosted_by_two_councils_is_seen_by_both(people, councils, clien
 
 
 def test_council_staff_cannot_mark_another_councils_booking(people, bookings, client):
+    for key in ("derby", "nottingham", "hub"):
+        started(bookings[key].event)
     client.force_login(people["derby"])
     for key in ("nottingham", "hub"):
         assert attendance(client, bookings[key], "yes").status_code == 404
@@ -220,6 +233,25 @@ def test_council_staff_see_numbers_for_their_events_with_a_link_to_the_bookings(
     assert rows["Derby evening"].bookings_url == index(event=events["derby"].pk)
 
 
+def test_event_numbers_count_live_events_only_past_ones_included(people, events, client):
+    """Draft copies of a series (and any other unpublished event) are not events people can
+    book, so they are not counted; an event that has happened stays, with its attendance."""
+    draft = EventPageFactory(title="Derby evening (draft copy)", live=False)
+    past = EventPageFactory(
+        title="Last month's coffee morning",
+        starts_at=timezone.now() - timedelta(days=30),
+        ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=2),
+    )
+    book(past, "Pat", attended=True)
+    client.force_login(people["hub_comms"])
+    response = client.get(reverse("event_numbers"))
+    rows = {event.title: event for event in response.context["events"]}
+    assert draft.title not in rows
+    assert set(rows) == {"Derby evening", "Nottingham morning", "Hub online Q&A", past.title}
+    assert rows[past.title].attended_count == 1
+    assert draft.title not in response.content.decode()
+
+
 def test_event_numbers_are_refused_to_people_with_no_events_role(people, make_user, client):
     client.force_login(people["derby_comms"])
     assert_refused(client.get(reverse("event_numbers")))
@@ -229,6 +261,7 @@ def test_event_numbers_are_refused_to_people_with_no_events_role(people, make_us
 
 
 def test_marking_attendance_is_recorded_in_the_audit_log(people, bookings, client):
+    started(bookings["derby"].event)
     client.force_login(people["hub"])
     back = index(event=bookings["derby"].event_id)
     response = attendance(client, bookings["derby"], "no", next=back)
@@ -244,6 +277,27 @@ def test_marking_attendance_is_recorded_in_the_audit_log(people, bookings, clien
     attendance(client, bookings["derby"], "unknown")
     bookings["derby"].refresh_from_db()
     assert bookings["derby"].attended is None
+
+
+def test_attendance_is_marked_only_once_the_event_has_started(people, bookings, client):
+    booking = bookings["derby"]  # the event is a week away
+    client.force_login(people["hub"])
+    listing = client.get(index(event=booking.event_id)).content.decode()
+    assert "Did not come" not in listing  # no buttons to mark it yet
+    assert "Attendance can be recorded from the start of the event" in listing
+    response = attendance(client, booking, "yes")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.attended is None
+    assert not ModelLogEntry.objects.filter(action=ATTENDANCE_ACTION).exists()
+    shown_next = client.get(response.url).content.decode()
+    assert "Attendance can be recorded from the start of the event" in shown_next
+
+    started(booking.event)
+    assert "Did not come" in client.get(index(event=booking.event_id)).content.decode()
+    attendance(client, booking, "yes")
+    booking.refresh_from_db()
+    assert booking.attended is True
 
 
 def test_attendance_is_for_confirmed_bookings_only(people, bookings, client):

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from attribution.tests.factories import CampaignFactory
 from enquiry.data_protection import (
     apply_retention,
     erase_person,
+    months_before,
     preview_erasure,
     subject_access_csv,
     subject_access_export,
@@ -23,7 +26,8 @@ from enquiry.data_protection import (
 from enquiry.models import ErasureRecord, KeepInTouchConsent
 from enquiry.tests.factories import EnquiryFactory
 from events.models import Registration
-from events.services import record_consents
+from events.services import BookingDetails, record_consents
+from events.services import book as make_booking
 from events.tests.factories import EventPageFactory
 from outbox.models import OutboxMessage
 from outbox.queue import queue_email
@@ -144,6 +148,50 @@ def test_the_export_holds_the_persons_bookings_and_nobody_elses(people):
     csv_text = subject_access_csv(export)
     assert csv_text.count("\nevent booking,") == 2
     assert "Wheelchair user" in csv_text
+
+
+def test_the_export_says_where_a_booking_came_from_in_plain_words(home, councils):
+    """A booking's attribution (touches, channel, campaign, owner) is the person's data too."""
+    set_hub_inbox()
+    CampaignFactory(
+        name="Derby bus sides",
+        code="derby-bus-sides",
+        council=councils["derby"],
+        channel="offline",
+        source="bus-side",
+        medium="outdoor",
+    )
+    first = {"referrer_domain": "www.bbc.co.uk", "at": "2026-04-01T08:15:00+00:00"}
+    last = {
+        "utm_source": "bus-side",
+        "utm_medium": "outdoor",
+        "utm_campaign": "derby-bus-sides",
+        "landing_path": "/events/",
+        "via_short_link": True,
+        "at": "2026-04-03T12:00:00+00:00",
+    }
+    details = BookingDetails(
+        first_name="Jo", last_name="Bloggs", email="jo@example.org", postcode="DE1 2AB"
+    )
+    registration, _created = make_booking(EventPageFactory(), details, touches=(first, last))
+
+    (record,) = subject_access_export("jo@example.org")["sections"]["event_bookings"]
+
+    assert record["reference"] == registration.reference
+    assert record["came_from"] == (
+        "Came from: bus-side (offline: print, outdoor and events), campaign 'Derby bus sides', "
+        "landing page /events/, tags utm_source=bus-side, utm_medium=outdoor, "
+        "utm_campaign=derby-bus-sides"
+    )
+    assert record["marketing_channel"] == "Offline: print, outdoor and events"
+    assert record["campaign"] == "Derby bus sides"
+    assert record["campaign_owner"] == "Derby City Council (local)"
+    assert record["first_touch_channel"] == "Referral"
+    assert record["first_touch"] == ("Referred by www.bbc.co.uk; 1 April 2026 at 09:15 (UK time)")
+    assert "came through one of our short links or QR codes" in record["last_touch"]
+    assert "3 April 2026 at 13:00 (UK time)" in record["last_touch"]
+    csv_text = subject_access_csv(subject_access_export("jo@example.org"))
+    assert "Derby City Council (local)" in csv_text and "Referred by www.bbc.co.uk" in csv_text
 
 
 # --- Erasure -----------------------------------------------------------------------------------
@@ -298,19 +346,54 @@ def test_erasing_someone_on_the_waiting_list_gives_their_turn_to_the_next_person
 
 def test_a_bookings_permissions_go_with_its_details(home):
     """A booking's keep-in-touch permissions are rows of the one consent model: retention
-    deletes them when it anonymises the booking (as the list they replaced was emptied), and
-    the keep-in-touch rule for enquiries' permissions does not end them (it never did)."""
+    deletes them when it anonymises the booking (as the list they replaced was emptied)."""
     set_hub_inbox()
     months = settings.ENQUIRY_RETENTION_MONTHS
     due = book(EventPageFactory(starts_at=ended(months, days=2)), email="due@example.org")
     kept = book(EventPageFactory(), email="kept@example.org")
-    kept.consents.update(given_at=timezone.now() - timedelta(days=800))
     assert KeepInTouchConsent.objects.filter(booking__registration=due).count() == 1
 
     report = apply_retention()
 
-    assert (report.registrations_anonymised, report.consents_expired) == (1, 0)
+    assert report.registrations_anonymised == 1
     assert not KeepInTouchConsent.objects.filter(booking__registration=due).exists()
     assert KeepInTouchConsent.objects.filter(enquiry__isnull=True).count() == 1
-    (consent,) = kept.consents.all()
-    assert (consent.wording, consent.ended_at) == (CONSENT["wording"], None)
+    assert kept.consents.get().wording == CONSENT["wording"]
+
+
+def test_a_bookings_permissions_lapse_after_the_keep_in_touch_period_like_an_enquirys(home):
+    """Permission given with a booking lapses KEEP_IN_TOUCH_MONTHS after it was given or last
+    renewed, as an enquiry's does, though the booking itself (an event still to come, or one
+    linked to a kept enquiry) keeps its details; the retention report counts it."""
+    set_hub_inbox()
+    now = timezone.now()
+    months = settings.KEEP_IN_TOUCH_MONTHS
+    lapsed = book(EventPageFactory(), email="lapsed@example.org")
+    renewed = book(EventPageFactory(), email="renewed@example.org")
+    recent = book(EventPageFactory(), email="recent@example.org")
+    lapsed.consents.update(given_at=months_before(now, months) - timedelta(days=1))
+    renewed.consents.update(
+        given_at=months_before(now, months + 6), renewed_at=months_before(now, 1)
+    )
+    recent.consents.update(given_at=months_before(now, months - 1))
+
+    dry = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=dry)
+    assert "Keep-in-touch permissions to end: 1" in dry.getvalue().splitlines()
+    assert lapsed.consents.get().ended_at is None
+
+    report = apply_retention()
+
+    assert report.consents_expired == 1
+    consent = lapsed.consents.get()
+    assert consent.ended_at is not None and consent.end_reason == "expired"
+    assert consent.wording == CONSENT["wording"]  # what they agreed to stays on record
+    lapsed.refresh_from_db()
+    assert lapsed.anonymised_at is None and lapsed.email == "lapsed@example.org"
+    for registration in (renewed, recent):
+        assert registration.consents.get().ended_at is None
+    # The export says it ended, and why.
+    (record,) = subject_access_export("lapsed@example.org")["sections"]["event_bookings"]
+    (words,) = record["consents"]
+    assert "ended " in words and ": Expired" in words
+    assert apply_retention().consents_expired == 0

@@ -14,10 +14,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import HUB_COMMS, sync_roles
+from core.localization import synchronise_trees
 from events.models import EventPage, Registration
 from events.series import MAX_COPIES, Rule, repeat_dates, repeat_event, repeat_times
 from events.tests.factories import EventPageFactory
+from fostering_types.tests.factories import FosteringTypePageFactory
 from testkit.admin import assert_refused, comms_group
+from testkit.html import clean, soup
 
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
@@ -184,11 +187,13 @@ def test_the_form_refuses_more_than_24(march_event, make_user, client):
 
 
 @pytest.mark.django_db
-def test_council_comms_officers_may_repeat_and_own_the_drafts(
+def test_council_comms_officers_may_repeat_their_own_event_and_own_the_drafts(
     march_event, councils, make_user, client
 ):
     sync_roles()  # gives council comms "add" under the events index, which exists now
     user = make_user("derby-comms", comms_group(councils["derby"]))
+    march_event.owner = user  # they drafted it, so they may edit it
+    march_event.save(update_fields=["owner"])
     client.force_login(user)
     response = client.post(
         reverse("event_repeat", args=[march_event.pk]), {"rule": "weekly", "count": "1"}
@@ -206,3 +211,91 @@ def test_people_who_cannot_add_events_cannot_repeat_them(march_event, people, cl
     assert_refused(client.get(url))
     assert_refused(client.post(url, {"rule": "weekly", "count": "1"}))
     assert EventPage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_repeat_is_refused_for_an_event_the_person_cannot_edit(councils, make_user, client):
+    """Nottingham's comms team drafted an online event: Derby's comms officers, who may add
+    events beside it, may not edit it, so they may not copy it (joining details and all)."""
+    sync_roles()
+    nottingham = make_user("nottingham-comms", comms_group(councils["nottingham"]))
+    event = EventPageFactory(
+        title="Nottingham online Q&A",
+        hosts=[councils["nottingham"]],
+        format="online",
+        venue_name="",
+        venue_address="",
+        venue_postcode="",
+        joining_details="https://meet.example.org/nottingham-room",
+        owner=nottingham,
+        live=False,
+    )
+    sync_roles()  # the events index exists now: council comms may add events under it
+    derby = make_user("derby-comms", comms_group(councils["derby"]))
+    assert event.get_parent().permissions_for_user(derby).can_add_subpage()
+    client.force_login(derby)
+    url = reverse("event_repeat", args=[event.pk])
+    explorer = client.get(reverse("wagtailadmin_explore", args=[event.get_parent().pk]))
+    assert explorer.status_code == 200 and url not in explorer.content.decode()
+    assert_refused(client.get(url))
+    assert_refused(client.post(url, {"rule": "weekly", "count": "2"}))
+    assert EventPage.objects.filter(alias_of__isnull=True).count() == 1
+
+
+# --- Telling the copies apart in the admin ---------------------------------------------------------
+
+
+def listed_titles(html: str, title: str) -> list[str]:
+    """The titles the admin shows for pages called `title` (explorer rows, chooser rows)."""
+    return sorted(
+        clean(node.get_text())
+        for node in soup(html).find_all(string=lambda text: text and title in text)
+    )
+
+
+@pytest.mark.django_db
+def test_the_copies_are_listed_by_their_date_in_the_explorer_and_the_chooser(
+    march_event, make_user, client
+):
+    repeat_event(march_event, rule=Rule.MONTHLY_WEEKDAY, count=2)
+    client.force_login(make_user("comms", HUB_COMMS))
+    parent = march_event.get_parent()
+    expected = [
+        "First Tuesday information evening – Tue 2 Mar 2027",
+        "First Tuesday information evening – Tue 4 May 2027",
+        "First Tuesday information evening – Tue 6 Apr 2027",
+    ]
+    explorer = client.get(reverse("wagtailadmin_explore", args=[parent.pk])).content.decode()
+    assert listed_titles(explorer, march_event.title) == expected
+    chooser = client.get(reverse("wagtailadmin_choose_page_child", args=[parent.pk])).json()
+    assert listed_titles(chooser["html"], march_event.title) == expected
+    # Visitors still read the title the editor gave it (the date is on the page already).
+    assert {page.title for page in EventPage.objects.all()} == {march_event.title}
+    heading = soup(client.get(march_event.url)).find("h1")
+    assert clean(heading.get_text()) == march_event.title
+
+
+# --- Choosing an event's types of fostering ------------------------------------------------------
+
+
+def choice_labels(response, name: str) -> list[str]:
+    """The labels of a form's choices for `name` (a select's options or its checkboxes)."""
+    document = soup(response)
+    options = document.select(f'select[name="{name}"] option')
+    if options:
+        return [clean(o.get_text()) for o in options if o["value"]]
+    return [clean(b.find_parent("label").get_text()) for b in document.select(f'[name="{name}"]')]
+
+
+@pytest.mark.django_db
+def test_the_event_form_lists_each_type_of_fostering_once(march_event, make_user, client):
+    for title in ("Teenagers", "Sibling groups"):
+        FosteringTypePageFactory(title=title)
+    synchronise_trees()  # each type (and the event) now has a Polish and an Urdu copy
+    client.force_login(make_user("comms", HUB_COMMS))
+    parent = march_event.get_parent()
+    for url in (
+        reverse("wagtailadmin_pages:add", args=["events", "eventpage", parent.pk]),
+        reverse("wagtailadmin_pages:edit", args=[march_event.pk]),
+    ):
+        assert choice_labels(client.get(url), "fostering_types") == ["Teenagers", "Sibling groups"]

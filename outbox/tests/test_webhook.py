@@ -1,9 +1,10 @@
 """A council's case-management system receives each new enquiry as a signed POST, through the
 same outbox as the emails (so it is retried, and lost never).
 
-The receiving system is a real HTTP server on a local port. The council record only accepts an
-https address (its form validator), so the test sets the plain-http local address directly on
-the model, the way a fixture would; TLS itself is not what is tested here.
+The receiving system is a real HTTP server on a local port (loopback, which the test settings
+allow: WEBHOOK_ALLOWED_PRIVATE_NETWORKS). The council record only accepts an https address (its
+validator, as in production), so the test sets the plain-http local address directly on the
+model, the way a fixture would; TLS itself is not what is tested here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
+from core.addresses import is_public_address
 from councils.models import Council
 from councils.tests.factories import CouncilFactory
 from enquiry.tests.factories import EnquiryFactory
@@ -25,7 +27,6 @@ from outbox.webhooks import (
     CouncilSystemClient,
     CouncilSystemError,
     CouncilSystemRejected,
-    is_public_address,
     sign,
     verify,
 )
@@ -250,7 +251,7 @@ def test_a_webhook_to_a_private_address_is_refused_before_connecting():
     set_hub_inbox()
     with (
         CouncilSystem(statuses=[]) as system,
-        override_settings(OUTBOX_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=False),
+        override_settings(WEBHOOK_ALLOWED_PRIVATE_NETWORKS=[]),
     ):
         council = council_with_webhook(system.url)  # http://127.0.0.1:<port>/enquiries
         enquiry = EnquiryFactory(council=council)
@@ -286,6 +287,17 @@ def test_non_public_hosts_are_refused(host):
     client = CouncilSystemClient(f"https://{host}:9/hook", SECRET)
     with pytest.raises(CouncilSystemError, match="not a public internet address"):
         client.send("enquiry.created", {})
+
+
+def test_only_the_networks_the_setting_names_are_allowed_at_send_time():
+    """The worker's client allows loopback in tests (WEBHOOK_ALLOWED_PRIVATE_NETWORKS), and
+    still refuses every other private address however the council's address resolves now."""
+    for host in ("10.1.2.3", "192.168.1.1", "169.254.169.254", "[fd00::1]"):
+        client = CouncilSystemClient(
+            f"https://{host}:9/hook", SECRET, allowed_networks=("127.0.0.0/8", "::1/128")
+        )
+        with pytest.raises(CouncilSystemError, match="not a public internet address"):
+            client.send("enquiry.created", {})
 
 
 def test_public_addresses_are_public():

@@ -4,13 +4,17 @@ the table (columns, rows, chart) that the admin screen, the CSV/XLSX export and
 
 Reports count cohorts: the enquiries received in the date range, and every milestone those
 enquirers have reached since (an approval can arrive nine months after the enquiry). Spend is
-counted by the date it was spent. Every figure is aggregated in the database; Python only
-arranges a few dozen aggregated rows.
+counted by the date it was spent, and a cost divides it only by the enquiries it brought.
+Every figure is aggregated in the database; Python only arranges a few dozen aggregated rows.
+
+A board reads these on a laptop, so a table says which of its columns matter most (shown
+first, the rest a choice or the spreadsheet away), each share names its base, and a figure
+that cannot be worked out is left blank with the reason rather than shown as £0.00.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,11 +24,12 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from attribution.classification import CHANNEL_LABELS, Channel
 from attribution.models import Campaign, SpendEntry
-from core.formatting import Kind  # how a column's values are shown and exported
+from core.formatting import Kind, format_value  # how a column's values are shown and exported
 from councils.models import Council
 from enquiry.models import Enquiry
 
@@ -48,9 +53,23 @@ FUNNEL = [
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a report: the key of its value in each row, its heading and its kind.
+
+    `on_screen`: shown before anyone chooses columns. The key figures (spend and costs among
+    them) fit a laptop's screen; the rest are a choice or the spreadsheet away. `exported`: in
+    the spreadsheets and the command's output; False for a summary only the screen needs
+    ("Other channels", which a spreadsheet's sums would count twice). `base`: for a percentage,
+    the keys of its part and its whole, so the screen says what it is a share of ("2 of 4");
+    `base_text` words it, with %(part)s and %(whole)s.
+    """
+
     key: str
     label: str
     kind: str = Kind.TEXT
+    on_screen: bool = True
+    exported: bool = True
+    base: tuple[str, str] | None = None
+    base_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,13 +77,16 @@ class Chart:
     """What to draw: one bar (or point) per row, labelled by `label_key`, for each series key.
 
     `kind` is "bar" (grouped horizontal bars, one group per row) or "line" (a trend over the
-    rows in order, one line per series).
+    rows in order, one line per series). `rows`: rows of its own to draw instead of the
+    table's (a summary of them, such as each channel's total over the months); the screen
+    shows their figures beside the chart.
     """
 
     label_key: str
     series: list[str]
     kind: str = "bar"
     title: str = ""
+    rows: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -80,6 +102,32 @@ class Table:
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
+
+    @property
+    def exported_columns(self) -> list[Column]:
+        """The columns of the spreadsheets and of `manage.py attribution_report`: all of them
+        but the screen's own summaries."""
+        return [column for column in self.columns if column.exported]
+
+    def screen_columns(self, chosen: Iterable[str] = ()) -> list[Column]:
+        """The columns the screen shows: the first (what each row is) and those chosen, in the
+        table's order; the `on_screen` ones when none of the chosen is a column."""
+        keys = set(chosen)
+        first, *others = self.columns
+        if not keys & {column.key for column in others}:
+            return [first, *(column for column in others if column.on_screen)]
+        return [first, *(column for column in others if column.key in keys)]
+
+
+# A row's words for its blank figures: {column key: why it is blank}, e.g. "No spend". The
+# figure itself is None, an empty cell in the spreadsheets; the screen says why.
+WHY_BLANK = "why_blank"
+
+
+def leave_blank(row: dict[str, Any], key: str, why: str) -> None:
+    """Leave a row's figure blank, saying why on the screen."""
+    row[key] = None
+    row.setdefault(WHY_BLANK, {})[key] = why
 
 
 @dataclass(frozen=True)
@@ -176,6 +224,22 @@ class ReportFilters:
             queryset = queryset.filter(campaign_id=self.campaign_id)
         return queryset
 
+    def counted_campaigns(self) -> Q:
+        """The enquiries brought by a campaign whose spend the filters count (see `spend`):
+        the enquiries that money brought, which its cost per enquiry is worked out over."""
+        if self.council_id == NOT_SURE_YET or self.owner == OWNER_NONE:
+            return Q(campaign__isnull=False) & Q(campaign__isnull=True)  # none: no spend counts
+        condition = Q(campaign__isnull=False)
+        if self.council_id:
+            condition &= Q(campaign__council_id=self.council_id)
+        if self.owner == OWNER_REGIONAL:
+            condition &= Q(campaign__council__isnull=True)
+        elif self.owner == OWNER_LOCAL:
+            condition &= Q(campaign__council__isnull=False)
+        if self.channel:
+            condition &= Q(campaign__channel=self.channel)
+        return condition
+
     def describe(self) -> str:
         """The date range in words, for headings and file names."""
         start = self.date_from.isoformat() if self.date_from else "start"
@@ -194,10 +258,94 @@ def funnel_counts() -> dict[str, Count]:
     return counts
 
 
-def funnel_columns() -> list[Column]:
+def funnel_columns(on_screen: Iterable[str] = ("applications",)) -> list[Column]:
+    """Enquiries (always shown) and each milestone; those in `on_screen` shown by default."""
+    shown = set(on_screen)
     return [Column("enquiries", str(_("Enquiries")), Kind.COUNT)] + [
-        Column(key, str(label), Kind.COUNT) for key, label, _milestone in FUNNEL
+        Column(key, str(label), Kind.COUNT, on_screen=key in shown)
+        for key, label, _milestone in FUNNEL
     ]
+
+
+def campaign_counts(brought: Q, prefix: str = "") -> dict[str, Count]:
+    """The aggregate expressions for the enquiries, and their applications, that the spent
+    money brought: those matching `brought` (the campaigns whose spend a row counts)."""
+    return {
+        f"{prefix}campaign_enquiries": Count("pk", filter=brought),
+        f"{prefix}campaign_applications": Count(
+            "pk", filter=brought & Q(application_on__isnull=False)
+        ),
+    }
+
+
+def cost_columns(*, brought_on_screen: bool = True) -> list[Column]:
+    """Spend, what it brought, and the costs: spend over the enquiries and applications the
+    spend brought."""
+    return [
+        Column(
+            "campaign_enquiries",
+            str(_("Enquiries the spend brought")),
+            Kind.COUNT,
+            on_screen=brought_on_screen,
+        ),
+        Column(
+            "campaign_applications",
+            str(_("Applications the spend brought")),
+            Kind.COUNT,
+            on_screen=False,
+        ),
+        Column("spend", str(_("Spend")), Kind.MONEY),
+        Column("cost_per_enquiry", str(_("Cost per enquiry")), Kind.MONEY),
+        Column("cost_per_application", str(_("Cost per application")), Kind.MONEY),
+    ]
+
+
+COST_KEYS = (
+    "campaign_enquiries",
+    "campaign_applications",
+    "spend",
+    "cost_per_enquiry",
+    "cost_per_application",
+)
+
+
+def add_costs(row: dict[str, Any]) -> dict[str, Any]:
+    """Cost per enquiry and per application of a row holding its `spend` (None when none of
+    the spend is counted in the row) and the `campaign_enquiries` and `campaign_applications`
+    that spend brought.
+
+    Costs exist only where money was spent: without spend the money figures are blank (the
+    spend says "No spend", never £0.00, and what it cost or brought is not applicable), and a
+    cost over nothing is blank too ("Brought no enquiries").
+    """
+    spend = row.get("spend")
+    if spend is None or not spend:
+        for key in COST_KEYS:
+            row[key] = None
+        if spend is not None:
+            leave_blank(row, "spend", gettext("No spend"))
+        return row
+    row["cost_per_enquiry"] = cost_per(spend, row["campaign_enquiries"])
+    row["cost_per_application"] = cost_per(spend, row["campaign_applications"])
+    if not row["campaign_enquiries"]:
+        leave_blank(row, "cost_per_enquiry", gettext("Brought no enquiries"))
+    if not row["campaign_applications"]:
+        leave_blank(row, "cost_per_application", gettext("Brought no applications"))
+    return row
+
+
+def all_row_cost_note(totals: dict[str, Any]) -> str | None:
+    """What the "All enquiries" row's cost per enquiry is over, in words; None without one."""
+    if totals.get("cost_per_enquiry") is None:
+        return None
+    return gettext(
+        "In the “All enquiries” row, cost per enquiry is the spend (%(spend)s) divided by the "
+        "enquiries its campaigns brought (%(brought)s of %(all)s), not by every enquiry."
+    ) % {
+        "spend": format_value(totals["spend"], Kind.MONEY),
+        "brought": format_value(totals["campaign_enquiries"], Kind.COUNT),
+        "all": format_value(totals["enquiries"], Kind.COUNT),
+    }
 
 
 CONVERSIONS = [
@@ -213,8 +361,19 @@ CONVERSIONS = [
 ]
 
 
-def conversion_columns() -> list[Column]:
-    return [Column(key, str(label), Kind.PERCENT) for key, label, _n, _d in CONVERSIONS]
+def conversion_columns(on_screen: Iterable[str] = ("application_rate",)) -> list[Column]:
+    """The conversion rates, each stating its base; those in `on_screen` shown by default."""
+    shown = set(on_screen)
+    return [
+        Column(
+            key,
+            str(label),
+            Kind.PERCENT,
+            on_screen=key in shown,
+            base=(numerator, denominator),
+        )
+        for key, label, numerator, denominator in CONVERSIONS
+    ]
 
 
 def add_conversions(row: dict[str, Any]) -> dict[str, Any]:

@@ -28,14 +28,18 @@ from .base import (
     ReportFilters,
     Table,
     add_conversions,
+    add_costs,
+    all_row_cost_note,
+    campaign_counts,
     channel_label,
     conversion_columns,
-    cost_per,
+    cost_columns,
     funnel_columns,
     funnel_counts,
 )
 
 FUNNEL_KEYS = ("enquiries", "initial_visits", "applications", "approvals")
+BROUGHT_KEYS = ("campaign_enquiries", "campaign_applications")
 TAG_KEYS = ("utm_source", "utm_medium", "utm_content")
 NONE_SHOWN = "(none)"
 
@@ -45,14 +49,15 @@ def campaign_performance(filters: ReportFilters) -> Table:
 
     Each row carries `campaign_id` (None for "No campaign") for the drill-down link; it is not
     a displayed column. Spend is the campaign's filtered spend; a regional campaign has no
-    spend when a council is chosen (regional spend is not split between councils).
+    spend when a council is chosen (regional spend is not split between councils). The "All
+    enquiries" row's costs are over the enquiries the counted campaigns brought.
     """
     counts = {
         aggregate["campaign_id"]: aggregate
         for aggregate in filters.enquiries()
         .order_by()
         .values("campaign_id")
-        .annotate(**funnel_counts())
+        .annotate(**funnel_counts(), **campaign_counts(filters.counted_campaigns()))
     }
     spend_by_campaign: dict[int, Decimal] = {
         entry["campaign_id"]: Decimal(entry["total"]).quantize(Decimal("0.01"))
@@ -91,6 +96,8 @@ def campaign_performance(filters: ReportFilters) -> Table:
                 else None
             ),
         )
+        for name in BROUGHT_KEYS:
+            row[name] = counts[campaign_id][name] if campaign_id in counts else 0
         rows.append(row)
     rows.sort(key=lambda row: (-row["enquiries"], row["campaign"].casefold(), row["campaign_id"]))
     if None in counts:
@@ -108,6 +115,8 @@ def campaign_performance(filters: ReportFilters) -> Table:
         )
 
     total = _funnel_row(None)
+    for name in BROUGHT_KEYS:
+        total[name] = sum(counts[key][name] for key in counts if key is not None)
     for row in rows:
         for name in FUNNEL_KEYS:
             total[name] += row[name]
@@ -122,8 +131,7 @@ def campaign_performance(filters: ReportFilters) -> Table:
     )
     for row in [*rows, total]:
         add_conversions(row)
-        row["cost_per_enquiry"] = cost_per(row["spend"], row["enquiries"])
-        row["cost_per_application"] = cost_per(row["spend"], row["applications"])
+        add_costs(row)
 
     notes = [
         _(
@@ -132,6 +140,8 @@ def campaign_performance(filters: ReportFilters) -> Table:
             "enquiries nor spend in the period are left out."
         )
     ]
+    if note := all_row_cost_note(total):
+        notes.append(note)
     if filters.council_id and filters.council_id != NOT_SURE_YET:
         notes.append(
             _("Regional spend is not split between councils: regional campaigns show no spend.")
@@ -141,14 +151,14 @@ def campaign_performance(filters: ReportFilters) -> Table:
         columns=[
             Column("campaign", _("Campaign")),
             Column("owner", _("Owner")),
-            Column("channel", _("Channel")),
-            Column("start_date", _("Starts"), Kind.DATE),
-            Column("end_date", _("Ends"), Kind.DATE),
+            Column("channel", _("Channel"), on_screen=False),
+            Column("start_date", _("Starts"), Kind.DATE, on_screen=False),
+            Column("end_date", _("Ends"), Kind.DATE, on_screen=False),
             *funnel_columns(),
             *conversion_columns(),
-            Column("spend", _("Spend"), Kind.MONEY),
-            Column("cost_per_enquiry", _("Cost per enquiry"), Kind.MONEY),
-            Column("cost_per_application", _("Cost per application"), Kind.MONEY),
+            # A campaign's own enquiries are what its spend brought: the column is for the
+            # "All enquiries" row, whose note says so, and the spreadsheet.
+            *cost_columns(brought_on_screen=False),
         ],
         rows=rows,
         totals=total,

@@ -126,10 +126,13 @@ def _add_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    # The attendance rate's part and whole stay in the row (not columns): the screen states them.
     _add_rates(row)
-    for name in ("key", "marked", "attended_marked"):
-        row.pop(name, None)
+    row.pop("key", None)
     return row
+
+
+ATTENDANCE_BASE = ("attended_marked", "marked")
 
 
 EVENT_GROUP_FIELDS = {
@@ -209,15 +212,28 @@ def event_performance(filters: ReportFilters, by: str = "event") -> Table:
         columns.append(Column("events", _("Events"), Kind.COUNT))
     columns += [
         Column("bookings", _("Bookings"), Kind.COUNT),
-        Column("places", _("Places booked"), Kind.COUNT),
-        Column("waiting", _("On the waiting list"), Kind.COUNT),
+        Column("places", _("Places booked"), Kind.COUNT, on_screen=False),
+        Column("waiting", _("On the waiting list"), Kind.COUNT, on_screen=False),
         Column("attended", _("Attended"), Kind.COUNT),
-        Column("no_shows", _("No-shows"), Kind.COUNT),
-        Column("attendance_rate", _("Attendance rate"), Kind.PERCENT),
+        Column("no_shows", _("No-shows"), Kind.COUNT, on_screen=False),
+        Column("attendance_rate", _("Attendance rate"), Kind.PERCENT, base=ATTENDANCE_BASE),
         Column("enquired", _("Went on to enquire"), Kind.COUNT),
-        Column("enquiry_rate", _("Booking to enquiry"), Kind.PERCENT),
-        Column("attendees_enquired", _("Attendees who went on to enquire"), Kind.COUNT),
-        Column("attendee_enquiry_rate", _("Attendee to enquiry"), Kind.PERCENT),
+        Column(
+            "enquiry_rate", _("Booking to enquiry"), Kind.PERCENT, base=("enquired", "bookings")
+        ),
+        Column(
+            "attendees_enquired",
+            _("Attendees who went on to enquire"),
+            Kind.COUNT,
+            on_screen=False,
+        ),
+        Column(
+            "attendee_enquiry_rate",
+            _("Attendee to enquiry"),
+            Kind.PERCENT,
+            on_screen=False,
+            base=("attendees_enquired", "attended"),
+        ),
     ]
     notes = [
         _(
@@ -292,12 +308,17 @@ def event_registrations_by_source(filters: ReportFilters, by: str = "owner") -> 
         columns=[
             Column("group", group_label),
             Column("bookings", _("Bookings"), Kind.COUNT),
-            Column("places", _("Places booked"), Kind.COUNT),
+            Column("places", _("Places booked"), Kind.COUNT, on_screen=False),
             Column("attended", _("Attended"), Kind.COUNT),
-            Column("no_shows", _("No-shows"), Kind.COUNT),
-            Column("attendance_rate", _("Attendance rate"), Kind.PERCENT),
+            Column("no_shows", _("No-shows"), Kind.COUNT, on_screen=False),
+            Column("attendance_rate", _("Attendance rate"), Kind.PERCENT, base=ATTENDANCE_BASE),
             Column("enquired", _("Went on to enquire"), Kind.COUNT),
-            Column("enquiry_rate", _("Booking to enquiry"), Kind.PERCENT),
+            Column(
+                "enquiry_rate",
+                _("Booking to enquiry"),
+                Kind.PERCENT,
+                base=("enquired", "bookings"),
+            ),
         ],
         rows=ordered,
         totals=total,

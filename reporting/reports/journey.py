@@ -16,6 +16,7 @@ from django.db.models import Count, F, Func, IntegerField, Q
 from django.utils.translation import gettext as _
 
 from attribution.models import Campaign
+from core.formatting import format_value
 from councils.models import Council
 from enquiry.models import HearAboutOption
 
@@ -123,6 +124,7 @@ def first_vs_last(filters: ReportFilters, by: str = "channel") -> Table:
                 "first_touch_application_rate",
                 _("Enquiry to application, by first touch"),
                 Kind.PERCENT,
+                base=("first_touch_applications", "first_touch"),
             ),
         ],
         rows=ordered,
@@ -242,16 +244,27 @@ def self_reported_agreement(filters: ReportFilters) -> Table:
         row.pop("key", None)
 
     overall = total["agreement"]
+    # On screen: the three answers given most (the rest a choice or the spreadsheet away).
+    given = sorted(answer_keys, key=lambda key: (-total[key], answer_keys.index(key)))
+    most_given = set(given[:3])
     return Table(
         title=_("Tracked and self-reported source"),
         columns=[
             Column("group", _("Tracked channel")),
-            *[Column(f"answer_{option['pk']}", option["label"], Kind.COUNT) for option in options],
+            *[
+                Column(
+                    f"answer_{option['pk']}",
+                    option["label"],
+                    Kind.COUNT,
+                    on_screen=f"answer_{option['pk']}" in most_given,
+                )
+                for option in options
+            ],
             Column("no_answer", _("No answer"), Kind.COUNT),
             Column("enquiries", _("Enquiries"), Kind.COUNT),
-            Column("compared", _("Answers that name a channel"), Kind.COUNT),
-            Column("agreeing", _("Answers that agree"), Kind.COUNT),
-            Column("agreement", _("Agreement"), Kind.PERCENT),
+            Column("compared", _("Answers that name a channel"), Kind.COUNT, on_screen=False),
+            Column("agreeing", _("Answers that agree"), Kind.COUNT, on_screen=False),
+            Column("agreement", _("Agreement"), Kind.PERCENT, base=("agreeing", "compared")),
         ],
         rows=ordered,
         totals=total,
@@ -304,8 +317,10 @@ def timeliness(filters: ReportFilters) -> Table:
     had an initial visit, and how many days that took from the day the enquiry came in.
 
     Days count from the enquiry's UK date (`received_on`), so an enquiry at 23:30 contacted the
-    next morning took 1 day. "Contacted within 2 days" is out of all enquiries in the row, so
-    enquiries not contacted yet count against it. One grouped query counts the enquiries per
+    next morning took 1 day. "Contacted within 2 days" is a share of the enquiries contacted,
+    the same base as the median and mean beside it (a share of every enquiry beside a median
+    of those contacted would read as "most were slow"); how many are not contacted yet is the
+    difference of the first two columns. One grouped query counts the enquiries per
     council and number of days to each milestone (a few thousand cells at most); counts, means
     and exact medians come from those cells, which is faster than sorting every row for
     PERCENTILE_CONT and works the same on SQLite.
@@ -357,7 +372,10 @@ def timeliness(filters: ReportFilters) -> Table:
     for row in [*ordered, total]:
         row["median_days_to_contact"] = as_days(row.pop("contact_median"))
         row["mean_days_to_contact"] = mean_days(row.pop("contact_days_sum"), row["contacted"])
-        row["contacted_within_2_days"] = percentage(row.pop("contacted_promptly"), row["enquiries"])
+        row["contacted_within_2_days"] = row.pop("contacted_promptly")
+        row["contacted_within_2_days_rate"] = percentage(
+            row["contacted_within_2_days"], row["contacted"]
+        )
         row["median_days_to_visit"] = as_days(row.pop("visit_median"))
         row["mean_days_to_visit"] = mean_days(row.pop("visit_days_sum"), row["initial_visits"])
         row.pop("key", None)
@@ -369,11 +387,30 @@ def timeliness(filters: ReportFilters) -> Table:
             Column("enquiries", _("Enquiries"), Kind.COUNT),
             Column("contacted", _("Contacted"), Kind.COUNT),
             Column("median_days_to_contact", _("Median days to first contact"), Kind.DAYS),
-            Column("mean_days_to_contact", _("Mean days to first contact"), Kind.DAYS),
-            Column("contacted_within_2_days", _("Contacted within 2 days"), Kind.PERCENT),
+            Column(
+                "contacted_within_2_days_rate",
+                _("Of those contacted: within 2 days"),
+                Kind.PERCENT,
+                base=("contacted_within_2_days", "contacted"),
+                base_text=_("%(part)s of %(whole)s contacted"),
+            ),
+            Column(
+                "contacted_within_2_days",
+                _("Contacted within 2 days"),
+                Kind.COUNT,
+                on_screen=False,
+            ),
+            Column(
+                "mean_days_to_contact",
+                _("Mean days to first contact"),
+                Kind.DAYS,
+                on_screen=False,
+            ),
             Column("initial_visits", _("Initial visits"), Kind.COUNT),
             Column("median_days_to_visit", _("Median days to initial visit"), Kind.DAYS),
-            Column("mean_days_to_visit", _("Mean days to initial visit"), Kind.DAYS),
+            Column(
+                "mean_days_to_visit", _("Mean days to initial visit"), Kind.DAYS, on_screen=False
+            ),
         ],
         rows=ordered,
         totals=total,
@@ -386,11 +423,32 @@ def timeliness(filters: ReportFilters) -> Table:
         notes=[
             _(
                 "Days are counted from the day the enquiry came in (UK time): contacted the "
-                "same day is 0 days. “Contacted within 2 days” is out of all enquiries, so "
-                "enquiries not contacted yet count against it."
-            )
+                "same day is 0 days. “Of those contacted: within 2 days” is a share of the "
+                "enquiries contacted so far, like the median and mean days beside it; "
+                "enquiries not contacted yet are in neither."
+            ),
+            *_timeliness_summary(total),
         ],
     )
+
+
+def _timeliness_summary(total: dict[str, Any]) -> list[str]:
+    """The whole period's promptness in one sentence, the share beside its base and median."""
+    if not total["contacted"]:
+        return []
+    return [
+        _(
+            "All enquiries: %(rate)s of those contacted were contacted within 2 days "
+            "(%(part)s of %(whole)s contacted); the median time to first contact was "
+            "%(median)s days."
+        )
+        % {
+            "rate": format_value(total["contacted_within_2_days_rate"], Kind.PERCENT),
+            "part": format_value(total["contacted_within_2_days"], Kind.COUNT),
+            "whole": format_value(total["contacted"], Kind.COUNT),
+            "median": format_value(total["median_days_to_contact"], Kind.DAYS),
+        }
+    ]
 
 
 def median_of_counts(counts: Iterable[tuple[int, int]]) -> float | None:

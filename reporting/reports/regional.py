@@ -2,7 +2,10 @@
 enquiries, how far those enquirers got, the spend and the cost per enquiry and application.
 
 This is the report the hub board reads to decide where the next pound goes, and the one
-`manage.py attribution_report` prints for scheduled reporting.
+`manage.py attribution_report` prints for scheduled reporting. A cost is the spend divided by
+the enquiries that spend brought (those of the campaigns it was spent on), never by enquiries
+no campaign brought: otherwise a council's leaflets would look cheaper for every enquiry the
+hub's radio brought it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from .base import (
@@ -20,12 +23,14 @@ from .base import (
     OWNER_REGIONAL,
     Chart,
     Column,
-    Kind,
     ReportFilters,
     Table,
     add_conversions,
+    add_costs,
+    all_row_cost_note,
+    campaign_counts,
     conversion_columns,
-    cost_per,
+    cost_columns,
     funnel_columns,
     funnel_counts,
     group_labels,
@@ -66,15 +71,27 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    counted = filters.counted_campaigns()
     counts = (
-        filters.enquiries().order_by().values(*ENQUIRY_GROUP_FIELDS[by]).annotate(**funnel_counts())
+        filters.enquiries()
+        .order_by()
+        .values(*ENQUIRY_GROUP_FIELDS[by])
+        .annotate(
+            **funnel_counts(),
+            # What each row's spend brought, and what all the counted spend brought.
+            **campaign_counts(counted & _brought_by_the_rows_spend(by)),
+            **campaign_counts(counted, prefix="all_"),
+        )
     )
     rows: dict[Any, dict[str, Any]] = {}
+    total = _empty_row("total")
     for aggregate in counts:
         key = _enquiry_group_key(by, aggregate)
         row = rows.setdefault(key, _empty_row(key))
-        for name in ("enquiries", "initial_visits", "applications", "approvals"):
+        for name in COUNTED:
             row[name] += aggregate[name]
+        for name in ("campaign_enquiries", "campaign_applications"):
+            total[name] += aggregate[f"all_{name}"]
 
     spend_by_key: dict[Any, Decimal] = {}
     spend_fields = SPEND_GROUP_FIELDS[by]
@@ -91,7 +108,6 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
         rows.setdefault(key, _empty_row(key))
 
     labels = group_labels(by, rows.keys())
-    total = _empty_row("total")
     for key, row in rows.items():
         row["group"] = labels.get(key, str(key))
         has_spend = _has_spend(by, key, filters)
@@ -110,8 +126,7 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
     )
     for row in [*ordered, total]:
         add_conversions(row)
-        row["cost_per_enquiry"] = cost_per(row["spend"], row["enquiries"])
-        row["cost_per_application"] = cost_per(row["spend"], row["applications"])
+        add_costs(row)
         row.pop("key", None)
 
     group_label = {
@@ -125,16 +140,20 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
         Column("group", group_label),
         *funnel_columns(),
         *conversion_columns(),
-        Column("spend", _("Spend"), Kind.MONEY),
-        Column("cost_per_enquiry", _("Cost per enquiry"), Kind.MONEY),
-        Column("cost_per_application", _("Cost per application"), Kind.MONEY),
+        *cost_columns(),
     ]
     notes = [
         _(
             "Enquiries received in the period, and every step those enquirers have reached "
             "since. Spend is counted by the date it was spent."
-        )
+        ),
+        _(
+            "Cost per enquiry and per application divide a row’s spend by the enquiries and "
+            "applications that spend brought: those of the campaigns it was spent on."
+        ),
     ]
+    if note := all_row_cost_note(total):
+        notes.append(note)
     if by == "council" or (filters.council_id and filters.council_id != NOT_SURE_YET):
         notes.append(
             _(
@@ -157,8 +176,30 @@ def regional_vs_local(filters: ReportFilters, by: str = "owner") -> Table:
     )
 
 
+COUNTED = (
+    "enquiries",
+    "initial_visits",
+    "applications",
+    "approvals",
+    "campaign_enquiries",
+    "campaign_applications",
+)
+
+
 def _empty_row(key: Any) -> dict[str, Any]:
-    return {"key": key, "enquiries": 0, "initial_visits": 0, "applications": 0, "approvals": 0}
+    return {"key": key, **dict.fromkeys(COUNTED, 0)}
+
+
+def _brought_by_the_rows_spend(by: str) -> Q:
+    """Which of a row's enquiries its spend brought: by council, those of the council's own
+    campaigns (the hub's spend is not the council's); by channel, those of campaigns run on
+    the channel; by owner or campaign, every counted campaign's, as the row is its owner's or
+    its campaign's."""
+    if by == "council":
+        return Q(campaign__council_id=F("council_id"))
+    if by == "channel":
+        return Q(campaign__channel=F("channel"))
+    return Q()
 
 
 def _enquiry_group_key(by: str, aggregate: dict[str, Any]) -> Any:

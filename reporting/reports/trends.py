@@ -3,6 +3,10 @@ enquiries of each month followed through to approval.
 
 Periods are London calendar months and weeks starting on Monday, so an enquiry at 23:30 on
 the last evening of a month counts in that month whatever the clocks say.
+
+A chart tells apart at most six series (core.charts), and a board reads five lines better than
+fourteen: both charts draw the five largest channels (or owners) and the rest as "Other". The
+tables keep every channel; the screen shows the drawn ones first.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from django.db.models import Count
 from django.db.models.functions import Trunc
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+
+from core.charts import MAX_SERIES
 
 from .base import (
     Chart,
@@ -38,6 +44,20 @@ FUNNEL_KEYS = ("enquiries", "initial_visits", "applications", "approvals")
 # Approvals usually arrive six to nine months after the enquiry.
 MATURE_AFTER_MONTHS = 9
 NOT_CLASSIFIED = "not-classified"
+# The key of the drawn "Other" series: everything but the largest MAX_SERIES - 1.
+OTHER = "other"
+
+
+def largest(totals: dict[Any, int], order: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The groups to draw on their own and the rest, drawn together as "Other".
+
+    All of them when they fit in a chart; else the MAX_SERIES - 1 largest by `totals` (ties in
+    `order`), which stay in `order`, and the rest."""
+    if len(order) <= MAX_SERIES:
+        return list(order), []
+    ranked = sorted(order, key=lambda key: (-totals.get(key, 0), order.index(key)))
+    kept = set(ranked[: MAX_SERIES - 1])
+    return [key for key in order if key in kept], [key for key in order if key not in kept]
 
 
 def period_start(day: date, period: str) -> date:
@@ -113,10 +133,33 @@ def channels_over_time(filters: ReportFilters, period: str = "month") -> Table:
     for channel in channels:
         total[channel] = sum(row[channel] for row in rows)
     total["total"] = sum(row["total"] for row in rows)
+    drawn, others = largest(total, channels)
+    if others:
+        for row in [*rows, total]:
+            row[OTHER] = sum(row[channel] for channel in others)
 
     def label(channel: str) -> str:
         return channel_label("" if channel == NOT_CLASSIFIED else channel)
 
+    other_columns = (
+        # The screen's own summary of the channels not drawn: a spreadsheet has them all and
+        # would count them twice.
+        [Column(OTHER, _("Other channels"), Kind.COUNT, exported=False)] if others else []
+    )
+    notes = [
+        _(
+            "Enquiries by the London date they were received; weeks start on Monday. "
+            "The channel is that of the touch that decided the enquiry."
+        )
+    ]
+    if others:
+        notes.append(
+            _(
+                "The chart draws the five channels with the most enquiries; “Other channels” "
+                "are the rest together: %(channels)s."
+            )
+            % {"channels": ", ".join(label(channel) for channel in others)}
+        )
     period_heading = _("Month") if period == "month" else _("Week")
     return Table(
         title=_("Enquiries by channel, month by month")
@@ -124,24 +167,23 @@ def channels_over_time(filters: ReportFilters, period: str = "month") -> Table:
         else _("Enquiries by channel, week by week"),
         columns=[
             Column("period", period_heading),
-            Column("period_start", _("Starts"), Kind.DATE),
-            *(Column(channel, label(channel), Kind.COUNT) for channel in channels),
+            Column("period_start", _("Starts"), Kind.DATE, on_screen=False),
+            *(
+                Column(channel, label(channel), Kind.COUNT, on_screen=channel in drawn)
+                for channel in channels
+            ),
+            *other_columns,
             Column("total", _("All channels"), Kind.COUNT),
         ],
         rows=rows,
         totals=total,
         chart=Chart(
             label_key="period",
-            series=list(channels),
+            series=[*drawn, *([OTHER] if others else [])],
             kind="line",
             title=_("Enquiries by channel over time"),
         ),
-        notes=[
-            _(
-                "Enquiries by the London date they were received; weeks start on Monday. "
-                "The channel is that of the touch that decided the enquiry."
-            )
-        ],
+        notes=notes,
     )
 
 
@@ -203,6 +245,7 @@ def funnel_cohorts(filters: ReportFilters, by: str = "channel", today: date | No
     rows.sort(key=lambda row: (row["cohort"], *group_sort_key(by, row["key"], row["group"])))
     for row in [*rows, total]:
         add_conversions(row)
+    chart_rows, others = _groups_over_the_months(by, rows)
     for row in rows:
         row.pop("key")
 
@@ -213,18 +256,23 @@ def funnel_cohorts(filters: ReportFilters, by: str = "channel", today: date | No
         columns=[
             Column("cohort", _("Enquiry month"), Kind.MONTH),
             Column("group", _("Channel") if by == "channel" else _("Owner")),
-            *funnel_columns(),
-            *conversion_columns(),
-            Column("months_since", _("Months since the month ended"), Kind.COUNT),
+            *funnel_columns(on_screen=("initial_visits", "applications", "approvals")),
+            *conversion_columns(on_screen=("application_rate",)),
+            Column("months_since", _("Months since the month ended"), Kind.COUNT, on_screen=False),
             Column("maturity", _("Maturity")),
         ],
         rows=rows,
         totals=total,
         chart=Chart(
-            label_key="label",
-            series=["enquiries", "applications", "approvals"],
+            label_key="group",
+            series=list(FUNNEL_KEYS),
             kind="bar",
-            title=_("Each month's enquiries and how far they got"),
+            title=(
+                _("How far each channel’s enquiries got, all months together")
+                if by == "channel"
+                else _("How far each owner’s enquiries got, all months together")
+            ),
+            rows=chart_rows,
         ),
         notes=[
             _(
@@ -232,9 +280,46 @@ def funnel_cohorts(filters: ReportFilters, by: str = "channel", today: date | No
                 "reached since. Approvals usually arrive 6 to 9 months after the enquiry, so a "
                 "cohort is still maturing until 9 whole months have passed since its month "
                 "ended: its figures, above all approvals, will still rise."
-            )
+            ),
+            *(
+                [
+                    _(
+                        "The chart adds up the months of the five with the most enquiries, and "
+                        "of the rest together: %(groups)s."
+                    )
+                    % {"groups": ", ".join(others)}
+                ]
+                if others
+                else []
+            ),
         ],
     )
+
+
+def _groups_over_the_months(
+    by: str, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each channel's (or owner's) cohorts added up over the months, for the chart: a bar per
+    stage for each of the five largest, and for the rest together as "Other", so the chart is
+    a few groups tall however many months and channels the table has. Also the names of the
+    groups in "Other"."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        group = groups.setdefault(
+            row["key"], {"group": row["group"], **dict.fromkeys(FUNNEL_KEYS, 0)}
+        )
+        for name in FUNNEL_KEYS:
+            group[name] += row[name]
+    order = sorted(groups, key=lambda key: group_sort_key(by, key, groups[key]["group"]))
+    drawn, others = largest({key: groups[key]["enquiries"] for key in order}, order)
+    chart_rows = [groups[key] for key in drawn]
+    if others:
+        other = {
+            "group": _("Other channels") if by == "channel" else _("Other owners"),
+            **{name: sum(groups[key][name] for key in others) for name in FUNNEL_KEYS},
+        }
+        chart_rows.append(other)
+    return chart_rows, [groups[key]["group"] for key in others]
 
 
 def _group_key(by: str, aggregate: dict[str, Any]) -> Any:

@@ -22,14 +22,16 @@ Enquiries (London time):
 By owner:
   The hub (regional): 1,2,3 → 3 enquiries, 2 visits, 1 application, 1 approval.
       visit rate 2/3 = 66.7 %, visit→application 1/2 = 50.0 %, application 1/3 = 33.3 %,
-      approval 1/3 = 33.3 %; spend £300.00; per enquiry 300/3 = £100.00, per application £300.00
+      approval 1/3 = 33.3 %; its spend brought all 3 and the application; spend £300.00;
+      per enquiry 300/3 = £100.00, per application £300.00
   Derby (local): 4,5 → 2, 1, 1, 0. 1/2 = 50.0 %, 1/1 = 100.0 %, 1/2 = 50.0 %, 0/2 = 0.0 %;
-      spend 100 + 50 = £150.00; per enquiry £75.00; per application £150.00
-  Nottingham (local): no enquiries → 0s, every rate undefined (empty), spend £80.00, costs undefined
+      brought 2 and 1; spend 100 + 50 = £150.00; per enquiry £75.00; per application £150.00
+  Nottingham (local): no enquiries → 0s, every rate undefined (empty), spend £80.00, brought
+      0 and 0, costs undefined
   No campaign: 6,7 → 2, 1, 0, 0. 50.0 %, 0/1 = 0.0 %, 0.0 %, 0.0 %; no spend possible (empty)
   All enquiries: 7, 4, 2, 1. 4/7 = 57.1 %, 2/4 = 50.0 %, 2/7 = 28.6 %, 1/7 = 14.3 %;
-      spend 300 + 150 + 80 = £530.00; per enquiry 530/7 = 75.714 → £75.71; per application
-      530/2 = £265.00
+      spend 300 + 150 + 80 = £530.00, over the 5 enquiries campaigns brought (1-5, not 6 and
+      7): per enquiry 530/5 = £106.00; over their 2 applications (1, 4): 530/2 = £265.00
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ HEADINGS = [
     "Initial visit to application",
     "Enquiry to application",
     "Enquiry to approval",
+    "Enquiries the spend brought",
+    "Applications the spend brought",
     "Spend",
     "Cost per enquiry",
     "Cost per application",
@@ -141,50 +145,23 @@ def test_csv_by_owner_has_headings_rows_and_totals(data):
     assert rows == [
         HEADINGS,
         [
-            "The hub (regional)",
-            "3",
-            "2",
-            "1",
-            "1",
-            "66.7",
-            "50.0",
-            "33.3",
-            "33.3",
-            "300.00",
-            "100.00",
-            "300.00",
+            "The hub (regional)", "3", "2", "1", "1", "66.7", "50.0", "33.3", "33.3", "3", "1",
+            "300.00", "100.00", "300.00",
         ],
         [
-            "Derby City Council (local)",
-            "2",
-            "1",
-            "1",
-            "0",
-            "50.0",
-            "100.0",
-            "50.0",
-            "0.0",
-            "150.00",
-            "75.00",
-            "150.00",
+            "Derby City Council (local)", "2", "1", "1", "0", "50.0", "100.0", "50.0", "0.0", "2",
+            "1", "150.00", "75.00", "150.00",
         ],
-        ["Nottingham City Council (local)", "0", "0", "0", "0", "", "", "", "", "80.00", "", ""],
-        ["No campaign", "2", "1", "0", "0", "50.0", "0.0", "0.0", "0.0", "", "", ""],
         [
-            "All enquiries",
-            "7",
-            "4",
-            "2",
-            "1",
-            "57.1",
-            "50.0",
-            "28.6",
-            "14.3",
-            "530.00",
-            "75.71",
-            "265.00",
+            "Nottingham City Council (local)", "0", "0", "0", "0", "", "", "", "", "0", "0",
+            "80.00", "", "",
         ],
-    ]
+        ["No campaign", "2", "1", "0", "0", "50.0", "0.0", "0.0", "0.0", "", "", "", "", ""],
+        [
+            "All enquiries", "7", "4", "2", "1", "57.1", "50.0", "28.6", "14.3", "5", "2",
+            "530.00", "106.00", "265.00",
+        ],
+    ]  # fmt: skip
 
 
 def test_json_by_owner_has_the_same_figures_with_exact_decimals(data):
@@ -204,6 +181,8 @@ def test_json_by_owner_has_the_same_figures_with_exact_decimals(data):
         "visit_to_application_rate": "percent",
         "application_rate": "percent",
         "approval_rate": "percent",
+        "campaign_enquiries": "count",
+        "campaign_applications": "count",
         "spend": "money",
         "cost_per_enquiry": "money",
         "cost_per_application": "money",
@@ -219,6 +198,8 @@ def test_json_by_owner_has_the_same_figures_with_exact_decimals(data):
         "visit_to_application_rate": "50.0",
         "application_rate": "33.3",
         "approval_rate": "33.3",
+        "campaign_enquiries": 3,
+        "campaign_applications": 1,
         "spend": "300.00",
         "cost_per_enquiry": "100.00",
         "cost_per_application": "300.00",
@@ -239,8 +220,10 @@ def test_json_by_owner_has_the_same_figures_with_exact_decimals(data):
         "visit_to_application_rate": "50.0",
         "application_rate": "28.6",
         "approval_rate": "14.3",
+        "campaign_enquiries": 5,
+        "campaign_applications": 2,
         "spend": "530.00",
-        "cost_per_enquiry": "75.71",
+        "cost_per_enquiry": "106.00",
         "cost_per_application": "265.00",
     }
 
@@ -279,6 +262,28 @@ def test_filters_reach_the_report(data):
     ]
 
 
+def test_the_command_and_the_admins_spreadsheet_have_the_same_figures(data, make_user, client):
+    """A board pack made by cron and one downloaded from the admin agree, cell for cell: both
+    are the report function's table, every column, the totals row last."""
+    from accounts.roles import MARKETING_LEADS, sync_roles
+    from testkit.reports import url
+
+    sync_roles()
+    client.force_login(make_user("marketing-lead", MARKETING_LEADS))
+    for by in ("owner", "council", "channel"):
+        command = list(csv.reader(io.StringIO(run(*PERIOD, "--by", by))))
+        response = client.get(
+            url("regional-and-local"),
+            {
+                "date_from_day": "1", "date_from_month": "1", "date_from_year": "2026",
+                "date_to_day": "31", "date_to_month": "3", "date_to_year": "2026",
+                "by": by, "export": "csv",
+            },
+        )  # fmt: skip
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert list(csv.reader(io.StringIO(body))) == command, by
+
+
 def test_the_period_defaults_to_the_last_twelve_months(data):
     report = json.loads(run("--format", "json"))
     today = timezone.localdate()
@@ -303,3 +308,19 @@ def test_bad_arguments_are_refused_with_a_clear_message(db, arguments, message):
     with pytest.raises(CommandError) as error:
         run(*arguments)
     assert message in str(error.value)
+
+
+def test_csv_shows_a_campaign_name_a_spreadsheet_would_run_as_text(councils):
+    """The CSV is mailed to the board and opened in a spreadsheet; the JSON keeps the name."""
+    name = '=HYPERLINK("http://x")'
+    campaign = CampaignFactory(name=name, code="hostile", start_date=date(2025, 6, 1))
+    AttributedEnquiryFactory(created_at=at(2026, 2, 1), campaign=campaign, channel="paid-social")
+
+    rows = list(csv.reader(io.StringIO(run(*PERIOD, "--by", "campaign", "--format", "csv"))))
+    assert "'" + name in [row[0] for row in rows]
+    assert name not in [row[0] for row in rows]
+    labels = [
+        row["group"]
+        for row in json.loads(run(*PERIOD, "--by", "campaign", "--format", "json"))["rows"]
+    ]
+    assert name in labels

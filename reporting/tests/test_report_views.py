@@ -120,14 +120,45 @@ def lead(data, make_user, client):
     return client
 
 
-# Regional and local by owner, worked out by hand:
+# Regional and local by owner, worked out by hand (every column chosen):
 #   Hub (regional): enquiries 1+2 = 2; visits 1; applications 1; approvals 0;
 #     visit rate 1/2 = 50.0%, visit→application 1/1 = 100.0%, application 1/2 = 50.0%, approval 0.0%;
-#     spend £300.00; per enquiry 300/2 = £150.00; per application £300.00.
+#     its spend brought both enquiries and the application; spend £300.00; per enquiry
+#     300/2 = £150.00; per application £300.00.
 #   Derby (local): enquiry 3 (23:30 on the last day: in) = 1; visits 1; applications 0;
-#     100.0%, 0.0%, 0.0%, 0.0%; spend £120.50; per enquiry £120.50; per application none.
+#     100.0%, 0.0%, 0.0%, 0.0%; spend £120.50; per enquiry £120.50; it brought no application.
 #   No campaign: enquiry 4 = 1; 0.0%, none (no visits), 0.0%, 0.0%; no spend.
-#   All: 4, 2, 1, 0; 50.0%, 50.0%, 25.0%, 0.0%; £420.50; 420.50/4 = 105.125 → £105.13; £420.50.
+#   All: 4, 2, 1, 0; 50.0%, 50.0%, 25.0%, 0.0%; £420.50 over the 3 enquiries campaigns brought
+#     (not enquiry 4): 420.50/3 = 140.1666 → £140.17; over their 1 application £420.50.
+# The regional report's columns, and those it shows before anyone chooses.
+REGIONAL_KEYS = [
+    "group",
+    "enquiries",
+    "initial_visits",
+    "applications",
+    "approvals",
+    "visit_rate",
+    "visit_to_application_rate",
+    "application_rate",
+    "approval_rate",
+    "campaign_enquiries",
+    "campaign_applications",
+    "spend",
+    "cost_per_enquiry",
+    "cost_per_application",
+]
+REGIONAL_ON_SCREEN = [
+    "Owner",
+    "Enquiries",
+    "Applications",
+    "Enquiry to application",
+    "Enquiries the spend brought",
+    "Spend",
+    "Cost per enquiry",
+    "Cost per application",
+]
+
+
 HEAD = [
     "Owner",
     "Enquiries",
@@ -138,10 +169,13 @@ HEAD = [
     "Initial visit to application",
     "Enquiry to application",
     "Enquiry to approval",
+    "Enquiries the spend brought",
+    "Applications the spend brought",
     "Spend",
     "Cost per enquiry",
     "Cost per application",
 ]
+ALL_COLUMNS = {**RANGE, "columns": REGIONAL_KEYS}
 NA = "– not applicable"
 BODY = [
     [
@@ -150,10 +184,12 @@ BODY = [
         "1",
         "1",
         "0",
-        "50.0%",
-        "100.0%",
-        "50.0%",
-        "0.0%",
+        "50.0% 1 of 2",
+        "100.0% 1 of 1",
+        "50.0% 1 of 2",
+        "0.0% 0 of 2",
+        "2",
+        "1",
         "£300.00",
         "£150.00",
         "£300.00",
@@ -164,15 +200,17 @@ BODY = [
         "1",
         "0",
         "0",
-        "100.0%",
-        "0.0%",
-        "0.0%",
-        "0.0%",
+        "100.0% 1 of 1",
+        "0.0% 0 of 1",
+        "0.0% 0 of 1",
+        "0.0% 0 of 1",
+        "1",
+        "0",
         "£120.50",
         "£120.50",
-        NA,
+        "Brought no applications",
     ],
-    ["No campaign", "1", "0", "0", "0", "0.0%", NA, "0.0%", "0.0%", NA, NA, NA],
+    ["No campaign", "1", "0", "0", "0", "0.0% 0 of 1", NA, "0.0% 0 of 1", "0.0% 0 of 1"] + [NA] * 5,
 ]
 FOOT = [
     "All enquiries",
@@ -180,12 +218,14 @@ FOOT = [
     "2",
     "1",
     "0",
-    "50.0%",
-    "50.0%",
-    "25.0%",
-    "0.0%",
+    "50.0% 2 of 4",
+    "50.0% 1 of 2",
+    "25.0% 1 of 4",
+    "0.0% 0 of 4",
+    "3",
+    "1",
     "£420.50",
-    "£105.13",
+    "£140.17",
     "£420.50",
 ]
 
@@ -234,7 +274,7 @@ def test_council_staff_get_no_menu_item_and_are_refused(role, data, make_user, c
 
 
 def test_regional_report_shows_hand_computed_figures_chart_and_table(lead):
-    page = soup(lead.get(url("regional-and-local"), RANGE))
+    page = soup(lead.get(url("regional-and-local"), ALL_COLUMNS))
     table = table_of(page)
     assert table["caption"] == "Regional and local campaigns: 1 Jan 2026 to 31 Mar 2026"
     assert table["head"] == HEAD
@@ -280,12 +320,13 @@ def test_filters_and_grouping_change_the_figures(lead, data):
         ["The hub (regional)", "1"],
         ["Derby City Council (local)", "1"],
     ]
-    assert table["body"][0][9] == NA
-    assert table["foot"][1] == "2" and table["foot"][9] == "£120.50"
+    spend = REGIONAL_ON_SCREEN.index("Spend")
+    assert table["body"][0][spend] == NA
+    assert table["foot"][1] == "2" and table["foot"][spend] == "£120.50"
     # Not sure yet: only enquiry 4, and no spend at all.
     table = table_of(soup(lead.get(url("regional-and-local"), {**RANGE, "council": "not-sure"})))
     assert table["foot"][:2] == ["All enquiries", "1"]
-    assert table["foot"][9] == NA
+    assert table["foot"][spend] == NA
     # Group by council: Derby 2 (enquiries 1, 3), Nottingham 1, Not sure yet 1.
     table = table_of(soup(lead.get(url("regional-and-local"), {**RANGE, "by": "council"})))
     assert table["head"][0] == "Council"
@@ -364,53 +405,24 @@ def test_csv_export_has_the_same_rows_and_totals(lead):
     assert response["Content-Disposition"].startswith('attachment; filename="regional-and-local-')
     assert response["Content-Disposition"].endswith('.csv"')
     rows = read_csv(response)
+    # Every column, whichever the screen shows.
     assert rows[0] == HEAD
     # Numbers as numbers: a percentage as 50.0, money as 300.00; nothing for "not applicable".
     assert rows[1:] == [
         [
-            "The hub (regional)",
-            "2",
-            "1",
-            "1",
-            "0",
-            "50.0",
-            "100.0",
-            "50.0",
-            "0.0",
-            "300.00",
-            "150.00",
-            "300.00",
+            "The hub (regional)", "2", "1", "1", "0", "50.0", "100.0", "50.0", "0.0", "2", "1",
+            "300.00", "150.00", "300.00",
         ],
         [
-            "Derby City Council (local)",
-            "1",
-            "1",
-            "0",
-            "0",
-            "100.0",
-            "0.0",
-            "0.0",
-            "0.0",
-            "120.50",
-            "120.50",
-            "",
+            "Derby City Council (local)", "1", "1", "0", "0", "100.0", "0.0", "0.0", "0.0", "1",
+            "0", "120.50", "120.50", "",
         ],
-        ["No campaign", "1", "0", "0", "0", "0.0", "", "0.0", "0.0", "", "", ""],
+        ["No campaign", "1", "0", "0", "0", "0.0", "", "0.0", "0.0", "", "", "", "", ""],
         [
-            "All enquiries",
-            "4",
-            "2",
-            "1",
-            "0",
-            "50.0",
-            "50.0",
-            "25.0",
-            "0.0",
-            "420.50",
-            "105.13",
-            "420.50",
+            "All enquiries", "4", "2", "1", "0", "50.0", "50.0", "25.0", "0.0", "3", "1",
+            "420.50", "140.17", "420.50",
         ],
-    ]
+    ]  # fmt: skip
     # The same rows as on screen.
     table = table_of(soup(lead.get(url("regional-and-local"), RANGE)))
     assert [row[0] for row in rows[1:]] == [row[0] for row in table["body"]] + [table["foot"][0]]
@@ -424,9 +436,11 @@ def test_xlsx_export_opens_with_the_same_values(lead):
     values = [list(row) for row in book.active.iter_rows(values_only=True)]
     assert values[0] == HEAD
     assert values[1][:6] == ["The hub (regional)", 2, 1, 1, 0, 50]
-    assert values[1][9] == 300
+    assert values[1][HEAD.index("Spend")] == 300
     assert values[-1][0] == "All enquiries"
-    assert values[-1][1] == 4 and values[-1][10] == pytest.approx(105.13)
+    assert values[-1][1] == 4 and values[-1][HEAD.index("Cost per enquiry")] == pytest.approx(
+        140.17
+    )
     assert values[3][6] is None  # no visits: no visit→application rate
     assert len(values) == 5
 
@@ -457,7 +471,8 @@ def test_every_report_renders_chart_and_table(report, lead):
     assert table["body"], report.slug
     assert page.find("figure", class_="report-chart").find("svg", attrs={"role": "img"})
     rows = read_csv(lead.get(url(report.slug), {**RANGE, "export": "csv"}))
-    assert rows[0] == table["head"]
+    # The screen's columns are the spreadsheet's (which has them all), in the same order.
+    assert [heading for heading in rows[0] if heading in table["head"]] == table["head"]
     assert len(rows) - 1 == len(table["body"]) + (1 if table["foot"] else 0)
     # Each option works.
     for value, _label in report.option_choices:
@@ -496,6 +511,7 @@ def test_channels_over_time_draws_a_line_chart_with_a_key(lead):
     height = int(svg["viewbox"].split()[3])  # html.parser lowercases names
     assert all(float(node["y"]) < height for node in svg.find_all("text") if node.get("y"))
     # Dates are not broken over lines in the table.
+    page = soup(lead.get(url("channels-over-time"), {**RANGE, "columns": ["period_start"]}))
     assert page.find("td", class_="report-table__nowrap")
 
 
@@ -560,3 +576,126 @@ def test_a_choice_error_is_tied_to_its_select(lead):
     select = page.find("select", attrs={"name": "campaign"})
     assert select["aria-describedby"] == "campaign-error"
     assert page.find(id="campaign-error") is not None
+
+
+# --- A board could read them (issue 17) ----------------------------------------------------------
+
+
+def test_the_table_shows_its_key_columns_and_says_where_the_rest_are(lead):
+    """Eight of the fourteen columns fit a laptop's screen, spend and costs among them; the hint
+    says so and links to the spreadsheets, which keep every column; the chooser (a plain part
+    of the filter form) shows any others."""
+    page = soup(lead.get(url("regional-and-local"), RANGE))
+    table = table_of(page)
+    assert table["head"] == REGIONAL_ON_SCREEN
+    # The hub: 2 enquiries, 1 application (50.0 %, 1 of 2), both from its campaign; £300.
+    assert table["body"][0] == [
+        "The hub (regional)", "2", "1", "50.0% 1 of 2", "2", "£300.00", "£150.00", "£300.00"
+    ]  # fmt: skip
+    hint = page.find(class_="report-columns-hint")
+    assert text(hint).startswith("Showing 8 of 14 columns.")
+    links = {text(link): link["href"] for link in hint.find_all("a")}
+    csv_link, xlsx_link = links["CSV spreadsheet"], links["XLSX spreadsheet"]
+    assert "export=csv" in csv_link and "date_from_year=2026" in csv_link
+    assert "export=xlsx" in xlsx_link
+    boxes = page.select('.report-columns input[type="checkbox"][name="columns"]')
+    assert [box["value"] for box in boxes] == REGIONAL_KEYS[1:]
+    assert [box["value"] for box in boxes if box.has_attr("checked")] == [
+        "enquiries", "applications", "application_rate", "campaign_enquiries", "spend",
+        "cost_per_enquiry", "cost_per_application",
+    ]  # fmt: skip
+    # The spreadsheet has every column.
+    rows = read_csv(lead.get(url("regional-and-local"), {**RANGE, "export": "csv"}))
+    assert len(rows[0]) == 14
+    # Chosen columns are shown, in the table's order, the row header always first.
+    chosen = table_of(
+        soup(lead.get(url("regional-and-local"), {**RANGE, "columns": ["spend", "visit_rate"]}))
+    )
+    assert chosen["head"] == ["Owner", "Enquiry to initial visit", "Spend"]
+    # Every column at once: no hint.
+    page = soup(lead.get(url("regional-and-local"), {**RANGE, "columns": REGIONAL_KEYS}))
+    assert len(table_of(page)["head"]) == 14
+    assert page.find(class_="report-columns-hint") is None
+
+
+def test_rows_without_spend_show_no_money_on_screen(lead):
+    """By channel: nobody spent on Direct (enquiry 4). Its spend says "No spend" and its costs
+    are not applicable; nowhere does the table show £0.00."""
+    page = soup(lead.get(url("regional-and-local"), {**RANGE, "by": "channel"}))
+    table = table_of(page)
+    direct = next(row for row in table["body"] if row[0] == "Direct")
+    assert direct[-4:] == [NA, "No spend", NA, NA]
+    assert "£0.00" not in text(page.find("table", class_="report-table"))
+    rows = read_csv(
+        lead.get(url("regional-and-local"), {**RANGE, "by": "channel", "export": "csv"})
+    )
+    direct = next(row for row in rows if row[0] == "Direct")
+    assert direct[-3:] == ["", "", ""]
+
+
+def test_the_all_row_costs_only_the_enquiries_campaigns_brought(lead):
+    """£420.50 over the 3 enquiries campaigns brought (enquiry 4 came from none): £140.17, and
+    over their 1 application: £420.50. The note says so."""
+    page = soup(lead.get(url("regional-and-local"), RANGE))
+    assert table_of(page)["foot"] == [
+        "All enquiries", "4", "1", "25.0% 1 of 4", "3", "£420.50", "£140.17", "£420.50"
+    ]  # fmt: skip
+    assert (
+        "In the “All enquiries” row, cost per enquiry is the spend (£420.50) divided by the "
+        "enquiries its campaigns brought (3 of 4), not by every enquiry."
+    ) in text(page.find(class_="report-notes"))
+
+
+def many_channels() -> None:
+    """Enquiries in eight channels in each month of the range (seven more than the fixture's
+    direct one): more than a chart can tell apart."""
+    for index, channel in enumerate(
+        ["offline", "paid-search", "paid-social", "display", "email", "organic-search", "referral"]
+    ):
+        for month, times in ((1, 1), (2, index + 1), (3, 1)):
+            for _ in range(times):
+                AttributedEnquiryFactory(created_at=at(2026, month, 14, 12), channel=channel)
+
+
+def test_channels_over_time_draws_a_handful_of_lines_each_its_own_style(lead):
+    many_channels()
+    page = soup(lead.get(url("channels-over-time"), RANGE))
+    svg = page.find("svg", attrs={"role": "img"})
+    lines = svg.find_all("polyline")
+    assert len(lines) == 6
+    assert len({line["stroke"] for line in lines}) == 6
+    assert len({line["stroke-dasharray"] for line in lines}) == 6
+    assert "Other channels" in [text(node) for node in svg.find_all("text")]
+    assert "Other channels" in table_of(page)["head"]
+
+
+def test_the_funnel_chart_is_a_sensible_height(lead):
+    """Three months of eight channels are 24 cohort rows; the chart compares at most six
+    groups, each with a bar per stage, so it stays shorter than a screen."""
+    many_channels()
+    page = soup(lead.get(url("funnel-by-source"), RANGE))
+    assert len(table_of(page)["body"]) >= 20
+    svg = page.find("svg", attrs={"role": "img"})
+    assert int(svg["height"]) <= 700
+    # The chart adds up the months, so its figures are shown beside it as a table of their own.
+    figures = page.find("details", class_="report-chart__figures")
+    assert text(figures.summary) == "The chart’s figures"
+    groups = [text(row.th) for row in figures.find("tbody").find_all("tr")]
+    assert len(groups) == 6 and groups[-1] == "Other channels"
+
+
+def test_a_bar_chart_of_many_rows_draws_the_largest_and_says_so(lead, data):
+    """Fourteen campaigns with enquiries (and "No campaign"): the chart draws the twelve with
+    the most enquiries, about a screen's height; the table has every row."""
+    for number in range(1, 13):
+        campaign = CampaignFactory(name=f"Campaign {number}", code=f"campaign-{number}")
+        for _ in range(number):
+            AttributedEnquiryFactory(created_at=at(2026, 2, 1, 12), campaign=campaign)
+    page = soup(lead.get(url("campaigns"), RANGE))
+    assert len(table_of(page)["body"]) == 15
+    figure = page.find("figure", class_="report-chart")
+    assert text(figure.figcaption) == (
+        "Enquiries and applications by campaign (the 12 largest of 15 rows; the table has them all)"
+    )
+    labels = {text(node) for node in figure.svg.find_all("text")}
+    assert "Campaign 12" in labels and "Campaign 1" not in labels

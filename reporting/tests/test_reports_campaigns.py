@@ -189,7 +189,8 @@ def test_campaign_performance_totals_and_chart(data):
     table = campaign_performance(OCTOBER)
 
     # 4 + 1 + 0 + 1 = 6 enquiries; visits 2 + 1 = 3; applications 1 + 1 = 2; approvals 1.
-    # Spend £200 + £150 + £300 = £650; £650 / 6 = £108.33; £650 / 2 = £325.00.
+    # Spend £200 + £150 + £300 = £650, over the 5 enquiries campaigns brought (not e5):
+    # £650 / 5 = £130.00; over their 2 applications: £650 / 2 = £325.00.
     # Rates 3/6 = 50.0, 2/3 = 66.7, 2/6 = 33.3, 1/6 = 16.7.
     assert table.totals["campaign"] == "All enquiries"
     assert figures(table.totals, *FUNNEL) == (6, 3, 2, 1)
@@ -201,7 +202,7 @@ def test_campaign_performance_totals_and_chart(data):
     )
     assert figures(table.totals, *MONEY) == (
         Decimal("650.00"),
-        Decimal("108.33"),
+        Decimal("130.00"),
         Decimal("325.00"),
     )
     assert table.chart.label_key == "campaign"
@@ -223,7 +224,8 @@ def test_campaign_performance_for_a_council_leaves_regional_spend_unsplit(data):
         ("Derby radio", 1, Decimal("150.00")),
     ]
     assert table.totals["spend"] == Decimal("150.00")
-    assert table.totals["cost_per_enquiry"] == Decimal("30.00")  # £150 / 5
+    # £150 over the 1 enquiry Derby radio brought, not the 4 of the hub's Bus sides too.
+    assert table.totals["cost_per_enquiry"] == Decimal("150.00")
 
 
 def test_breakdown_by_deciding_touch_falls_back_to_first_touch(data):
@@ -276,3 +278,40 @@ def test_reports_hold_no_personal_data(data):
     for table in (campaign_performance(OCTOBER), campaign_breakdown(OCTOBER, data["bus"].pk)):
         text = repr(table.rows) + repr(table.totals)
         assert "Report" not in text and "example.org" not in text and "DE1" not in text
+
+
+def test_all_row_cost_is_over_the_enquiries_campaigns_brought(data):
+    """October: 6 enquiries, of which e5 came from no campaign. The £650 spent is divided by
+    the 5 that campaigns brought (e1, e2, e3, e8 for Bus sides, e4 for Derby radio): £130.00;
+    their applications are e1 and e4: £325.00. With Derby chosen only Derby radio's £150 is
+    counted, over the 1 enquiry Derby radio brought (not the Bus sides ones): £150.00."""
+    table = campaign_performance(OCTOBER)
+    assert figures(table.totals, "enquiries", "campaign_enquiries", "campaign_applications") == (
+        6,
+        5,
+        2,
+    )
+    assert figures(table.totals, *MONEY) == (
+        Decimal("650.00"),
+        Decimal("130.00"),
+        Decimal("325.00"),
+    )
+    derby = campaign_performance(
+        ReportFilters(
+            date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), council_id=data["derby"].pk
+        )
+    )
+    assert figures(derby.totals, "enquiries", "campaign_enquiries") == (5, 1)
+    assert derby.totals["cost_per_enquiry"] == Decimal("150.00")
+
+
+def test_a_campaign_without_spend_shows_no_money(data):
+    """Old campaign spent nothing in October but brings an enquiry: no £0.00 anywhere."""
+    AttributedEnquiryFactory(
+        campaign=data["old"], council=data["derby"], channel="display",
+        created_at=london(2026, 10, 5, 12, 0),
+    )  # fmt: skip
+    table = campaign_performance(OCTOBER)
+    old = next(row for row in table.rows if row["campaign"] == "Old campaign")
+    assert figures(old, *MONEY) == (None, None, None)
+    assert old["why_blank"] == {"spend": "No spend"}

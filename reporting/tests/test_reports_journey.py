@@ -283,21 +283,21 @@ def check_timeliness(table) -> None:
     ]
     rows = by_group(table)
     d = Decimal
-    # Derby: contact days 0, 1, 3, 7: median (1 + 3) / 2 = 2, mean 11 / 4 = 2.75; within 2 days:
-    # 2 of 5 enquiries. Visits after 10 and 4 days: median and mean 7.
+    # Derby: contact days 0, 1, 3, 7: median (1 + 3) / 2 = 2, mean 11 / 4 = 2.75; 2 contacted
+    # within 2 days. Visits after 10 and 4 days: median and mean 7.
     assert pick(rows["Derby City Council"], *TIMES) == (
-        5, 4, d("2.0"), d("2.8"), d("40.0"), 2, d("7.0"), d("7.0")
+        5, 4, d("2.0"), d("2.8"), 2, 2, d("7.0"), d("7.0")
     )  # fmt: skip
-    # Nottingham: 0 and 3 days: median and mean 1.5; 1 of 2 within 2 days; one visit, 7 days.
+    # Nottingham: 0 and 3 days: median and mean 1.5; 1 within 2 days; one visit, 7 days.
     assert pick(rows["Nottingham City Council"], *TIMES) == (
-        2, 2, d("1.5"), d("1.5"), d("50.0"), 1, d("7.0"), d("7.0")
+        2, 2, d("1.5"), d("1.5"), 1, 1, d("7.0"), d("7.0")
     )  # fmt: skip
-    # Not sure yet: nobody contacted, so no days (None, shown as a dash), and 0 of 1 in 2 days.
-    assert pick(rows["Not sure yet"], *TIMES) == (1, 0, None, None, d("0.0"), 0, None, None)
-    # All: contact days 0, 0, 1, 3, 3, 7: median (1 + 3) / 2 = 2, mean 14 / 6 = 2.33; 3 of 8
-    # within 2 days = 37.5 %. Visits 10, 4, 7: median 7, mean 21 / 3 = 7.
+    # Not sure yet: nobody contacted, so no days (None, shown as a dash), none in 2 days.
+    assert pick(rows["Not sure yet"], *TIMES) == (1, 0, None, None, 0, 0, None, None)
+    # All: contact days 0, 0, 1, 3, 3, 7: median (1 + 3) / 2 = 2, mean 14 / 6 = 2.33; 3
+    # within 2 days. Visits 10, 4, 7: median 7, mean 21 / 3 = 7.
     assert pick(table.totals, *TIMES) == (
-        8, 6, d("2.0"), d("2.3"), d("37.5"), 3, d("7.0"), d("7.0")
+        8, 6, d("2.0"), d("2.3"), 3, 3, d("7.0"), d("7.0")
     )  # fmt: skip
     assert table.totals["group"] == "All enquiries"
     for row in table.rows:
@@ -311,10 +311,32 @@ def test_timeliness_by_council(response_times, django_assert_max_num_queries):
     assert table.chart.series == ["median_days_to_contact", "median_days_to_visit"]
 
 
+def test_the_share_contacted_within_2_days_is_of_those_contacted(response_times):
+    """The share sits beside the median of the enquiries contacted, so it is over the same
+    base. Derby: 4 contacted (0, 1, 3, 7 days), 2 of them within 2 days: 50.0 %, not 2 of all
+    5 enquiries. Nottingham: 1 of 2 contacted (0 and 3 days) = 50.0 %. Not sure yet: nobody
+    contacted, so no share at all. All: 3 of 6 contacted (0, 0, 1 of 0, 0, 1, 3, 3, 7) = 50.0 %,
+    median 2 days."""
+    table = journey.timeliness(JUNE)
+    rows = by_group(table)
+    keys = ("contacted", "contacted_within_2_days", "contacted_within_2_days_rate")
+    assert pick(rows["Derby City Council"], *keys) == (4, 2, Decimal("50.0"))
+    assert pick(rows["Nottingham City Council"], *keys) == (2, 1, Decimal("50.0"))
+    assert pick(rows["Not sure yet"], *keys) == (0, 0, None)
+    assert pick(table.totals, *keys) == (6, 3, Decimal("50.0"))
+    rate = table.column("contacted_within_2_days_rate")
+    assert rate.base == ("contacted_within_2_days", "contacted")
+    assert (
+        "All enquiries: 50.0% of those contacted were contacted within 2 days (3 of 6 "
+        "contacted); the median time to first contact was 2.0 days."
+    ) in table.notes
+
+
 def test_timeliness_with_no_enquiries(db):
     table = journey.timeliness(JUNE)
     assert table.rows == []
-    assert pick(table.totals, *TIMES) == (0, 0, None, None, None, 0, None, None)
+    assert pick(table.totals, *TIMES) == (0, 0, None, None, 0, 0, None, None)
+    assert table.totals["contacted_within_2_days_rate"] is None
 
 
 @pytest.mark.parametrize(

@@ -130,29 +130,32 @@ def test_by_owner_the_hub_and_each_council_with_spend_and_costs(data):
         ),
         ("No campaign", (2, 1, 0, 0), ("50.0", "0.0", "0.0", "0.0"), (None, None, None)),
     ]
-    # 7 enquiries, 4 visits, 2 applications, 1 approval; 1,220 / 7 = 174.29; 1,220 / 2 = 610.
+    # 7 enquiries, 4 visits, 2 applications, 1 approval; the costs are over what campaigns
+    # brought (E8 and E9 came from none): 1,220 / 5 = 244.00; 1,220 / 2 (E1, E4) = 610.
     assert figures(table.totals) == (
         "All enquiries",
         (7, 4, 2, 1),
         ("57.1", "50.0", "28.6", "14.3"),
-        ("1220.00", "174.29", "610.00"),
+        ("1220.00", "244.00", "610.00"),
     )
 
 
 def test_by_council_spend_is_each_councils_own_local_spend(data):
     table = regional_vs_local(ReportFilters(**PERIOD), by="council")
+    # Each council's spend over the enquiries its own campaigns brought: Derby's leaflets
+    # brought E4 and E5 (200 / 2 = 100.00; E4's application 200.00); Nottingham's radio none.
     assert [figures(row) for row in table.rows] == [
         (
             "Derby City Council",
             (4, 2, 2, 1),
             ("50.0", "100.0", "50.0", "25.0"),
-            ("200.00", "50.00", "100.00"),
+            ("200.00", "100.00", "200.00"),
         ),
         (
             "Nottingham City Council",
             (2, 1, 0, 0),
             ("50.0", "0.0", "0.0", "0.0"),
-            ("120.00", "60.00", None),
+            ("120.00", None, None),
         ),
         ("Not sure yet", (1, 1, 0, 0), ("100.0", "0.0", "0.0", "0.0"), (None, None, None)),
     ]
@@ -198,11 +201,11 @@ def test_by_channel_spend_follows_the_campaigns_channel(data):
         ("Offline: print, outdoor and events", 2, Decimal("200.00")),
         ("Paid social", 3, Decimal("900.00")),
         ("Audio: radio and podcasts", 0, Decimal("120.00")),
-        ("Organic search", 1, Decimal("0.00")),
-        ("Direct", 1, Decimal("0.00")),
+        ("Organic search", 1, None),  # nothing spent: no money shown (see below)
+        ("Direct", 1, None),
     ]
-    # Money always carries its pence, also where nothing was spent (CSV shows 0.00, not 0).
-    assert [str(row["spend"]) for row in table.rows][-2:] == ["0.00", "0.00"]
+    # Money always carries its pence (CSV shows 120.00, not 120).
+    assert str(table.rows[2]["spend"]) == "120.00"
 
 
 def test_filters_read_from_the_query_string_ignore_nonsense():
@@ -238,3 +241,58 @@ def test_the_uk_date_is_kept_whatever_time_zone_the_admin_user_chose(db):
     with tz.override(ZoneInfo("America/New_York")):
         enquiry = AttributedEnquiryFactory(created_at=at("2026-01-15", "00:30"))
     assert enquiry.received_on == datetime.date(2026, 1, 15)
+
+
+# --- Costs only where money was spent, over the enquiries the money brought (issue 17) ----------
+
+
+def test_rows_without_spend_show_no_money(data):
+    """Organic search and Direct had no campaign spending on them: no £0.00 spend and no £0.00
+    per enquiry, but blanks, the spend's saying why."""
+    table = regional_vs_local(ReportFilters(**PERIOD), by="channel")
+    rows = {row["group"]: row for row in table.rows}
+    for channel in ("Organic search", "Direct"):
+        row = rows[channel]
+        assert tuple(row[key] for key in MONEY) == (None, None, None), channel
+        assert row["why_blank"] == {"spend": "No spend"}
+    assert rows["Paid social"]["spend"] == Decimal("900.00")
+
+
+def test_all_row_cost_is_over_the_enquiries_campaigns_brought(data):
+    """7 enquiries in the period, of which E8 and E9 came from no campaign: the £1,220 spent is
+    divided by the 5 that campaigns brought (E1-E5): £244.00 per enquiry; their applications
+    are E1 and E4: £610.00 per application."""
+    table = regional_vs_local(ReportFilters(**PERIOD), by="owner")
+    totals = table.totals
+    assert (totals["enquiries"], totals["campaign_enquiries"], totals["campaign_applications"]) == (
+        7,
+        5,
+        2,
+    )
+    assert (totals["spend"], totals["cost_per_enquiry"], totals["cost_per_application"]) == (
+        Decimal("1220.00"),
+        Decimal("244.00"),
+        Decimal("610.00"),
+    )
+    assert (
+        "In the “All enquiries” row, cost per enquiry is the spend (£1,220.00) divided by the "
+        "enquiries its campaigns brought (5 of 7), not by every enquiry."
+    ) in table.notes
+
+
+def test_a_councils_cost_is_over_the_enquiries_its_own_campaigns_brought(data):
+    """By council, Derby's spend is its leaflets' £200: the Derby enquiries those leaflets
+    brought are E4 and E5 (E1 and E3 came from the hub's campaign), so £100.00 per enquiry and
+    £200.00 for E4's application. Nottingham's radio spent £120 and brought nobody: its two
+    enquiries came from the hub and from no campaign, so it has no cost per enquiry."""
+    table = regional_vs_local(ReportFilters(**PERIOD), by="council")
+    rows = {row["group"]: row for row in table.rows}
+    derby, nottingham = rows["Derby City Council"], rows["Nottingham City Council"]
+    assert (derby["enquiries"], derby["campaign_enquiries"]) == (4, 2)
+    assert (derby["cost_per_enquiry"], derby["cost_per_application"]) == (
+        Decimal("100.00"),
+        Decimal("200.00"),
+    )
+    assert (nottingham["enquiries"], nottingham["campaign_enquiries"]) == (2, 0)
+    assert (nottingham["spend"], nottingham["cost_per_enquiry"]) == (Decimal("120.00"), None)
+    assert nottingham["why_blank"]["cost_per_enquiry"] == "Brought no enquiries"

@@ -242,3 +242,88 @@ def test_cohort_matures_nine_whole_months_after_its_month_ends(months):
 def test_unknown_cohort_grouping_is_refused(db):
     with pytest.raises(ValueError):
         funnel_cohorts(ReportFilters(), by="council")
+
+
+# --- A handful of series, the rest as "Other" (issue 17) ----------------------------------------
+
+# October and November 2026: enquiries per channel, eight channels in all.
+EIGHT_CHANNELS = {
+    "direct": (8, 0),
+    "offline": (7, 0),
+    "paid-social": (6, 0),
+    "organic-search": (5, 0),
+    "audio": (4, 0),
+    "email": (2, 1),
+    "referral": (2, 0),
+    "paid-search": (1, 0),
+}
+
+
+@pytest.fixture
+def eight_channels(db):
+    for channel, (october, november) in EIGHT_CHANNELS.items():
+        for _ in range(october):
+            AttributedEnquiryFactory(channel=channel, created_at=london(2026, 10, 14, 12, 0))
+        for _ in range(november):
+            AttributedEnquiryFactory(channel=channel, created_at=london(2026, 11, 3, 12, 0))
+
+
+def test_channels_over_time_draws_the_five_largest_channels_and_the_rest_as_other(
+    eight_channels,
+):
+    """The five largest over the period (direct 8, offline 7, paid social 6, organic search 5,
+    audio 4) are drawn in the classification order of the columns; email (3), referral (2) and
+    paid search (1) are "Other channels": 2 + 2 + 1 = 5 in October, 1 in November, 6 in all.
+    Every channel stays a column of the table and of the spreadsheet."""
+    table = channels_over_time(
+        ReportFilters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 30))
+    )
+    assert table.chart.series == [
+        "offline",
+        "paid-social",
+        "audio",
+        "organic-search",
+        "direct",
+        "other",
+    ]
+    assert [(row["period"], row["other"], row["total"]) for row in table.rows] == [
+        ("Oct 2026", 5, 35),
+        ("Nov 2026", 1, 1),
+    ]
+    assert table.totals["other"] == 6
+    other = table.column("other")
+    assert (other.label, other.exported) == ("Other channels", False)
+    exported = [column.key for column in table.exported_columns]
+    assert set(EIGHT_CHANNELS) <= set(exported) and "other" not in exported
+    # On screen by default: the month, the five drawn, Other and the total.
+    assert [column.key for column in table.columns if column.on_screen] == [
+        "period",
+        "offline",
+        "paid-social",
+        "audio",
+        "organic-search",
+        "direct",
+        "other",
+        "total",
+    ]
+
+
+def test_the_funnel_chart_compares_at_most_six_groups_over_the_stages(eight_channels):
+    """Nine cohort rows (eight channels in October, one in November) make one chart group
+    per channel for the five largest and one for the rest, each with a bar per stage, summed
+    over the months: Other is email 3 + referral 2 + paid search 1 = 6 enquiries."""
+    table = funnel_cohorts(
+        ReportFilters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 30)),
+        today=date(2026, 12, 1),
+    )
+    assert len(table.rows) == 9
+    chart = table.chart
+    assert chart.series == ["enquiries", "initial_visits", "applications", "approvals"]
+    assert [(row["group"], row["enquiries"]) for row in chart.rows] == [
+        ("Offline: print, outdoor and events", 7),
+        ("Paid social", 6),
+        ("Audio: radio and podcasts", 4),
+        ("Organic search", 5),
+        ("Direct", 8),
+        ("Other channels", 6),
+    ]

@@ -9,10 +9,11 @@ class Command(BaseCommand):
     help = (
         "Anonymise enquiries closed longer ago than ENQUIRY_RETENTION_MONTHS (and event bookings "
         "of events that ended longer ago), end keep-in-touch "
-        "permission older than KEEP_IN_TOUCH_MONTHS, and delete outgoing messages and task "
-        "results older than OUTBOX_RETENTION_DAYS, and posts held as suspected spam that nobody "
-        "released within HELD_SUBMISSION_RETENTION_DAYS. Safe to run daily; --dry-run changes "
-        "nothing."
+        "permission (enquiries' and bookings') older than KEEP_IN_TOUCH_MONTHS, and delete "
+        "outgoing messages and task results older than OUTBOX_RETENTION_DAYS, posts held as "
+        "suspected spam that nobody released within HELD_SUBMISSION_RETENTION_DAYS, and subject "
+        "access records older than SUBJECT_ACCESS_RECORD_RETENTION_MONTHS. Safe to run daily; "
+        "--dry-run changes nothing."
     )
 
     def add_arguments(self, parser) -> None:

@@ -2,7 +2,8 @@
 
 Each enquiry keeps the raw touches it arrived with, so the current rules can be run over them
 again. Only the channel, its rule and the ruleset version change; the touches, the campaign and
-the person's own "How did you hear about us?" answer stay as they are.
+the person's own "How did you hear about us?" answer stay as they are, and so does a channel
+staff corrected (`Enquiry.correct_source`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from attribution.attribute import classify_touches, first_touch_channel
+from attribution.attribute import STAFF_CORRECTED_RULE, classify_touches, first_touch_channel
 from attribution.classification import RULESET_VERSION, Touch
 from attribution.touches import classification_context, to_dict
 from enquiry.models import Enquiry, ReceivedVia
@@ -34,7 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, all: bool, batch_size: int, **options):
         context = classification_context()
-        queryset = Enquiry.objects.all()
+        # A channel a hub enquiry officer corrected stands: the rules never knew better.
+        queryset = Enquiry.objects.exclude(channel_rule=STAFF_CORRECTED_RULE)
         if not all:
             queryset = queryset.exclude(ruleset_version=RULESET_VERSION)
         queryset = queryset.only(

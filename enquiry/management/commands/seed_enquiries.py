@@ -39,8 +39,10 @@ from attribution.classification import RULESET_VERSION, Channel
 from attribution.models import Campaign, SpendEntry
 from councils.models import Council
 from enquiry.models import Enquiry, HearAboutOption, Stage
+from enquiry.search import phone_key, postcode_key
 
 REFERENCE_PREFIX = "SEED"
+SEED_PHONE = "07700 900000"
 SEED_CAMPAIGN_PREFIX = "Seed:"
 MIN_CAMPAIGNS = 6
 REBUILD_INDEXES_FROM = 100_000  # rows in one run: drop and rebuild plain indexes
@@ -153,6 +155,8 @@ COLUMNS = [
     "email",
     "phone",
     "postcode",
+    "search_phone",
+    "search_postcode",
     "postcode_district",
     "council_id",
     "spare_bedroom",
@@ -500,8 +504,10 @@ class SeedPlan:
                 "Synthetic",
                 "Enquirer",
                 f"seed-{number}@example.invalid",
-                "07700 900000",
-                f"{district} {randint(1, 9)}ZZ",
+                SEED_PHONE,
+                (postcode := f"{district} {randint(1, 9)}ZZ"),
+                phone_key(SEED_PHONE),
+                postcode_key(postcode),
                 district,
                 None if council_id is None else str(council_id),
                 bedrooms[pick_bedroom()],

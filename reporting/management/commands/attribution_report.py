@@ -1,8 +1,9 @@
 """`manage.py attribution_report`: the regional-vs-local figures as CSV or JSON, for scheduled
 reporting (a cron job mailing the board a monthly spreadsheet, a BI tool pulling JSON).
 
-It prints exactly the table the admin's regional-vs-local report shows
-(`reporting.reports.regional.regional_vs_local`): the same rows, then the totals row.
+It prints exactly the table the admin's regional-vs-local report exports
+(`reporting.reports.regional.regional_vs_local`): the same rows, then the totals row, and
+every column of the spreadsheet (the screen shows fewer).
 
 Values: counts are plain integers; money, percentages and days are exact decimals written as
 text ("1234.50", "33.3") in both formats, so nothing is rounded through a float; a figure
@@ -23,6 +24,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from attribution.classification import Channel
+from core.exports import neutralise_formula
+from core.formatting import NUMERIC_KINDS
 from core.replica import reports_database
 from reporting.reports.base import (
     NOT_SURE_YET,
@@ -128,18 +131,29 @@ def cell(value: Any, kind: str) -> Any:
     return value if isinstance(value, int | float) else str(value)
 
 
+def csv_cell(value: Any, kind: str) -> Any:
+    """A cell of the CSV: figures as `cell` writes them, text a spreadsheet would run as a
+    formula (a campaign's name) made inert (`core.exports`), nothing as an empty cell."""
+    value = cell(value, kind)
+    if value is None:
+        return ""
+    return value if kind in NUMERIC_KINDS else neutralise_formula(value)
+
+
 def write_csv(table: Table, stream: Any) -> None:
     """A heading row of column labels, the rows, then the totals row."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([column.label for column in table.columns])
+    columns = table.exported_columns
+    writer.writerow([column.label for column in columns])
     for row in [*table.rows, *([table.totals] if table.totals else [])]:
-        values = [cell(row.get(column.key), column.kind) for column in table.columns]
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([csv_cell(row.get(column.key), column.kind) for column in columns])
 
 
 def to_json(table: Table, filters: ReportFilters, by: str) -> str:
     def encode(row: dict[str, Any]) -> dict[str, Any]:
-        return {column.key: cell(row.get(column.key), column.kind) for column in table.columns}
+        return {
+            column.key: cell(row.get(column.key), column.kind) for column in table.exported_columns
+        }
 
     return json.dumps(
         {
@@ -155,7 +169,7 @@ def to_json(table: Table, filters: ReportFilters, by: str) -> str:
             },
             "columns": [
                 {"key": column.key, "label": str(column.label), "kind": column.kind}
-                for column in table.columns
+                for column in table.exported_columns
             ],
             "rows": [encode(row) for row in table.rows],
             "totals": encode(table.totals) if table.totals else None,
