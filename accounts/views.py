@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -48,7 +49,7 @@ def with_next(url_name: str, next_address: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_address})}"
 
 
-def second_step(user, going_to: str) -> str:
+def second_step(user: AbstractBaseUser, going_to: str) -> str:
     """Where someone signed in with their password goes next: the code from their app, or
     setting one up the first time; then on to `going_to`."""
     step = (
