@@ -4,7 +4,8 @@ Roles give rights across every app (pages, campaigns, enquiries, bookings), so t
 on the top floor, beside sign-in: the apps below never need to know who may do what by role.
 
 `sync_roles()` is idempotent: run it after migrating (`manage.py sync_roles`), and it runs by
-itself when a council or a council page is created, so a new partner's teams exist at once.
+itself when a council or a council page is created, so a new partner's teams exist at once. It
+also sets up Hub review, the workflow the hub's comms officers review pages in (publishing.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from councils.models import Council, CouncilPage, CouncilTeam
 from events.models import EventIndexPage
+
+from .publishing import sync_review_workflow
 
 HUB_COMMS = "Hub comms officers"
 HUB_ENQUIRY = "Hub enquiry officers"
@@ -171,6 +174,8 @@ def sync_roles() -> None:
         for root in site.root_page.get_translations(inclusive=True):
             _page_permissions(hub_comms, root, PAGE_MANAGING)
     _collection_permissions(hub_comms, MEDIA_EDITING)
+    # What council comms officers submit (their pages, the events they draft), hub comms review.
+    sync_review_workflow(reviewers=hub_comms)
 
     hub_enquiry, _created = Group.objects.get_or_create(name=HUB_ENQUIRY)
     hub_enquiry.permissions.add(*_model_permissions(HUB_ENQUIRY_MODEL_PERMISSIONS))

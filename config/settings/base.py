@@ -196,6 +196,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Hub review's emails (accounts/publishing.py) go to the task's reviewers and the submitter,
+# not to every superuser too. They are queued in the outbox, whose worker sends plain text from
+# DEFAULT_FROM_EMAIL like every email of the site; WAGTAILADMIN_NOTIFICATION_FROM_EMAIL (read by
+# the emails Wagtail still sends itself, about comments) is left to default to that address.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+WAGTAILADMIN_NOTIFICATION_USE_HTML = False
 
 # django-analytical: never send a signed-in person's identity to an analytics service.
 ANALYTICAL_AUTO_IDENTIFY = False
