@@ -47,6 +47,7 @@ def our_models() -> list[type[models.Model]]:
         model
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(config.path).parts  # a virtualenv inside the checkout
         for model in config.get_models()
     ]
 
