@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
+
 
 def connect_fragments() -> None:
     """The fragment cache (core.fragments): one scope per request, and a fresh start in this
@@ -11,9 +13,7 @@ def connect_fragments() -> None:
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from core import fragments
-
-    from .page_cache import is_content_model
+    from .page_cache import is_content_model  # it reads models: only once the apps are ready
 
     def content_saved(sender, raw: bool = False, created: bool = False, **kwargs) -> None:
         if raw or not (issubclass(sender, Page) or is_content_model(sender)):

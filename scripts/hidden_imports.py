@@ -42,7 +42,7 @@ def hidden_imports(path: Path) -> list[tuple[int, str]]:
     for outer in ast.walk(tree):
         if not isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        if path.name == "apps.py" and outer.name in {"ready", "connect_fragments"}:
+        if path.name == "apps.py" and outer.name == "ready":
             continue
         for node in ast.walk(outer):
             if isinstance(node, ast.Import | ast.ImportFrom):
