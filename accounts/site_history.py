@@ -75,13 +75,20 @@ def visible_entries(user, log_model) -> QuerySet:
     return log_model.objects.viewable_by_user(user)  # pages: edit or explore
 
 
-def every_visible_entries(user) -> list[QuerySet]:
-    return [visible_entries(user, model) for model in log_registry.get_log_entry_models()]
+def every_visible_entries(request) -> list[tuple[type, QuerySet]]:
+    """(log model, the entries of it this person may see), worked out once per request: the
+    list and its three filters all read them, and each reads the row rules."""
+    if not hasattr(request, "_visible_log_entries"):
+        request._visible_log_entries = [
+            (model, visible_entries(request.user, model))
+            for model in log_registry.get_log_entry_models()
+        ]
+    return request._visible_log_entries
 
 
 def content_types_seen(request) -> QuerySet[ContentType]:
     ids = set()
-    for entries in every_visible_entries(request.user):
+    for _model, entries in every_visible_entries(request):
         ids.update(entries.get_content_type_ids())
     return ContentType.objects.filter(pk__in=ids).order_by("model")
 
@@ -97,7 +104,7 @@ class SiteHistoryFilterSet(SiteHistoryReportFilterSet):
 
     def get_action_choices(self) -> list[tuple[str, str]]:
         actions = set()
-        for entries in every_visible_entries(self.request.user):
+        for _model, entries in every_visible_entries(self.request):
             actions.update(entries.get_actions())
         return [choice for choice in log_registry.get_choices() if choice[0] in actions]
 
@@ -105,7 +112,7 @@ class SiteHistoryFilterSet(SiteHistoryReportFilterSet):
         """The people who made the entries shown (Wagtail's offers everyone who ever changed
         a page, whoever asks)."""
         ids = set()
-        for entries in every_visible_entries(self.request.user):
+        for _model, entries in every_visible_entries(self.request):
             ids.update(entries.get_user_ids())
         User = get_user_model()
         return User.objects.filter(pk__in=ids).order_by(User.USERNAME_FIELD)
@@ -123,12 +130,11 @@ class SiteHistoryView(LogEntriesView):
         """Wagtail's union of every log model's entries (see its docstring), each model's
         entries read through `visible_entries` instead of its `viewable_by_user`."""
         queryset = None
-        self.log_models = list(log_registry.get_log_entry_models())
-        for index, log_model in enumerate(self.log_models):
-            entries = (
-                visible_entries(self.request.user, log_model)
-                .values("pk", "timestamp")
-                .annotate(log_model_index=Value(index, output_field=IntegerField()))
+        seen = every_visible_entries(self.request)
+        self.log_models = [log_model for log_model, _entries in seen]
+        for index, (_log_model, visible) in enumerate(seen):
+            entries = visible.values("pk", "timestamp").annotate(
+                log_model_index=Value(index, output_field=IntegerField())
             )
             entries = self.filter_queryset(entries).order_by()
             queryset = entries if queryset is None else queryset.union(entries, all=True)
